@@ -1,0 +1,122 @@
+"""Small helpers that read configuration from the environment (12-factor).
+
+Kept apart from settings.py so that tests can exercise the selection logic
+(embedded default vs PostgreSQL/Redis vs production) without reloading Django.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_VALUES = {"1", "true", "yes", "on"}
+FALSE_VALUES = {"0", "false", "no", "off", ""}
+
+
+def env_bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    """Read a boolean; refuse anything that is not clearly true or false."""
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in TRUE_VALUES:
+        return True
+    if value in FALSE_VALUES:
+        return False
+    raise ImproperlyConfigured(f"{name} must be one of 1/0/true/false/yes/no/on/off, not {raw!r}.")
+
+
+def env_list(environ: Mapping[str, str], name: str, default: list[str]) -> list[str]:
+    """Read a comma-separated list, dropping blanks."""
+    raw = environ.get(name)
+    if raw is None:
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What the environment selected: which database, which broker, which mode."""
+
+    production: bool
+    database: dict
+    database_kind: str  # "sqlite" or "postgresql"
+    broker_url: str
+    result_backend: str | None
+    eager_tasks: bool
+
+
+def select_runtime(environ: Mapping[str, str], base_dir: Path) -> Runtime:
+    """Decide the runtime from the environment.
+
+    No environment at all gives the embedded default (SQLite file in the project
+    folder, Celery tasks run in-process) so the demo needs no services.
+    ``DATABASE_URL`` switches the database, ``REDIS_URL`` the broker.
+    """
+    import dj_database_url
+
+    mode = environ.get("LEADHUB_ENV", "development").strip().lower()
+    if mode not in {"development", "production"}:
+        raise ImproperlyConfigured(
+            f"LEADHUB_ENV must be 'development' or 'production', not {mode!r}."
+        )
+    production = mode == "production"
+
+    database_url = environ.get("DATABASE_URL", "").strip()
+    if database_url:
+        try:
+            database = dj_database_url.parse(database_url, conn_max_age=60)
+        except ValueError as exc:  # unknown scheme and the like
+            raise ImproperlyConfigured(f"DATABASE_URL is not a usable database URL: {exc}") from exc
+    else:
+        database = {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(base_dir / "leadhub.sqlite3"),
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        }
+    engine = database["ENGINE"]
+    if "postgresql" in engine:
+        kind = "postgresql"
+    elif "sqlite" in engine:
+        kind = "sqlite"
+    else:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must point at PostgreSQL (postgres://...); got engine {engine}."
+        )
+
+    redis_url = environ.get("REDIS_URL", "").strip()
+    if redis_url and not redis_url.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured(
+            f"REDIS_URL must start with redis:// or rediss://, not {redis_url!r}."
+        )
+    eager = not redis_url
+    return Runtime(
+        production=production,
+        database=database,
+        database_kind=kind,
+        broker_url=redis_url or "memory://",
+        result_backend=redis_url or None,
+        eager_tasks=eager,
+    )
+
+
+def secret_key(environ: Mapping[str, str], production: bool) -> str:
+    """The secret key; production refuses to start without a real one."""
+    key = environ.get("DJANGO_SECRET_KEY", "").strip()
+    if key:
+        return key
+    if production:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set when LEADHUB_ENV=production "
+            "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    return "leadhub-insecure-development-key-do-not-use-in-production"
+
+
+def current() -> Mapping[str, str]:
+    """The process environment (a seam for tests)."""
+    return os.environ

@@ -1,0 +1,20 @@
+"""Top-level URLs: the admin, login/logout and the qualification app."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+admin.site.site_header = "LeadHub administration"
+admin.site.site_title = "LeadHub admin"
+admin.site.index_title = "Criteria, glossary, SLAs and data"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("qualification.urls")),
+]

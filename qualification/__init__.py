@@ -1,0 +1,1 @@
+"""LeadHub's qualification app: glossary, criteria, scoring, queues, feedback and SLAs."""

@@ -1,0 +1,186 @@
+"""Accounts (companies) and leads (people at accounts)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+from .choices import (
+    BusinessModel,
+    LifecycleStage,
+    Plan,
+    PQLKind,
+    Qualification,
+    Queue,
+    Tier,
+    values_sql,
+)
+
+
+class Account(models.Model):
+    """A company. Named fields for what criteria commonly use; ``traits`` for anything else."""
+
+    name = models.CharField(max_length=200)
+    domain = models.CharField(max_length=253, unique=True, help_text="Lower-case, no scheme.")
+    industry = models.CharField(max_length=100, blank=True)
+    employee_count = models.PositiveIntegerField(null=True, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code.")
+    business_model = models.CharField(
+        max_length=3, choices=BusinessModel.choices, default=BusinessModel.B2B
+    )
+    plan = models.CharField(max_length=10, choices=Plan.choices, default=Plan.NONE)
+    traits = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(business_model__in=values_sql(BusinessModel)),
+                name="account_business_model_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(plan__in=values_sql(Plan)), name="account_plan_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(domain=Lower("domain")), name="account_domain_lowercase"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.domain})"
+
+
+class Lead(models.Model):
+    """A person at an account, with the precomputed score columns the queues read."""
+
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="leads"
+    )
+    email = models.EmailField(max_length=254, blank=True)
+    user_id = models.CharField(
+        max_length=200, blank=True, help_text="The product's user id (Segment userId)."
+    )
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=100, blank=True, help_text="First-touch source.")
+    external_ids = models.JSONField(
+        default=dict, blank=True, help_text="Ids in analytics and CRM tools, by tool name."
+    )
+    traits = models.JSONField(default=dict, blank=True)
+    stage = models.CharField(
+        max_length=20, choices=LifecycleStage.choices, default=LifecycleStage.NEW
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_leads",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    first_touched_at = models.DateTimeField(null=True, blank=True)
+
+    # Precomputed by the scoring engine; queues read only these columns.
+    fit_score = models.IntegerField(default=0)
+    intent_score = models.IntegerField(default=0)
+    usage_score = models.IntegerField(default=0)
+    total_score = models.IntegerField(default=0)
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.COLD)
+    qualification = models.CharField(
+        max_length=4, choices=Qualification.choices, default=Qualification.NONE
+    )
+    pql_kind = models.CharField(max_length=20, choices=PQLKind.choices, blank=True)
+    queue = models.CharField(max_length=4, choices=Queue.choices, default=Queue.NONE)
+    qualified_at = models.DateTimeField(null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True, help_text="Top reasons, strongest first.")
+    breakdown = models.JSONField(default=dict, blank=True, help_text="Itemized contributions.")
+    disqualified_reasons = models.JSONField(default=list, blank=True)
+    last_signal_at = models.DateTimeField(null=True, blank=True)
+    scored_at = models.DateTimeField(null=True, blank=True)
+    needs_rescore = models.BooleanField(default=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-tier", "-total_score", "-last_signal_at"]
+        permissions = [
+            ("work_queue", "Can work the SDR queues (claim, touch, feedback)"),
+            ("assign_lead", "Can assign leads to other reps"),
+            ("view_manager_dashboard", "Can view SLA and funnel dashboards"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stage__in=values_sql(LifecycleStage)), name="lead_stage_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(tier__in=values_sql(Tier)), name="lead_tier_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(qualification__in=values_sql(Qualification)),
+                name="lead_qualification_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(queue__in=values_sql(Queue)), name="lead_queue_valid"
+            ),
+            # A PQL kind only on PQLs, and every PQL has one.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(qualification=Qualification.PQL, pql_kind__in=values_sql(PQLKind))
+                    | (~models.Q(qualification=Qualification.PQL) & models.Q(pql_kind=""))
+                ),
+                name="lead_pql_kind_only_on_pql",
+            ),
+            models.CheckConstraint(
+                condition=~(models.Q(email="") & models.Q(user_id="")),
+                name="lead_has_email_or_user_id",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(claimed_at__isnull=True) | models.Q(owner__isnull=False),
+                name="lead_claim_has_owner",
+            ),
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="lead_email_unique"
+            ),
+            models.UniqueConstraint(
+                "user_id", condition=~models.Q(user_id=""), name="lead_user_id_unique"
+            ),
+        ]
+        indexes = [
+            # Queue ordering: priority = tier, score, recency of the strongest signal.
+            models.Index(
+                "queue",
+                models.F("tier").desc(),
+                models.F("total_score").desc(),
+                models.F("last_signal_at").desc(),
+                name="lead_queue_priority",
+            ),
+            models.Index(fields=["owner", "queue"], name="lead_owner_queue"),
+            models.Index(fields=["stage"], name="lead_stage"),
+            models.Index(
+                fields=["needs_rescore"],
+                condition=models.Q(needs_rescore=True),
+                name="lead_needs_rescore",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        full = f"{self.first_name} {self.last_name}".strip()
+        return full or self.email or self.user_id
+
+
+class AnonymousId(models.Model):
+    """An anonymous visitor id stitched to a known lead (Segment alias/identify)."""
+
+    anonymous_id = models.CharField(max_length=200, unique=True)
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="anonymous_ids")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.anonymous_id

@@ -1,0 +1,139 @@
+"""The five roles and what each may do, as Django groups and permissions.
+
+The data migration creates the groups from ROLE_PERMISSIONS; views and the navigation
+check the same permission codenames, so the server is the single place roles are enforced.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    SDR = "SDR"
+    OPS = "Ops"
+    MANAGER = "Manager"
+    MARKETING = "Marketing"
+    PRODUCT = "Product"
+
+
+APP = "qualification"
+
+_ALL_MODELS = (
+    "account",
+    "lead",
+    "anonymousid",
+    "event",
+    "glossaryterm",
+    "criterion",
+    "qualificationpolicy",
+    "stagetransition",
+    "feedback",
+    "slapolicy",
+    "messagetemplate",
+    "ingestkey",
+    "userprofile",
+)
+
+
+def _view(*models: str) -> set[str]:
+    return {f"{APP}.view_{m}" for m in models}
+
+
+def _crud(*models: str) -> set[str]:
+    return {f"{APP}.{action}_{m}" for m in models for action in ("add", "change", "delete", "view")}
+
+
+_READ_ALL = _view(*_ALL_MODELS) - {f"{APP}.view_ingestkey"}
+
+# Roles that edit anything in the admin are staff; SDRs and managers work in the dashboard.
+STAFF_ROLES = frozenset({Role.OPS, Role.MARKETING, Role.PRODUCT})
+
+ROLE_PERMISSIONS: dict[Role, set[str]] = {
+    Role.SDR: _READ_ALL
+    | {
+        f"{APP}.work_queue",
+        f"{APP}.add_feedback",
+        f"{APP}.add_stagetransition",
+    },
+    Role.MANAGER: _READ_ALL
+    | {
+        f"{APP}.work_queue",
+        f"{APP}.assign_lead",
+        f"{APP}.view_manager_dashboard",
+        f"{APP}.add_feedback",
+        f"{APP}.add_stagetransition",
+    },
+    Role.OPS: _crud(
+        "account",
+        "lead",
+        "anonymousid",
+        "event",
+        "glossaryterm",
+        "criterion",
+        "qualificationpolicy",
+        "slapolicy",
+        "messagetemplate",
+        "ingestkey",
+        "userprofile",
+    )
+    | _view("stagetransition", "feedback")
+    | {
+        f"{APP}.view_manager_dashboard",
+        f"{APP}.assign_lead",
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_group",
+        "django_celery_beat.view_periodictask",
+        "django_celery_beat.change_periodictask",
+        "django_celery_beat.view_crontabschedule",
+        "django_celery_beat.add_crontabschedule",
+        "django_celery_beat.change_crontabschedule",
+    },
+    # Marketing and Product read everything and edit the terms and criteria their team owns
+    # (ownership is checked per object in the admin).
+    Role.MARKETING: _READ_ALL
+    | {
+        f"{APP}.add_glossaryterm",
+        f"{APP}.change_glossaryterm",
+        f"{APP}.add_criterion",
+        f"{APP}.change_criterion",
+    },
+    Role.PRODUCT: _READ_ALL
+    | {
+        f"{APP}.add_glossaryterm",
+        f"{APP}.change_glossaryterm",
+        f"{APP}.add_criterion",
+        f"{APP}.change_criterion",
+    },
+}
+
+# The team whose terms and criteria a role may edit (None: any team).
+ROLE_TEAM: dict[Role, str | None] = {
+    Role.OPS: None,
+    Role.MARKETING: "marketing",
+    Role.PRODUCT: "product",
+}
+
+
+def roles_of(user) -> set[Role]:
+    """The roles a user holds (superusers hold all)."""
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return set(Role)
+    names = {g.name for g in user.groups.all()}
+    return {role for role in Role if role.value in names}
+
+
+def editable_teams(user) -> set[str] | None:
+    """Teams whose terms and criteria the user may edit; None means every team."""
+    teams: set[str] = set()
+    for role in roles_of(user):
+        if role in ROLE_TEAM:
+            team = ROLE_TEAM[role]
+            if team is None:
+                return None
+            teams.add(team)
+    return teams

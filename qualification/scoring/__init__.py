@@ -1,0 +1,1 @@
+"""The pure scoring core: plain Python, no Django, no clock, no settings."""
