@@ -1,10 +1,14 @@
-"""The navigation entries and the permission each one needs."""
+"""The places each role may go: the top navigation and the overview's shortcuts.
+
+Every entry names the permission it needs. The views check the same permission, so hiding a
+link is a courtesy and never the protection.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 
 @dataclass(frozen=True)
@@ -14,23 +18,144 @@ class NavItem:
     active: bool
 
 
-# (label, url name, permission or None for everyone signed in, staff only)
-NAV: list[tuple[str, str, str | None, bool]] = [
-    ("Overview", "home", None, False),
-    ("Glossary", "glossary-list", "qualification.view_glossaryterm", False),
-    ("Criteria", "criteria-list", "qualification.view_criterion", False),
-    ("Admin", "admin:index", None, True),
+@dataclass(frozen=True)
+class NavEntry:
+    """One top-navigation entry; ``perm`` None means every signed-in user."""
+
+    label: str
+    url_name: str
+    perm: str | None = None
+    staff_only: bool = False
+
+
+NAV: list[NavEntry] = [
+    NavEntry("Overview", "home"),
+    NavEntry("Glossary", "glossary-list", "qualification.view_glossaryterm"),
+    NavEntry("Criteria", "criteria-list", "qualification.view_criterion"),
+    # The admin itself refuses non-staff users; only show it to those it will let in.
+    NavEntry("Admin", "admin:index", staff_only=True),
 ]
 
 
+def _allowed(user, perm: str | None, staff_only: bool) -> bool:
+    if staff_only and not (user.is_active and user.is_staff):
+        return False
+    return perm is None or user.has_perm(perm)
+
+
 def nav_items(user, path: str) -> list[NavItem]:
+    """The entries this user may use, marking the one the current page belongs to."""
     items = []
-    for label, url_name, perm, staff_only in NAV:
-        if staff_only and not user.is_staff:
+    for entry in NAV:
+        if not _allowed(user, entry.perm, entry.staff_only):
             continue
-        if perm and not user.has_perm(perm):
-            continue
-        url = reverse(url_name)
+        url = reverse(entry.url_name)
         active = path == url if url == "/" else path.startswith(url)
-        items.append(NavItem(label=label, url=url, active=active))
+        items.append(NavItem(label=entry.label, url=url, active=active))
     return items
+
+
+def admin_url(url_name: str, *args: object) -> str | None:
+    """The URL of an admin page, or None while that model is not registered in the admin."""
+    try:
+        return reverse(f"admin:{url_name}", args=args)
+    except NoReverseMatch:
+        return None
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    label: str
+    url: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ShortcutEntry:
+    label: str
+    url_name: str
+    perm: str
+    description: str
+    admin: bool = False
+
+
+SHORTCUTS: list[ShortcutEntry] = [
+    ShortcutEntry(
+        "Glossary",
+        "glossary-list",
+        "qualification.view_glossaryterm",
+        "What MQL, PQL, ICP and every other term mean here, and who owns each definition.",
+    ),
+    ShortcutEntry(
+        "Criteria",
+        "criteria-list",
+        "qualification.view_criterion",
+        "The rules that score leads, read aloud: signal, condition, points and decay.",
+    ),
+]
+
+ADMIN_SHORTCUTS: list[ShortcutEntry] = [
+    ShortcutEntry(
+        "Edit criteria",
+        "qualification_criterion_changelist",
+        "qualification.change_criterion",
+        "Change points, windows and reasons.",
+        admin=True,
+    ),
+    ShortcutEntry(
+        "Edit glossary",
+        "qualification_glossaryterm_changelist",
+        "qualification.change_glossaryterm",
+        "Add or reword terms your team owns.",
+        admin=True,
+    ),
+    ShortcutEntry(
+        "Qualification policy",
+        "qualification_qualificationpolicy_changelist",
+        "qualification.change_qualificationpolicy",
+        "MQL and PQL thresholds, tiers, outreach order.",
+        admin=True,
+    ),
+    ShortcutEntry(
+        "SLA policies",
+        "qualification_slapolicy_changelist",
+        "qualification.change_slapolicy",
+        "How soon each queue and tier must be touched.",
+        admin=True,
+    ),
+    ShortcutEntry(
+        "Ingestion keys",
+        "qualification_ingestkey_changelist",
+        "qualification.change_ingestkey",
+        "Write keys for the tracking API.",
+        admin=True,
+    ),
+    ShortcutEntry(
+        "Users and roles",
+        "auth_user_changelist",
+        "auth.change_user",
+        "Invite people and give them a role.",
+        admin=True,
+    ),
+]
+
+
+def _shortcuts(user, entries: list[ShortcutEntry]) -> list[Shortcut]:
+    found = []
+    for entry in entries:
+        if not _allowed(user, entry.perm, staff_only=entry.admin):
+            continue
+        url = admin_url(entry.url_name) if entry.admin else reverse(entry.url_name)
+        if url:
+            found.append(Shortcut(label=entry.label, url=url, description=entry.description))
+    return found
+
+
+def shortcuts(user) -> list[Shortcut]:
+    """Dashboard pages this user may open."""
+    return _shortcuts(user, SHORTCUTS)
+
+
+def admin_shortcuts(user) -> list[Shortcut]:
+    """Admin pages this user may change things in (ops sees them all, marketing a few)."""
+    return _shortcuts(user, ADMIN_SHORTCUTS)

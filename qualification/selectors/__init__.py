@@ -1,0 +1,1 @@
+"""Reads: every query views, tables and tasks need, with a fixed number of queries."""

@@ -1,0 +1,59 @@
+"""Shared fixtures: users in each role, and gates for tests that need real services."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connection
+
+from qualification.models import UserProfile
+from qualification.roles import ROLE_TEAM, STAFF_ROLES, Role
+from tests import services
+
+
+@pytest.fixture
+def make_user(db):
+    """Create a user holding a role (as the demo and ops would)."""
+
+    def _make(role: Role | None = Role.SDR, username: str | None = None, **extra) -> User:
+        name = username or (role.value.lower() if role else "nobody")
+        user = User.objects.create_user(
+            username=name,
+            password="test-pass-123",
+            is_staff=role in STAFF_ROLES,
+            **extra,
+        )
+        if role is not None:
+            user.groups.add(Group.objects.get(name=role.value))
+            UserProfile.objects.create(user=user, team=ROLE_TEAM.get(role) or "")
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def client_as(client, make_user):
+    """A test client logged in as a fresh user of the given role."""
+
+    def _client(role: Role | None = Role.SDR, **extra):
+        client.force_login(make_user(role, **extra))
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def postgres(db):
+    """Use in tests that need PostgreSQL itself (not the embedded SQLite)."""
+    if connection.vendor != "postgresql":
+        services.unavailable("needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = services.redis_url()
+    if not url:
+        services.unavailable("needs Redis: set REDIS_URL=redis://...")
+    if not services.redis_reachable(url):
+        services.unavailable(f"Redis at {url} is not reachable")
+    return url
