@@ -67,7 +67,7 @@ def describe_condition(criterion: Criterion) -> str:
 
 def describe_points(criterion: Criterion) -> str:
     """Signed points and how often they count."""
-    sign = "+" if criterion.points > 0 else ("−" if criterion.points < 0 else "")
+    sign = "+" if criterion.points > 0 else ("\u2212" if criterion.points < 0 else "")
     text = f"{sign}{abs(criterion.points)}"
     if criterion.points_mode == "per_occurrence":
         text += " each"
@@ -190,4 +190,3 @@ class CriterionTable(tables.Table):
             url,
             record.name,
         )
-

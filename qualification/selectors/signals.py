@@ -1,0 +1,282 @@
+"""The aggregation pass: one SQL query per batch of leads turns raw events into signals.
+
+For every active event criterion the query computes, per lead, the matching events in the
+criterion's window (count, distinct days, first and last seen) and, for decaying criteria,
+the decayed sum ``Σ 0.5 ** (age_days / half_life)`` — all as filtered aggregates of a single
+``GROUP BY lead_id`` over the (lead, name, occurred_at) index. Never a query per lead or per
+criterion. The pure engine then computes on the dataclasses only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import NotSupportedError
+from django.db.models import (
+    Count,
+    F,
+    FloatField,
+    Func,
+    Max,
+    Min,
+    Q,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Power, TruncDate
+
+from qualification.models import Criterion, Event, Lead, QualificationPolicy
+from qualification.scoring.types import (
+    KIND_USAGE,
+    CriterionSpec,
+    EventSignal,
+    LeadFacts,
+    LeadSignals,
+    PolicySpec,
+)
+
+SECONDS_PER_DAY = 86400.0
+
+
+class EpochDays(Func):
+    """Days since the Unix epoch of a timestamp, as a float (for decay ages in SQL)."""
+
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotSupportedError(f"Decay in SQL is not available on {connection.vendor}.")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql_template(
+            compiler, connection, "(EXTRACT(EPOCH FROM %(expressions)s) / 86400.0)"
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql_template(
+            compiler, connection, "(julianday(%(expressions)s) - 2440587.5)"
+        )
+
+    def as_sql_template(self, compiler, connection, template: str):
+        return Func.as_sql(self, compiler, connection, template=template)
+
+
+def criteria_specs_read() -> list[CriterionSpec]:
+    """The active criteria as engine specs (one query)."""
+    rows = Criterion.objects.filter(is_active=True).select_related("glossary_term")
+    specs = []
+    for criterion in rows:
+        data: dict[str, Any] = criterion.definition()
+        data.update(
+            id=criterion.pk,
+            key=criterion.key,
+            name=criterion.name,
+            applies_to=criterion.applies_to,
+            glossary_term=criterion.glossary_term.slug if criterion.glossary_term else None,
+        )
+        specs.append(CriterionSpec.from_mapping(data))
+    return specs
+
+
+def policy_spec_read() -> PolicySpec:
+    """The active qualification policy, or the defaults when ops have not made one."""
+    policy = QualificationPolicy.objects.filter(is_active=True).first()
+    if policy is None:
+        return PolicySpec()
+    return PolicySpec(
+        mql_threshold=policy.mql_threshold,
+        mql_min_fit=policy.mql_min_fit,
+        pql_usage_threshold=policy.pql_usage_threshold,
+        tier_hot=policy.tier_hot,
+        tier_warm=policy.tier_warm,
+        tier_cool=policy.tier_cool,
+        outreach_order=policy.outreach_order,
+        hand_raiser_events=tuple(policy.hand_raiser_events),
+        limit_events=tuple(policy.limit_events),
+        purchase_events=tuple(policy.purchase_events),
+        account_pql_min_users=policy.account_pql_min_users,
+        account_pql_window_days=policy.account_pql_window_days,
+    )
+
+
+def _match(spec: CriterionSpec) -> Q:
+    """Rows an event criterion counts, ignoring its window."""
+    condition = Q(name=spec.event_name)
+    for prop, expected in (spec.property_filter or {}).items():
+        condition &= Q(**{f"properties__{prop}": expected})
+    return condition
+
+
+def _window(spec: CriterionSpec, now: datetime) -> Q:
+    if spec.window_days is None:
+        return Q()
+    return Q(occurred_at__gte=now - timedelta(days=spec.window_days))
+
+
+def event_aggregates(
+    criteria: Sequence[CriterionSpec], policy: PolicySpec, now: datetime
+) -> dict[str, Any]:
+    """The filtered aggregates of the pass, by alias (also used by the benchmark's bare SQL)."""
+    now_days = Value(now.timestamp() / SECONDS_PER_DAY, output_field=FloatField())
+    aggregates: dict[str, Any] = {}
+    for index, spec in enumerate(criteria):
+        if not spec.is_event:
+            continue
+        flt = _match(spec) & _window(spec, now) & Q(occurred_at__lte=now)
+        aggregates[f"c{index}_n"] = Count("id", filter=flt)
+        aggregates[f"c{index}_f"] = Min("occurred_at", filter=flt)
+        aggregates[f"c{index}_l"] = Max("occurred_at", filter=flt)
+        if spec.measure == "distinct_days":
+            aggregates[f"c{index}_d"] = Count(TruncDate("occurred_at"), distinct=True, filter=flt)
+        if spec.half_life_days:
+            age = (now_days - EpochDays(F("occurred_at"))) / Value(float(spec.half_life_days))
+            aggregates[f"c{index}_s"] = Sum(
+                Power(Value(0.5), age), filter=flt, output_field=FloatField()
+            )
+    for index, name in enumerate(_policy_event_names(policy)):
+        flt = Q(name=name, occurred_at__lte=now)
+        aggregates[f"p{index}_n"] = Count("id", filter=flt)
+        aggregates[f"p{index}_l"] = Max("occurred_at", filter=flt)
+    return aggregates
+
+
+def _policy_event_names(policy: PolicySpec) -> list[str]:
+    names: list[str] = []
+    for name in (*policy.hand_raiser_events, *policy.limit_events, *policy.purchase_events):
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def relevant_event_names(criteria: Sequence[CriterionSpec], policy: PolicySpec) -> list[str]:
+    names = {spec.event_name for spec in criteria if spec.is_event}
+    names.update(_policy_event_names(policy))
+    return sorted(names)
+
+
+def _facts(row: dict[str, Any]) -> LeadFacts:
+    email = row["email"] or ""
+    lead = {
+        "email": email,
+        "email_domain": email.rsplit("@", 1)[1].lower() if "@" in email else "",
+        "title": row["title"],
+        "source": row["source"],
+        "first_name": row["first_name"],
+        "last_name": row["last_name"],
+        "traits": row["traits"] or {},
+    }
+    account = None
+    if row["account_id"] is not None:
+        account = {
+            "name": row["account__name"],
+            "domain": row["account__domain"],
+            "industry": row["account__industry"],
+            "employee_count": row["account__employee_count"],
+            "country": row["account__country"],
+            "business_model": row["account__business_model"],
+            "plan": row["account__plan"],
+            "traits": row["account__traits"] or {},
+        }
+    return LeadFacts(lead=lead, account=account)
+
+
+LEAD_FIELDS = (
+    "id",
+    "email",
+    "title",
+    "source",
+    "first_name",
+    "last_name",
+    "traits",
+    "account_id",
+    "account__name",
+    "account__domain",
+    "account__industry",
+    "account__employee_count",
+    "account__country",
+    "account__business_model",
+    "account__plan",
+    "account__traits",
+)
+
+
+def account_active_users_read(
+    account_ids: Iterable[int], criteria: Sequence[CriterionSpec], policy: PolicySpec, now: datetime
+) -> dict[int, int]:
+    """Per account: distinct leads with events matching any usage criterion in the account window."""
+    usage = [spec for spec in criteria if spec.is_event and spec.kind == KIND_USAGE]
+    ids = list(account_ids)
+    if not usage or not ids:
+        return {}
+    matches = Q()
+    for spec in usage:
+        matches |= _match(spec)
+    since = now - timedelta(days=policy.account_pql_window_days)
+    rows = (
+        Event.objects.filter(lead__account_id__in=ids, occurred_at__gte=since, occurred_at__lte=now)
+        .filter(matches)
+        .values("lead__account_id")
+        .annotate(users=Count("lead_id", distinct=True))
+        .order_by()
+    )
+    return {row["lead__account_id"]: row["users"] for row in rows}
+
+
+def lead_signals_read(
+    lead_ids: Sequence[int],
+    criteria: Sequence[CriterionSpec],
+    policy: PolicySpec,
+    now: datetime,
+) -> dict[int, LeadSignals]:
+    """Signals for a batch of leads in four queries: leads, aggregation, product users, accounts."""
+    leads = list(Lead.objects.filter(pk__in=lead_ids).values(*LEAD_FIELDS).order_by())
+    aggregates = event_aggregates(criteria, policy, now)
+    names = relevant_event_names(criteria, policy)
+    rows = {
+        row["lead_id"]: row
+        for row in Event.objects.filter(lead_id__in=lead_ids, name__in=names)
+        .values("lead_id")
+        .annotate(**aggregates)
+        .order_by()
+    }
+    product_users = set(
+        Event.objects.filter(lead_id__in=lead_ids, source="product", occurred_at__lte=now)
+        .values_list("lead_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    accounts = account_active_users_read(
+        {row["account_id"] for row in leads if row["account_id"] is not None}, criteria, policy, now
+    )
+    policy_names = _policy_event_names(policy)
+    result: dict[int, LeadSignals] = {}
+    for lead in leads:
+        row = rows.get(lead["id"], {})
+        events: dict[str, EventSignal] = {}
+        for index, spec in enumerate(criteria):
+            if not spec.is_event:
+                continue
+            count = row.get(f"c{index}_n") or 0
+            if not count:
+                continue
+            events[spec.key] = EventSignal(
+                count=count,
+                distinct_days=row.get(f"c{index}_d") or 0,
+                first_seen=row.get(f"c{index}_f"),
+                last_seen=row.get(f"c{index}_l"),
+                decayed_sum=row.get(f"c{index}_s") if spec.half_life_days else None,
+            )
+        policy_events = {
+            name: EventSignal(count=row[f"p{i}_n"], last_seen=row.get(f"p{i}_l"))
+            for i, name in enumerate(policy_names)
+            if row.get(f"p{i}_n")
+        }
+        result[lead["id"]] = LeadSignals(
+            facts=_facts(lead),
+            events=events,
+            policy_events=policy_events,
+            account_active_users=accounts.get(lead["account_id"], 0),
+            signed_up=lead["id"] in product_users,
+        )
+    return result
