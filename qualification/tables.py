@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from .models import Criterion
 from .navigation import admin_url
+from .scoring.reasons import format_value, format_window
 
 _MEASURE_UNIT = {"count": "time", "distinct_days": "distinct day"}
 
@@ -26,22 +27,17 @@ _OPERATOR_WORDS = {
 }
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _value_words(operator: str, value: Any) -> str:
     if operator == "is_set":
         return ""
     if operator == "between" and isinstance(value, list) and len(value) == 2:
-        return f"{value[0]} and {value[1]}"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        return f"{format_value(value[0])} and {format_value(value[1])}"
+    return format_value(value)
 
 
 def describe_window(window_days: int | None) -> str:
-    return f"in the last {_plural(window_days, 'day')}" if window_days else "ever"
+    """Same words as the reasons ("in the last 7 days"), but "ever" reads better in a rule."""
+    return format_window(window_days) if window_days else "ever"
 
 
 def describe_condition(criterion: Criterion) -> str:

@@ -1,11 +1,47 @@
-"""Celery tasks: thin wrappers that take ids, call a service or selector, and retry on failure."""
+"""Celery tasks: thin wrappers that take ids, call a service, and retry on failure.
+
+All are idempotent (rescoring twice writes the same result) and ``acks_late``, so a
+worker that dies mid-task leaves the message to be redelivered.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from .selectors.system import system_status_read
+from .services.scoring import dirty_lead_ids_read, lead_rescore, lead_rescore_all
+
+RETRY = {
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "acks_late": True,
+}
+SWEEP_LIMIT = 20_000
+
+
+@shared_task(name="qualification.rescore_leads", **RETRY)
+def rescore_leads(lead_ids: list[int]) -> dict:
+    """Rescore these leads (enqueued on commit when their events or fields change)."""
+    return lead_rescore(lead_ids=[int(i) for i in lead_ids]).as_dict()
+
+
+@shared_task(name="qualification.rescore_all", **RETRY)
+def rescore_all() -> dict:
+    """Rescore every lead; periodic (nightly by default) so windows and decay move."""
+    return lead_rescore_all().as_dict()
+
+
+@shared_task(name="qualification.rescore_sweep", **RETRY)
+def rescore_sweep(limit: int = SWEEP_LIMIT) -> dict:
+    """Rescore leads marked dirty but never processed (e.g. the broker was down)."""
+    ids = dirty_lead_ids_read(limit=limit)
+    report = lead_rescore(lead_ids=ids).as_dict()
+    report["picked_up"] = len(ids)
+    return report
 
 
 @shared_task(name="qualification.system_status", acks_late=True)

@@ -8,7 +8,7 @@ from django.db import connection
 
 from qualification.models import UserProfile
 from qualification.roles import ROLE_TEAM, STAFF_ROLES, Role
-from tests import services
+from tests import realservices as services
 
 
 @pytest.fixture

@@ -100,6 +100,12 @@ class Lead(models.Model):
     last_signal_at = models.DateTimeField(null=True, blank=True)
     scored_at = models.DateTimeField(null=True, blank=True)
     needs_rescore = models.BooleanField(default=True)
+    rescore_requested_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the lead was last marked; a rescore that started "
+        "earlier leaves the mark in place so no change is lost.",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -18,6 +18,8 @@ Points
         average when ``last_seen`` is unknown).
       Each contribution is rounded half away from zero to a whole number.
 
+Qualification, tiers and routing: see ``qualify.py``.
+
 Sub-scores
     fit, intent and usage criteria count in the sub-score of their kind. A **negative**
     criterion counts in the sub-score named by ``applies_to``: ``mql`` → intent,
@@ -30,23 +32,6 @@ Disqualifiers
     none, tier cold, and the reasons start with why ("Uses a personal email address
     (gmail.com)"). Scores are still computed so the breakdown shows what was lost.
 
-Qualification
-    * MQL: fit + intent ≥ mql_threshold, fit ≥ mql_min_fit, and fit + intent > 0.
-    * PQL kinds, first match wins: self_serve (a purchase event seen) > hand_raiser >
-      limit_reached (any event of the policy's lists, as carried by
-      ``LeadSignals.policy_events``) > usage (usage ≥ pql_usage_threshold and usage > 0,
-      user level) > usage at account level (below).
-    * Account-level PQL: ``signals.account_active_users ≥ account_pql_min_users``, the lead
-      has an account, and the lead itself meets usage criteria (``meets_usage_criteria``:
-      at least one event-based usage criterion fires for them with its latest matching
-      event within the last ``account_pql_window_days`` days). ``account_active_users`` is
-      the number of the account's leads, this one included, for which
-      ``meets_usage_criteria`` is true; colleagues who never used the product are not queued.
-    * Both MQL and PQL: ``mql_first`` → MQL queue; ``pql_first`` → PQL queue; ``parallel``
-      → PQL queue with ``also_mql=True``. A self-serve purchase always goes to customer
-      success (queue ``cs``), whatever the order: the lead has already bought.
-    * Reasons: a PQL trigger (purchase, hand-raise, limit, account-level usage) is the
-      first reason; then each non-zero contribution's sentence, strongest first.
 """
 
 from __future__ import annotations
@@ -54,9 +39,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from .conditions import attribute_condition, event_condition, is_near_miss, measured
+from .qualify import route, tier_for
 from .reasons import ReasonContext, format_window, render_reason
 from .types import (
     KIND_DISQUALIFIER,
@@ -64,23 +50,7 @@ from .types import (
     KIND_INTENT,
     KIND_NEGATIVE,
     KIND_USAGE,
-    PQL_HAND_RAISER,
-    PQL_LEVEL_ACCOUNT,
-    PQL_LEVEL_USER,
-    PQL_LIMIT_REACHED,
-    PQL_SELF_SERVE,
-    PQL_USAGE,
-    QUALIFICATION_MQL,
-    QUALIFICATION_NONE,
-    QUALIFICATION_PQL,
-    QUEUE_CS,
-    QUEUE_MQL,
-    QUEUE_NONE,
-    QUEUE_PQL,
     TIER_COLD,
-    TIER_COOL,
-    TIER_HOT,
-    TIER_WARM,
     Contribution,
     CriterionSpec,
     EventSignal,
@@ -157,20 +127,22 @@ def _filter_value(spec: CriterionSpec):
 
 
 @dataclass(frozen=True)
-class _Evaluation:
+class Evaluation:
     contribution: Contribution | None = None
     unknown_attribute: str | None = None
     near_miss: NearMiss | None = None
 
 
-def _evaluate_event(spec: CriterionSpec, signals: LeadSignals, now: datetime) -> _Evaluation:
+def _evaluate_event(spec: CriterionSpec, signals: LeadSignals, now: datetime) -> Evaluation:
     signal = signals.event(spec.key)
     if not event_condition(spec, signal):
         if spec.kind in POSITIVE_KINDS and is_near_miss(spec, signal):
             have = measured(spec, signal)
             noun = "active days" if spec.measure == "distinct_days" else "events"
-            text = f"{spec.name}: {have} of {spec.threshold} {noun} {format_window(spec.window_days)}"
-            return _Evaluation(
+            text = (
+                f"{spec.name}: {have} of {spec.threshold} {noun} {format_window(spec.window_days)}"
+            )
+            return Evaluation(
                 near_miss=NearMiss(
                     key=spec.key,
                     name=spec.name,
@@ -183,7 +155,7 @@ def _evaluate_event(spec: CriterionSpec, signals: LeadSignals, now: datetime) ->
                     description=text,
                 )
             )
-        return _Evaluation()
+        return Evaluation()
     occurrences = None
     base = spec.points
     if spec.points_mode == "per_occurrence":
@@ -202,7 +174,7 @@ def _evaluate_event(spec: CriterionSpec, signals: LeadSignals, now: datetime) ->
         last_seen=signal.last_seen,
         value=_filter_value(spec),
     )
-    return _Evaluation(
+    return Evaluation(
         contribution=Contribution(
             key=spec.key,
             name=spec.name,
@@ -224,16 +196,16 @@ def _evaluate_event(spec: CriterionSpec, signals: LeadSignals, now: datetime) ->
     )
 
 
-def _evaluate_attribute(spec: CriterionSpec, signals: LeadSignals, now: datetime) -> _Evaluation:
+def _evaluate_attribute(spec: CriterionSpec, signals: LeadSignals, now: datetime) -> Evaluation:
     outcome = attribute_condition(spec, signals.facts)
     if not outcome.known:
-        return _Evaluation(unknown_attribute=spec.attribute)
+        return Evaluation(unknown_attribute=spec.attribute)
     if not outcome.holds:
-        return _Evaluation()
+        return Evaluation()
     disqualifier = spec.kind == KIND_DISQUALIFIER
     ctx = _context(spec, signals, value=outcome.value, has_window=False)
     points = 0 if disqualifier else spec.points
-    return _Evaluation(
+    return Evaluation(
         contribution=Contribution(
             key=spec.key,
             name=spec.name,
@@ -250,7 +222,7 @@ def _evaluate_attribute(spec: CriterionSpec, signals: LeadSignals, now: datetime
     )
 
 
-def evaluate(spec: CriterionSpec, signals: LeadSignals, now: datetime) -> _Evaluation:
+def evaluate(spec: CriterionSpec, signals: LeadSignals, now: datetime) -> Evaluation:
     if spec.is_event:
         return _evaluate_event(spec, signals, now)
     return _evaluate_attribute(spec, signals, now)
@@ -258,84 +230,6 @@ def evaluate(spec: CriterionSpec, signals: LeadSignals, now: datetime) -> _Evalu
 
 def _strength(c: Contribution) -> tuple:
     return (-abs(c.points), -c.points, _KIND_ORDER.get(c.kind, 9), c.key)
-
-
-def tier_for(total: int, policy: PolicySpec) -> int:
-    if total >= policy.tier_hot:
-        return TIER_HOT
-    if total >= policy.tier_warm:
-        return TIER_WARM
-    if total >= policy.tier_cool:
-        return TIER_COOL
-    return TIER_COLD
-
-
-def meets_usage_criteria(
-    criteria: Sequence[CriterionSpec], signals: LeadSignals, policy: PolicySpec, now: datetime
-) -> bool:
-    """Whether this lead counts toward its account's active users (account-level PQL).
-
-    True when an event-based usage criterion fires for the lead and its latest matching
-    event is within the last ``policy.account_pql_window_days`` days.
-    """
-    since = now - timedelta(days=policy.account_pql_window_days)
-    for spec in criteria:
-        if spec.kind != KIND_USAGE or not spec.is_event:
-            continue
-        signal = signals.event(spec.key)
-        if event_condition(spec, signal) and signal.last_seen and signal.last_seen >= since:
-            return True
-    return False
-
-
-_TRIGGERS = (
-    (PQL_SELF_SERVE, "purchase_events", "Bought without talking to sales"),
-    (PQL_HAND_RAISER, "hand_raiser_events", "Asked for sales in the product"),
-    (PQL_LIMIT_REACHED, "limit_events", "Hit a plan limit"),
-)
-
-
-def _latest_event(names: Sequence[str], signals: LeadSignals) -> tuple[str, EventSignal] | None:
-    seen = [
-        (name, signals.policy_events[name])
-        for name in names
-        if name in signals.policy_events and signals.policy_events[name].count > 0
-    ]
-    if not seen:
-        return None
-    return max(seen, key=lambda item: (item[1].last_seen is not None, item[1].last_seen or 0))
-
-
-def pql_kind_for(
-    criteria: Sequence[CriterionSpec],
-    signals: LeadSignals,
-    policy: PolicySpec,
-    usage: int,
-    now: datetime,
-) -> tuple[str, str, str]:
-    """(kind, level, reason) of the PQL the lead is, by precedence; ("", "", "") if none."""
-    for kind, field_name, text in _TRIGGERS:
-        found = _latest_event(getattr(policy, field_name), signals)
-        if found:
-            name, signal = found
-            ctx = ReasonContext(event=name, last_seen=signal.last_seen)
-            return kind, PQL_LEVEL_USER, render_reason(text + " ({event}, {last_seen})", ctx, now)
-    if usage > 0 and usage >= policy.pql_usage_threshold:
-        reason = f"Product usage score {usage} meets the PQL threshold of {policy.pql_usage_threshold}"
-        return PQL_USAGE, PQL_LEVEL_USER, reason
-    if (
-        signals.facts.account
-        and signals.account_active_users >= policy.account_pql_min_users
-        and meets_usage_criteria(criteria, signals, policy, now)
-    ):
-        ctx = ReasonContext(
-            users=signals.account_active_users,
-            account=signals.account_name,
-            window_days=policy.account_pql_window_days,
-        )
-        reason = render_reason("{users} people at {account} met usage criteria {window}", ctx, now)
-        return PQL_USAGE, PQL_LEVEL_ACCOUNT, reason
-    return "", "", ""
 
 
 def _dedupe(items: Sequence[str]) -> tuple[str, ...]:
@@ -373,31 +267,27 @@ def score_lead(
     disqualified = bool(disqualifiers)
     disqualification_reasons = _dedupe([d.reason for d in disqualifiers])
 
-    meets_mql = fit + intent > 0 and fit + intent >= policy.mql_threshold and fit >= policy.mql_min_fit
-    pql_kind, pql_level, pql_reason = pql_kind_for(criteria, signals, policy, usage, now)
-    meets_pql = bool(pql_kind)
-    mql_reason = (
-        f"Fit and intent score {fit + intent} meets the MQL threshold of {policy.mql_threshold}"
+    routing = route(
+        criteria,
+        signals,
+        policy,
+        now,
+        fit=fit,
+        intent=intent,
+        usage=usage,
+        disqualification=disqualification_reasons[0] if disqualified else "",
     )
-
-    qualification, queue, also_mql, reason = QUALIFICATION_NONE, QUEUE_NONE, False, ""
-    if disqualified:
-        reason = disqualification_reasons[0]
-    elif meets_pql and (not meets_mql or policy.outreach_order != "mql_first" or pql_kind == PQL_SELF_SERVE):
-        qualification, reason = QUALIFICATION_PQL, pql_reason
-        queue = QUEUE_CS if pql_kind == PQL_SELF_SERVE else QUEUE_PQL
-        also_mql = meets_mql and policy.outreach_order == "parallel"
-    elif meets_mql:
-        qualification, queue, reason = QUALIFICATION_MQL, QUEUE_MQL, mql_reason
-
-    trigger = pql_reason if meets_pql and (pql_kind != PQL_USAGE or pql_level == PQL_LEVEL_ACCOUNT) else ""
     sentences = [c.reason for c in contributions if c.points != 0]
     if disqualified:
         reasons = _dedupe([*disqualification_reasons, *sentences])
     else:
-        reasons = _dedupe([trigger, *sentences])
+        reasons = _dedupe([routing.trigger, *sentences])
     strongest = next(
-        (c.last_seen for c in contributions if c.points > 0 and c.signal_type == "event" and c.last_seen),
+        (
+            c.last_seen
+            for c in contributions
+            if c.points > 0 and c.signal_type == "event" and c.last_seen
+        ),
         None,
     )
     return ScoreResult(
@@ -408,14 +298,14 @@ def score_lead(
         tier=TIER_COLD if disqualified else tier_for(total, policy),
         contributions=tuple(contributions),
         reasons=reasons,
-        qualification=qualification,
-        pql_kind=pql_kind if qualification == QUALIFICATION_PQL else "",
-        pql_level=pql_level if qualification == QUALIFICATION_PQL else "",
-        queue=queue,
-        also_mql=also_mql,
-        meets_mql=meets_mql,
-        meets_pql=meets_pql,
-        qualification_reason=reason,
+        qualification=routing.qualification,
+        pql_kind=routing.pql_kind,
+        pql_level=routing.pql_level,
+        queue=routing.queue,
+        also_mql=routing.also_mql,
+        meets_mql=routing.meets_mql,
+        meets_pql=routing.meets_pql,
+        qualification_reason=routing.reason,
         disqualified=disqualified,
         disqualifiers=tuple(disqualifiers),
         disqualification_reasons=disqualification_reasons,

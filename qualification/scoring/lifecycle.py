@@ -3,15 +3,13 @@
 ``next_stage(current_stage, result)`` returns the new stage, or None to stay put.
 Scoring only moves leads forward through the early stages; sales owns the rest.
 
-=============  ==============  =====  =====  ===========  ========
-current        disqualifier    PQL    MQL    signed up    else
-=============  ==============  =====  =====  ===========  ========
-new            disqualified    pql    mql    active_user  (stay)
-mql            disqualified    pql    (stay) (stay)       (stay)
-active_user    disqualified    pql    (stay) (stay)       (stay)
-pql            disqualified    (stay) (stay) (stay)       (stay)
-sql, opportunity, customer, recycled, disqualified: never moved by scoring
-=============  ==============  =====  =====  ===========  ========
+| current      | disqualifier fires | PQL    | MQL    | signed up   | otherwise |
+| ------------ | ------------------ | ------ | ------ | ----------- | --------- |
+| new          | disqualified       | pql    | mql    | active_user | stay      |
+| mql          | disqualified       | pql    | stay   | stay        | stay      |
+| active_user  | disqualified       | pql    | stay   | stay        | stay      |
+| pql          | disqualified       | stay   | stay   | stay        | stay      |
+| sql, opportunity, customer, recycled, disqualified | stay | stay | stay | stay | stay |
 
 Columns are checked left to right; PQL and MQL mean the stored qualification (after the
 outreach order), so a lead that is both, under ``mql_first``, becomes an MQL. A self-serve

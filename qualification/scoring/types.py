@@ -41,6 +41,10 @@ TIER_WARM = 3
 TIER_HOT = 4
 TIER_NAMES = {TIER_COLD: "cold", TIER_COOL: "cool", TIER_WARM: "warm", TIER_HOT: "hot"}
 
+ORDER_MQL_FIRST = "mql_first"
+ORDER_PQL_FIRST = "pql_first"
+ORDER_PARALLEL = "parallel"
+
 PQL_LEVEL_USER = "user"
 PQL_LEVEL_ACCOUNT = "account"
 
@@ -116,7 +120,7 @@ class PolicySpec(_ToDict):
     tier_hot: int = 80
     tier_warm: int = 50
     tier_cool: int = 25
-    outreach_order: str = "pql_first"
+    outreach_order: str = ORDER_PQL_FIRST
     hand_raiser_events: Sequence[str] = ()
     limit_events: Sequence[str] = ()
     purchase_events: Sequence[str] = ()

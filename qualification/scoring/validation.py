@@ -16,6 +16,7 @@ SIGNAL_TYPES = ("event", "attribute")
 MEASURES = ("count", "distinct_days")
 OPERATORS = ("eq", "in", "not_in", "gte", "lte", "between", "contains", "is_set")
 KINDS = ("fit", "intent", "usage", "negative", "disqualifier")
+SCOPES = ("mql", "pql", "both")
 POINTS_MODES = ("once", "per_occurrence")
 
 # Attributes a criterion may read: named fields, or any trait under traits.<key>.
@@ -59,12 +60,12 @@ REASON_PLACEHOLDERS = frozenset(
 
 def _placeholders(template: str) -> tuple[set[str], str | None]:
     try:
-        names = {
-            field for _text, field, _spec, _conv in string.Formatter().parse(template) if field
-        }
+        fields = [field for _text, field, _spec, _conv in string.Formatter().parse(template)]
     except ValueError as exc:
         return set(), f"The template is not valid: {exc}."
-    return names, None
+    if "" in fields:
+        return set(), "Name each placeholder, e.g. {count}; empty braces {} are not allowed."
+    return {field for field in fields if field}, None
 
 
 def _check_value(operator: str, value: Any) -> str | None:
@@ -111,6 +112,9 @@ def validate_criterion(spec: Mapping[str, Any]) -> dict[str, list[str]]:
     kind = spec.get("kind")
     if kind not in KINDS:
         add("kind", f"Unknown kind {kind!r}; use one of {', '.join(KINDS)}.")
+    # applies_to is optional here (the model's definition() leaves it out); checked if given.
+    if "applies_to" in spec and spec["applies_to"] not in SCOPES:
+        add("applies_to", f"Unknown scope {spec['applies_to']!r}; use mql, pql or both.")
     signal_type = spec.get("signal_type")
     if signal_type not in SIGNAL_TYPES:
         add("signal_type", f"Unknown signal type {signal_type!r}; use event or attribute.")

@@ -204,23 +204,41 @@ LEAD_FIELDS = (
 def account_active_users_read(
     account_ids: Iterable[int], criteria: Sequence[CriterionSpec], policy: PolicySpec, now: datetime
 ) -> dict[int, int]:
-    """Per account: distinct leads with events matching any usage criterion in the account window."""
+    """Per account: how many of its leads met a usage criterion within the account window.
+
+    A lead counts when, for some event-based usage criterion, its matching events in the
+    last ``account_pql_window_days`` reach the criterion's threshold. One query over that
+    short window, grouped by (account, lead).
+    """
     usage = [spec for spec in criteria if spec.is_event and spec.kind == KIND_USAGE]
     ids = list(account_ids)
     if not usage or not ids:
         return {}
-    matches = Q()
-    for spec in usage:
-        matches |= _match(spec)
     since = now - timedelta(days=policy.account_pql_window_days)
+    aggregates: dict[str, Any] = {}
+    for index, spec in enumerate(usage):
+        flt = _match(spec)
+        if spec.measure == "distinct_days":
+            aggregates[f"u{index}"] = Count(TruncDate("occurred_at"), distinct=True, filter=flt)
+        else:
+            aggregates[f"u{index}"] = Count("id", filter=flt)
     rows = (
-        Event.objects.filter(lead__account_id__in=ids, occurred_at__gte=since, occurred_at__lte=now)
-        .filter(matches)
-        .values("lead__account_id")
-        .annotate(users=Count("lead_id", distinct=True))
+        Event.objects.filter(
+            lead__account_id__in=ids,
+            occurred_at__gte=since,
+            occurred_at__lte=now,
+            name__in={spec.event_name for spec in usage},
+        )
+        .values("lead__account_id", "lead_id")
+        .annotate(**aggregates)
         .order_by()
     )
-    return {row["lead__account_id"]: row["users"] for row in rows}
+    users: dict[int, int] = {}
+    for row in rows:
+        if any(row[f"u{i}"] >= spec.threshold for i, spec in enumerate(usage)):
+            account_id = row["lead__account_id"]
+            users[account_id] = users.get(account_id, 0) + 1
+    return users
 
 
 def lead_signals_read(

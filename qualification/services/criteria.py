@@ -46,6 +46,8 @@ from django.db import transaction
 
 from qualification.models import Criterion, GlossaryTerm
 
+from .scoring import criteria_changed
+
 SCHEMA_VERSION = 1
 EXPORT_FIELDS = (
     "key",
@@ -226,6 +228,8 @@ def criteria_import(
                 criterion._change_reason = reason
                 criterion.save(update_fields=["is_active", "updated_at"])
                 report.deactivated.append(key)
+    if report.created or report.updated or report.deactivated:
+        criteria_changed()
     return report
 
 

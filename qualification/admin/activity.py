@@ -1,0 +1,103 @@
+"""Append-only records: events, stage transitions and sales feedback.
+
+They are viewed, never edited, in the admin. Ops may delete events (bad data, test traffic);
+the leads those events belonged to are then marked for rescoring so their scores stop
+counting what was removed (the periodic sweep rescores them).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from qualification.models import Event, Feedback, Lead, StageTransition
+
+from .base import AppendOnlyAdminMixin
+
+
+class StitchedFilter(admin.SimpleListFilter):
+    """Whether an event is tied to a known lead or still only to an anonymous visitor."""
+
+    title = "lead"
+    parameter_name = "stitched"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", "Known lead"), ("no", "Anonymous only")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Event]) -> QuerySet[Event]:
+        if self.value() == "yes":
+            return queryset.filter(lead__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(lead__isnull=True)
+        return queryset
+
+
+def _mark_for_rescoring(lead_ids: set[int]) -> None:
+    lead_ids.discard(None)
+    if lead_ids:
+        Lead.objects.filter(pk__in=lead_ids).update(needs_rescore=True)
+
+
+@admin.register(Event)
+class EventAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+    deletable = True
+    list_display = (
+        "name",
+        "source",
+        "lead",
+        "account",
+        "anonymous_id",
+        "occurred_at",
+        "received_at",
+    )
+    list_filter = ("source", StitchedFilter)
+    list_select_related = ("lead", "account")
+    search_fields = ("name", "message_id", "anonymous_id", "lead__email", "account__domain")
+    date_hierarchy = "occurred_at"
+    ordering = ("-occurred_at",)
+    # The events table is the biggest one; skip the unfiltered count on every page.
+    show_full_result_count = False
+    fields = (
+        "name",
+        "source",
+        "lead",
+        "account",
+        "anonymous_id",
+        "properties",
+        "occurred_at",
+        "received_at",
+        "message_id",
+    )
+
+    def delete_model(self, request: HttpRequest, obj: Event) -> None:
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            _mark_for_rescoring({obj.lead_id})
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        with transaction.atomic():
+            lead_ids = set(queryset.values_list("lead_id", flat=True).distinct())
+            super().delete_queryset(request, queryset)
+            _mark_for_rescoring(lead_ids)
+
+
+@admin.register(StageTransition)
+class StageTransitionAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("lead", "from_stage", "to_stage", "cause", "criterion", "actor", "occurred_at")
+    list_filter = ("to_stage", "from_stage", "cause")
+    list_select_related = ("lead", "criterion", "actor")
+    search_fields = ("lead__email", "lead__first_name", "lead__last_name", "reason")
+    date_hierarchy = "occurred_at"
+    ordering = ("-occurred_at", "-id")
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("lead", "outcome", "reason", "author", "created_at")
+    list_filter = ("outcome", "reason")
+    list_select_related = ("lead", "author")
+    search_fields = ("lead__email", "lead__first_name", "lead__last_name", "note")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")

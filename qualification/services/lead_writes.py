@@ -1,0 +1,91 @@
+"""Bulk writes of score columns: one statement per chunk, never a query per lead.
+
+On PostgreSQL an ``UPDATE ... FROM (VALUES ...)`` writes a chunk in one round trip; other
+databases (the embedded SQLite) use Django's ``bulk_update``. Either way a lead whose
+rescore was requested after this run started keeps ``needs_rescore`` so that change is
+not lost.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from qualification.models import Lead
+
+# column -> SQL type for the VALUES list (PostgreSQL needs the casts).
+SCORE_COLUMNS: dict[str, str] = {
+    "fit_score": "integer",
+    "intent_score": "integer",
+    "usage_score": "integer",
+    "total_score": "integer",
+    "tier": "smallint",
+    "qualification": "varchar",
+    "pql_kind": "varchar",
+    "queue": "varchar",
+    "qualified_at": "timestamptz",
+    "reasons": "jsonb",
+    "breakdown": "jsonb",
+    "disqualified_reasons": "jsonb",
+    "last_signal_at": "timestamptz",
+    "scored_at": "timestamptz",
+    "stage": "varchar",
+}
+JSON_COLUMNS = frozenset(name for name, kind in SCORE_COLUMNS.items() if kind == "jsonb")
+CHUNK = 1000
+
+
+def lead_scores_write(rows: Sequence[dict[str, Any]], *, started: datetime) -> None:
+    """Write score rows (``id`` plus SCORE_COLUMNS) and clear the rescore marks they answer."""
+    if not rows:
+        return
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        if connection.vendor == "postgresql":
+            _write_postgresql(chunk, started)
+        else:
+            _write_generic(chunk, started)
+
+
+def _write_postgresql(rows: Sequence[dict[str, Any]], started: datetime) -> None:
+    columns = list(SCORE_COLUMNS)
+    table = connection.ops.quote_name(Lead._meta.db_table)
+    row_sql = "(" + ", ".join(["%s::bigint", *(f"%s::{SCORE_COLUMNS[c]}" for c in columns)]) + ")"
+    assignments = ", ".join(f"{connection.ops.quote_name(c)} = v.{c}" for c in columns)
+    sql = (
+        f"UPDATE {table} AS l SET {assignments}, "
+        "needs_rescore = (l.rescore_requested_at IS NOT NULL AND l.rescore_requested_at > %s), "
+        "updated_at = %s "
+        f"FROM (VALUES {', '.join([row_sql] * len(rows))}) AS v(id, {', '.join(columns)}) "
+        "WHERE l.id = v.id"
+    )
+    params: list[Any] = [started, timezone.now()]
+    values: list[Any] = []
+    for row in rows:
+        values.append(row["id"])
+        for column in columns:
+            value = row[column]
+            values.append(json.dumps(value) if column in JSON_COLUMNS else value)
+    # VALUES come after the two SET parameters in the statement.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *values])
+
+
+def _write_generic(rows: Sequence[dict[str, Any]], started: datetime) -> None:
+    now = timezone.now()
+    leads = []
+    for row in rows:
+        lead = Lead(pk=row["id"], updated_at=now)
+        for column in SCORE_COLUMNS:
+            setattr(lead, column, row[column])
+        leads.append(lead)
+    Lead.objects.bulk_update(leads, [*SCORE_COLUMNS, "updated_at"], batch_size=250)
+    Lead.objects.filter(pk__in=[row["id"] for row in rows]).filter(
+        Q(rescore_requested_at__isnull=True) | Q(rescore_requested_at__lte=started)
+    ).update(needs_rescore=False)

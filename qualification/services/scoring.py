@@ -1,0 +1,298 @@
+"""Rescoring: aggregate signals per batch, run the pure engine, bulk-write the results.
+
+Every queue, reason and report reads what this writes. A batch costs a fixed number of
+queries (lead state, the aggregation pass, product users, account users, one bulk update,
+one bulk insert of stage transitions) whatever the number of criteria or leads in it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from qualification.models import Lead, StageTransition
+from qualification.models.choices import TransitionCause
+from qualification.scoring import CriterionSpec, PolicySpec, ScoreResult, next_stage, score_lead
+from qualification.selectors.signals import criteria_specs_read, lead_signals_read, policy_spec_read
+
+from .lead_writes import SCORE_COLUMNS, lead_scores_write
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 2000
+TOP_REASONS = 4
+
+
+@dataclass
+class RescoreReport:
+    """What a rescore did, for commands, tasks and the benchmark."""
+
+    scored: int = 0
+    failed: list[int] = field(default_factory=list)
+    transitions: int = 0
+    batches: int = 0
+
+    def merge(self, other: RescoreReport) -> None:
+        self.scored += other.scored
+        self.failed += other.failed
+        self.transitions += other.transitions
+        self.batches += other.batches
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "scored": self.scored,
+            "failed": self.failed,
+            "transitions": self.transitions,
+            "batches": self.batches,
+        }
+
+
+def _chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def reasons_summary(result: ScoreResult) -> list[dict[str, Any]]:
+    """The strongest reasons a queue row shows: sentence, points, kind, glossary term."""
+    if result.disqualified:
+        items = [
+            {"text": c.reason, "points": c.points, "kind": c.kind, "term": c.glossary_term}
+            for c in result.disqualifiers
+        ]
+        return items[:TOP_REASONS]
+    items = [
+        {"text": c.reason, "points": c.points, "kind": c.kind, "term": c.glossary_term}
+        for c in result.contributions
+        if c.points != 0
+    ]
+    return items[:TOP_REASONS]
+
+
+def _breakdown(result: ScoreResult) -> dict[str, Any]:
+    """The full itemized result, without empty values (it is stored for every lead)."""
+
+    def compact(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: compact(v) for k, v in value.items() if v not in (None, "", [], {})}
+        if isinstance(value, list):
+            return [compact(v) for v in value]
+        return value
+
+    data = compact(result.to_dict())
+    data.pop("reasons", None)  # the sentences live in each contribution
+    return data
+
+
+def _row(lead_id: int, state: dict[str, Any], result: ScoreResult, now: datetime) -> dict[str, Any]:
+    was_qualified = state["qualification"] != "none"
+    qualified_at = state["qualified_at"]
+    if result.qualification == "none":
+        qualified_at = None
+    elif not was_qualified or qualified_at is None:
+        qualified_at = now
+    return {
+        "id": lead_id,
+        "fit_score": result.fit,
+        "intent_score": result.intent,
+        "usage_score": result.usage,
+        "total_score": result.total,
+        "tier": result.tier,
+        "qualification": result.qualification,
+        "pql_kind": result.pql_kind if result.qualification == "pql" else "",
+        "queue": result.queue,
+        "qualified_at": qualified_at,
+        "reasons": reasons_summary(result),
+        "breakdown": _breakdown(result),
+        "disqualified_reasons": list(result.disqualification_reasons),
+        "last_signal_at": result.strongest_signal_at or state["last_signal_at"],
+        "scored_at": now,
+    }
+
+
+def _transition(
+    lead_id: int,
+    stage: str,
+    result: ScoreResult,
+    criteria_ids: dict[str, int | None],
+    now: datetime,
+) -> StageTransition | None:
+    target = next_stage(stage, result)
+    if target is None or target == stage:
+        return None
+    if result.disqualified and result.disqualifiers:
+        cause = result.disqualifiers[0]
+        reason = cause.reason
+    else:
+        cause = result.contributions[0] if result.contributions else None
+        reason = result.qualification_reason or (cause.reason if cause else "Signed up")
+    return StageTransition(
+        lead_id=lead_id,
+        from_stage=stage,
+        to_stage=target,
+        cause=TransitionCause.CRITERION,
+        criterion_id=criteria_ids.get(cause.key) if cause else None,
+        reason=reason[:300],
+        occurred_at=now,
+    )
+
+
+def _rescore_batch(
+    lead_ids: Sequence[int],
+    criteria: Sequence[CriterionSpec],
+    policy: PolicySpec,
+    now: datetime,
+    started: datetime,
+) -> RescoreReport:
+    report = RescoreReport(batches=1)
+    signals = lead_signals_read(lead_ids, criteria, policy, now)
+    states = {
+        row["id"]: row
+        for row in Lead.objects.filter(pk__in=lead_ids).values(
+            "id", "stage", "qualification", "qualified_at", "last_signal_at"
+        )
+    }
+    criteria_ids = {spec.key: spec.id for spec in criteria}
+    rows: list[dict[str, Any]] = []
+    transitions: list[StageTransition] = []
+    for lead_id, lead_signals in signals.items():
+        state = states.get(lead_id)
+        if state is None:  # deleted meanwhile
+            continue
+        try:
+            result = score_lead(criteria, lead_signals, policy, now)
+            row = _row(lead_id, state, result, now)
+            transition = _transition(lead_id, state["stage"], result, criteria_ids, now)
+        except Exception:  # one bad lead must not abort the batch
+            logger.exception("Rescoring lead %s failed; it stays marked for rescoring", lead_id)
+            report.failed.append(lead_id)
+            continue
+        if transition is not None:
+            row["stage"] = transition.to_stage
+            transitions.append(transition)
+        else:
+            row["stage"] = state["stage"]
+        rows.append(row)
+    with transaction.atomic():
+        lead_scores_write(rows, started=started)
+        StageTransition.objects.bulk_create(transitions, batch_size=1000)
+    report.scored = len(rows)
+    report.transitions = len(transitions)
+    return report
+
+
+def lead_rescore(
+    *, lead_ids: Iterable[int], now: datetime | None = None, batch_size: int = DEFAULT_BATCH_SIZE
+) -> RescoreReport:
+    """Rescore the given leads in batches; failures are logged and reported, not raised."""
+    started = timezone.now()
+    now = now or started
+    ids = sorted(set(lead_ids))
+    criteria = criteria_specs_read()
+    policy = policy_spec_read()
+    report = RescoreReport()
+    for chunk in _chunks(ids, batch_size):
+        report.merge(_rescore_batch(chunk, criteria, policy, now, started))
+    if report.failed:
+        logger.warning(
+            "Rescore finished with %d failed lead(s): %s", len(report.failed), report.failed[:20]
+        )
+    return report
+
+
+def lead_rescore_all(
+    *, now: datetime | None = None, batch_size: int = DEFAULT_BATCH_SIZE
+) -> RescoreReport:
+    """Rescore every lead (windows and decay move with time), batch by batch by id."""
+    started = timezone.now()
+    now = now or started
+    criteria = criteria_specs_read()
+    policy = policy_spec_read()
+    report = RescoreReport()
+    last_id = 0
+    while True:
+        chunk = list(
+            Lead.objects.filter(pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not chunk:
+            break
+        report.merge(_rescore_batch(chunk, criteria, policy, now, started))
+        last_id = chunk[-1]
+    return report
+
+
+def leads_mark_for_rescore(*, lead_ids: Iterable[int]) -> list[int]:
+    """Mark leads dirty and enqueue their rescore once the transaction commits.
+
+    The mark is the safety net: if the broker is down the request still succeeds and
+    the periodic sweep picks the leads up later.
+    """
+    ids = sorted(set(lead_ids))
+    if not ids:
+        return ids
+    Lead.objects.filter(pk__in=ids).update(needs_rescore=True, rescore_requested_at=timezone.now())
+    transaction.on_commit(lambda: enqueue_rescore(ids))
+    return ids
+
+
+def enqueue_rescore(lead_ids: Sequence[int]) -> bool:
+    """Send rescore tasks; on a broker outage log it and leave the marks for the sweep."""
+    from qualification.tasks import rescore_leads  # tasks import services, not the reverse
+
+    try:
+        for chunk in _chunks(list(lead_ids), DEFAULT_BATCH_SIZE):
+            rescore_leads.delay(list(chunk))
+    except Exception:  # kombu raises several types for an unreachable broker
+        logger.warning(
+            "Could not enqueue rescoring for %d lead(s); the sweep will pick them up",
+            len(lead_ids),
+            exc_info=True,
+        )
+        return False
+    return True
+
+
+def dirty_lead_ids_read(*, limit: int) -> list[int]:
+    """Leads marked for rescoring, oldest mark first."""
+    return list(
+        Lead.objects.filter(needs_rescore=True)
+        .order_by("rescore_requested_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+__all__ = [
+    "SCORE_COLUMNS",
+    "RescoreReport",
+    "criteria_changed",
+    "dirty_lead_ids_read",
+    "enqueue_rescore",
+    "lead_rescore",
+    "lead_rescore_all",
+    "leads_mark_for_rescore",
+    "reasons_summary",
+]
+
+
+def criteria_changed() -> None:
+    """After criteria or the policy change, rescore everyone once the change commits."""
+    transaction.on_commit(_enqueue_rescore_all)
+
+
+def _enqueue_rescore_all() -> None:
+    from qualification.tasks import rescore_all
+
+    try:
+        rescore_all.delay()
+    except Exception:
+        logger.warning(
+            "Could not enqueue the full rescore; the nightly run will apply the change",
+            exc_info=True,
+        )

@@ -1,0 +1,13 @@
+"""Fixtures for the admin tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualification.roles import Role
+
+
+@pytest.fixture
+def ops_client(client_as):
+    """A client signed in as revenue operations, who may use every LeadHub admin page."""
+    return client_as(Role.OPS)

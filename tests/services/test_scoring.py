@@ -1,0 +1,264 @@
+"""Rescoring end to end: events in, scores, reasons, queues and stage transitions out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+from kombu import pools as kombu_pools
+
+from leadhub.celery import app
+from qualification.models import Lead, StageTransition
+from qualification.services import scoring
+from qualification.services.scoring import (
+    enqueue_rescore,
+    lead_rescore,
+    lead_rescore_all,
+    leads_mark_for_rescore,
+)
+from qualification.tasks import rescore_sweep
+from tests.factories import AccountFactory, LeadFactory, criterion, days_ago, events, policy
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def catalog():
+    policy(
+        mql_threshold=40,
+        mql_min_fit=10,
+        pql_usage_threshold=30,
+        tier_hot=60,
+        tier_warm=40,
+        tier_cool=20,
+        hand_raiser_events=["Contact Sales Requested"],
+        outreach_order="pql_first",
+    )
+    criterion(
+        key="icp-country",
+        kind="fit",
+        signal_type="attribute",
+        attribute="account.country",
+        operator="in",
+        value=["DE", "FR"],
+        points=15,
+        reason_template="Based in {country}",
+        event_name="",
+    )
+    criterion(
+        key="pricing",
+        kind="intent",
+        event_name="Pricing Page Viewed",
+        threshold=3,
+        window_days=7,
+        points=30,
+        reason_template="Viewed the pricing page {times} {window}",
+    )
+    criterion(
+        key="invites",
+        kind="usage",
+        event_name="Teammate Invited",
+        points=10,
+        points_mode="per_occurrence",
+        max_occurrences=3,
+        reason_template="Invited {count} teammates",
+    )
+    criterion(
+        key="personal-email",
+        kind="disqualifier",
+        signal_type="attribute",
+        attribute="lead.email_domain",
+        operator="in",
+        value=["gmail.com"],
+        points=0,
+        reason_template="Uses a personal email address ({value})",
+        event_name="",
+    )
+
+
+def test_mql_scored_with_reasons_and_transition(catalog):
+    lead = LeadFactory(account=AccountFactory(country="DE"))
+    events(lead, "Pricing Page Viewed", days_ago(NOW, 1, 2, 3, 4))
+    report = lead_rescore(lead_ids=[lead.pk], now=NOW)
+    assert report.scored == 1
+    assert report.failed == []
+
+    lead.refresh_from_db()
+    assert (lead.fit_score, lead.intent_score, lead.usage_score, lead.total_score) == (
+        15,
+        30,
+        0,
+        45,
+    )
+    assert lead.tier == 3  # warm: 45 ≥ 40
+    assert (lead.qualification, lead.queue, lead.stage) == ("mql", "mql", "mql")
+    assert [r["text"] for r in lead.reasons] == [
+        "Viewed the pricing page 4 times in the last 7 days",
+        "Based in Germany",
+    ]
+    assert lead.qualified_at == NOW
+    assert lead.needs_rescore is False
+    keys = [c["key"] for c in lead.breakdown["contributions"]]
+    assert keys == ["pricing", "icp-country"]
+    transition = StageTransition.objects.get(lead=lead)
+    assert (transition.from_stage, transition.to_stage, transition.cause) == (
+        "new",
+        "mql",
+        "criterion",
+    )
+    assert transition.criterion.key == "pricing"
+
+
+def test_pql_hand_raiser_and_per_occurrence_cap(catalog):
+    lead = LeadFactory(account=AccountFactory(country="US"))
+    events(lead, "Teammate Invited", days_ago(NOW, 1, 2, 3, 4, 5), source="product")
+    events(lead, "Contact Sales Requested", days_ago(NOW, 0.5), source="product")
+    lead_rescore(lead_ids=[lead.pk], now=NOW)
+    lead.refresh_from_db()
+    assert lead.usage_score == 30  # 10 x min(5, 3)
+    assert (lead.qualification, lead.pql_kind, lead.queue, lead.stage) == (
+        "pql",
+        "hand_raiser",
+        "pql",
+        "pql",
+    )
+    assert lead.reasons[0]["text"] == "Invited 5 teammates"
+
+
+def test_disqualifier_removes_lead_from_queues_and_says_why(catalog):
+    lead = LeadFactory(email="someone@gmail.com", account=AccountFactory(country="DE"))
+    events(lead, "Pricing Page Viewed", days_ago(NOW, 1, 2, 3))
+    lead_rescore(lead_ids=[lead.pk], now=NOW)
+    lead.refresh_from_db()
+    assert (lead.qualification, lead.queue, lead.stage) == ("none", "none", "disqualified")
+    assert lead.disqualified_reasons == ["Uses a personal email address (gmail.com)"]
+    assert (
+        StageTransition.objects.get(lead=lead).reason == "Uses a personal email address (gmail.com)"
+    )
+
+
+def test_rescore_is_idempotent_and_scores_do_not_move_stage_back(catalog):
+    lead = LeadFactory(account=AccountFactory(country="DE"))
+    events(lead, "Pricing Page Viewed", days_ago(NOW, 1, 2, 3))
+    lead_rescore(lead_ids=[lead.pk], now=NOW)
+    lead_rescore(lead_ids=[lead.pk], now=NOW)
+    assert StageTransition.objects.filter(lead=lead).count() == 1
+    # Ten days later the pricing views fall out of the window: no longer an MQL, stage stays.
+    lead_rescore(lead_ids=[lead.pk], now=NOW + timedelta(days=10))
+    lead.refresh_from_db()
+    assert (lead.qualification, lead.queue, lead.stage) == ("none", "none", "mql")
+    assert lead.qualified_at is None
+
+
+def test_one_failing_lead_does_not_abort_the_batch(catalog, monkeypatch, caplog):
+    good, bad = LeadFactory(), LeadFactory()
+    real = scoring.score_lead
+
+    def flaky(criteria, signals, policy, now):
+        if signals.facts.lead["email"] == bad.email:
+            raise ValueError("corrupt traits")
+        return real(criteria, signals, policy, now)
+
+    monkeypatch.setattr(scoring, "score_lead", flaky)
+    report = lead_rescore(lead_ids=[good.pk, bad.pk], now=NOW)
+    assert report.scored == 1
+    assert report.failed == [bad.pk]
+    assert f"Rescoring lead {bad.pk} failed" in caplog.text
+    assert Lead.objects.get(pk=good.pk).needs_rescore is False
+    assert Lead.objects.get(pk=bad.pk).needs_rescore is True
+
+
+def test_a_mark_made_during_the_rescore_survives_it(catalog, monkeypatch):
+    lead = LeadFactory()
+    real = scoring.lead_signals_read
+
+    def read_then_new_event_arrives(*args, **kwargs):
+        result = real(*args, **kwargs)
+        Lead.objects.filter(pk=lead.pk).update(
+            needs_rescore=True, rescore_requested_at=timezone.now() + timedelta(seconds=1)
+        )
+        return result
+
+    monkeypatch.setattr(scoring, "lead_signals_read", read_then_new_event_arrives)
+    lead_rescore(lead_ids=[lead.pk])
+    assert Lead.objects.get(pk=lead.pk).needs_rescore is True
+
+
+def test_rescore_all_walks_every_batch(catalog):
+    leads = LeadFactory.create_batch(7, account=AccountFactory(country="FR"))
+    report = lead_rescore_all(now=NOW, batch_size=3)
+    assert report.batches == 3
+    assert report.scored == 7
+    assert set(Lead.objects.values_list("fit_score", flat=True)) == {15}
+    assert not Lead.objects.filter(pk__in=[lead.pk for lead in leads], needs_rescore=True).exists()
+
+
+@pytest.fixture
+def in_process_tasks():
+    """The embedded default's in-process tasks (a real worker is tested in tests/tasks)."""
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+def test_marking_enqueues_on_commit(catalog, in_process_tasks, django_capture_on_commit_callbacks):
+    lead = LeadFactory(account=AccountFactory(country="DE"))
+    events(lead, "Pricing Page Viewed", days_ago(timezone.now(), 1, 2, 3))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        leads_mark_for_rescore(lead_ids=[lead.pk])
+        assert Lead.objects.get(pk=lead.pk).scored_at is None  # not before the commit
+    assert len(callbacks) == 1
+    lead.refresh_from_db()
+    assert lead.queue == "mql"
+    assert lead.needs_rescore is False
+
+
+@pytest.fixture
+def broker_down():
+    """Point Celery at a port where no broker listens (a real outage, not a mock)."""
+    saved = {
+        key: app.conf[key]
+        for key in (
+            "broker_url",
+            "task_always_eager",
+            "task_publish_retry",
+            "broker_connection_timeout",
+        )
+    }
+    app.conf.update(
+        broker_url="redis://127.0.0.1:9/0",
+        task_always_eager=False,
+        task_publish_retry=False,
+        broker_connection_timeout=1,
+    )
+    _drop_broker_connections()
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        _drop_broker_connections()
+
+
+def _drop_broker_connections() -> None:
+    """Forget pooled connections so the next publish connects to the configured broker."""
+    kombu_pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def test_broker_outage_delays_scoring_and_the_sweep_catches_up(catalog, broker_down):
+    lead = LeadFactory(account=AccountFactory(country="DE"))
+    events(lead, "Pricing Page Viewed", days_ago(timezone.now(), 1, 2, 3))
+    leads_mark_for_rescore(lead_ids=[lead.pk])
+    assert enqueue_rescore([lead.pk]) is False  # the broker is unreachable
+    lead.refresh_from_db()
+    assert lead.needs_rescore is True
+    assert lead.scored_at is None
+    report = rescore_sweep.apply().get()  # the periodic sweep, run by beat once it is back
+    assert report["picked_up"] == 1
+    lead.refresh_from_db()
+    assert lead.needs_rescore is False
+    assert lead.queue == "mql"
