@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from .models import Criterion
 from .navigation import admin_url
@@ -61,22 +63,40 @@ def describe_condition(criterion: Criterion) -> str:
     return text
 
 
-def describe_points(criterion: Criterion) -> str:
-    """Signed points and how often they count."""
+def describe_points(criterion: Criterion) -> tuple[str, str]:
+    """Signed points, and how often they count ("" when once)."""
+    if criterion.kind == "disqualifier":
+        return "Disqualifies", ""
     sign = "+" if criterion.points > 0 else ("\u2212" if criterion.points < 0 else "")
-    text = f"{sign}{abs(criterion.points)}"
-    if criterion.points_mode == "per_occurrence":
-        text += " each"
-        if criterion.max_occurrences:
-            text += f", up to {criterion.max_occurrences}"
-    return text
+    points = f"{sign}{abs(criterion.points)}"
+    if criterion.points_mode != "per_occurrence":
+        return points, ""
+    if criterion.max_occurrences:
+        return points, f"each, max {criterion.max_occurrences}"
+    return points, "each"
 
 
 def describe_decay(half_life_days: float | None) -> str:
     if not half_life_days:
-        return "None"
+        return ""
     days = int(half_life_days) if float(half_life_days).is_integer() else half_life_days
-    return f"Halves every {days} d"
+    return f"Half-life {days} d"
+
+
+_SCOPE_SHORT = {"mql": "MQL", "pql": "PQL", "both": "MQL, PQL"}
+_TEAM_SHORT = {"ops": "RevOps"}
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_NOWRAP = {"th": {"class": "nowrap"}, "td": {"class": "nowrap"}}
+
+
+def _reason_html(template: str) -> str:
+    """The reason template with its {placeholders} marked, so ops see what gets filled in."""
+    # Safe: the template is escaped first; only our own span markup around \w+ is added.
+    return mark_safe(
+        _PLACEHOLDER.sub(
+            lambda m: f'<span class="ph">{m.group(1)}</span>', conditional_escape(template)
+        )
+    )
 
 
 class CriterionTable(tables.Table):
@@ -84,8 +104,8 @@ class CriterionTable(tables.Table):
     None means every team, an empty set means none."""
 
     name = tables.Column(verbose_name="Criterion", attrs={"td": {"class": "cell-name"}})
-    kind = tables.Column(verbose_name="Kind")
-    applies_to = tables.Column(verbose_name="Applies to")
+    kind = tables.Column(verbose_name="Kind", attrs=_NOWRAP)
+    applies_to = tables.Column(verbose_name="Applies to", attrs=_NOWRAP)
     condition = tables.Column(
         verbose_name="Signal and condition",
         empty_values=(),
@@ -93,11 +113,11 @@ class CriterionTable(tables.Table):
         attrs={"td": {"class": "cell-condition"}},
     )
     points = tables.Column(
-        verbose_name="Points", attrs={"th": {"class": "num"}, "td": {"class": "num"}}
+        verbose_name="Points", attrs={"th": {"class": "num"}, "td": {"class": "num nowrap"}}
     )
-    half_life_days = tables.Column(verbose_name="Decay", empty_values=())
-    owner_team = tables.Column(verbose_name="Owner")
-    is_active = tables.Column(verbose_name="Status")
+    half_life_days = tables.Column(verbose_name="Decay", empty_values=(), attrs=_NOWRAP)
+    owner_team = tables.Column(verbose_name="Owner", attrs=_NOWRAP)
+    is_active = tables.Column(verbose_name="Status", attrs=_NOWRAP)
     glossary_term = tables.Column(
         verbose_name="Glossary term", order_by=("glossary_term__term",), empty_values=()
     )
@@ -149,19 +169,37 @@ class CriterionTable(tables.Table):
         label = record.get_kind_display().split(" (")[0]
         return format_html('<span class="badge badge-{}">{}</span>', record.kind, label)
 
+    def render_applies_to(self, value: str, record: Criterion) -> str:
+        return _SCOPE_SHORT.get(record.applies_to, value)
+
     def render_condition(self, record: Criterion) -> str:
         return format_html(
             '{}<span class="sub">Reason: “{}”</span>',
             describe_condition(record),
-            record.reason_template,
+            _reason_html(record.reason_template),
         )
 
     def render_points(self, record: Criterion) -> str:
-        css = "pos" if record.points > 0 else "neg" if record.points < 0 else ""
-        return format_html('<span class="points {}">{}</span>', css, describe_points(record))
+        points, qualifier = describe_points(record)
+        negative = record.points < 0 or record.kind == "disqualifier"
+        css = "neg" if negative else "pos" if record.points > 0 else ""
+        if qualifier:
+            return format_html(
+                '<span class="points {}">{}</span><span class="sub">{}</span>',
+                css,
+                points,
+                qualifier,
+            )
+        return format_html('<span class="points {}">{}</span>', css, points)
 
     def render_half_life_days(self, value: float | None) -> str:
-        return describe_decay(value)
+        text = describe_decay(value)
+        return text or format_html('<span class="muted">{}</span>', "None")
+
+    def render_owner_team(self, value: str, record: Criterion) -> str:
+        return format_html(
+            '<span title="{}">{}</span>', value, _TEAM_SHORT.get(record.owner_team, value)
+        )
 
     def render_is_active(self, value: bool) -> str:
         if value:

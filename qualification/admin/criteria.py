@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -85,6 +86,12 @@ class CriterionAdmin(TeamOwnedAdminMixin, LeadHubHistoryAdmin):
         ("Reason", {"fields": ("reason_template",)}),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
+
+    def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> type[forms.ModelForm]:
+        # Django builds list-editing forms from a plain ModelForm; use ours so that errors the
+        # model raises about fields not in the list become row errors instead of a crash.
+        kwargs.setdefault("form", self.form)
+        return super().get_changelist_form(request, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Criterion | None = None) -> Any:
         # The key identifies the criterion in exports and imports; renaming it would orphan them.

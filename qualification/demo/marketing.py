@@ -134,11 +134,13 @@ def reader(p: Person) -> None:
     """Reads the blog and clicks newsletters for months; never signs up, rarely looks at pricing."""
     rng = p.rng
     start = rng.randint(10, 89)
-    nurture(p, start, 0, rng.randint(5, 22))
+    nurture(p, start, 0, rng.randint(6, 26))
     if rng.random() < 0.2:
         visit(p, rng.randint(0, start), pricing=1)
     if rng.random() < 0.05:
-        p.session(rng.randint(0, start), [_page("/careers", "careers"), _page("/careers", "careers")])
+        p.session(
+            rng.randint(0, start), [_page("/careers", "careers"), _page("/careers", "careers")]
+        )
 
 
 def evaluator(p: Person) -> None:

@@ -107,7 +107,7 @@ def limit_hitter(p: Person, teammates: list[str]) -> None:
     days = p.timeline.working_days(start - 1, 0, 0.55)
     _activate(p, days[:2])
     recent = [d for d in days[2:] if d <= 25]
-    limit_day = recent[0] if recent else (days[-1] if days[2:] else 0)
+    limit_day = rng.choice(recent) if recent else (days[-1] if days[2:] else 0)
     limit = rng.choice(list(v.FREE_PLAN_LIMITS))
     if teammates and days[2:] and days[2] > limit_day:
         _invite(p, days[2], teammates)
@@ -139,20 +139,17 @@ def hand_raiser(p: Person, teammates: list[str]) -> None:
         _invite(p, days[1], teammates)
     raise_day = days[min(len(days) - 1, rng.randint(1, 4))]
     for day in days[1:]:
-        if day > raise_day:
-            use(p, day, 2, 6)
-        elif day == raise_day:
-            use(p, day, 1, 3, [
-                (v.UPGRADE_PAGE_VIEWED, {"from": "nav"}),
-                (v.CONTACT_SALES_REQUESTED, {
-                    "location": rng.choice(("pricing_modal", "help_widget", "seats_page")),
-                    "topic": rng.choice(HAND_RAISE_TOPICS),
-                    "seats": rng.choice((10, 15, 25, 40, 60)),
-                }),
-            ])  # fmt: skip
-            p.qualify(p.timeline.last(v.CONTACT_SALES_REQUESTED), "pql", "contact-sales")
-        else:
-            use(p, day, 2, 7)
+        use(p, day, 2, 7 if day > raise_day else 5)
+    use(p, raise_day, 1, 3, [
+        (v.UPGRADE_PAGE_VIEWED, {"from": "nav"}),
+        (v.CONTACT_SALES_REQUESTED, {
+            "location": rng.choice(("pricing_modal", "help_widget", "seats_page")),
+            "topic": rng.choice(HAND_RAISE_TOPICS),
+            "seats": rng.choice((10, 15, 25, 40, 60)),
+        }),
+    ])  # fmt: skip
+    p.qualify(p.timeline.last(v.CONTACT_SALES_REQUESTED), "pql", "contact-sales")
+    p.facts["topic"] = p.timeline.events[-1][2]["topic"]
 
 
 def self_serve_buyer(p: Person, teammates: list[str]) -> None:
@@ -209,22 +206,22 @@ def casual_user(p: Person, plan: str = Plan.FREE, share: float = 0.2) -> None:
         use(p, day, 1, 3)
 
 
-def teammate(p: Person, invited_day: int, inviter: str) -> bool:
+def teammate(p: Person, invited_day: int, inviter: str, plan: str) -> bool:
     """Accepts an invite a day or three later and becomes a regular user. False: not yet."""
     rng = p.rng
     day = invited_day - rng.randint(1, 3)
     if day < 0:
         return False
-    p.facts["plan"] = "team"
+    p.facts["plan"] = plan
     at = p.session(day, [
-        (v.SIGNED_UP, {"plan": "team", "signup_source": "invite", "invited_by": inviter,
+        (v.SIGNED_UP, {"plan": plan, "signup_source": "invite", "invited_by": inviter,
                        "method": rng.choice(("google_sso", "email"))}),
         (v.SESSION_STARTED, {"platform": "web"}),
     ])  # fmt: skip
     p.facts.update(signed_up_at=at, signup_source="invite", signup_day=day)
     share = rng.choice((0.3, 0.5, 0.7, 0.85))
     for active in p.timeline.working_days(day - 1, 0, share):
-        use(p, active, 1, 6)
+        use(p, active, 2, 7)
     return True
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 Step = tuple[str, dict[str, Any]]
@@ -62,10 +62,8 @@ class Timeline:
         start = None
         if days_ago <= 0:
             start = self._today_start(total)
-            if start is None:
-                days_ago = 1  # too early in the day where they live: it happened yesterday
-            else:
-                days_ago = 0
+            # Too early in the day where they live for a session today: it was yesterday.
+            days_ago = 1 if start is None else 0
         if start is None:
             day = self.local_today - timedelta(days=days_ago)
             start = self._local_to_utc(day, self.rng.triangular(8, 18.5, 10.5))

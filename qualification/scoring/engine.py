@@ -18,10 +18,9 @@ Points
         average when ``last_seen`` is unknown).
       Each contribution is rounded half away from zero to a whole number.
 
-Qualification, tiers and routing: see ``qualify.py``.
-
 Sub-scores
-    fit, intent and usage criteria count in the sub-score of their kind. A **negative**
+    fit, intent and usage criteria count in the sub-score of their kind (``applies_to``
+    does not move them). A **negative**
     criterion counts in the sub-score named by ``applies_to``: ``mql`` → intent,
     ``pql`` → usage, ``both`` → fit for an attribute (who they are) and intent for an
     event. Total = fit + intent + usage; sub-scores are not clamped, so every point shown
@@ -32,6 +31,15 @@ Disqualifiers
     none, tier cold, and the reasons start with why ("Uses a personal email address
     (gmail.com)"). Scores are still computed so the breakdown shows what was lost.
 
+Reporting
+    Contributions are sorted strongest first by absolute points (ties: positive first,
+    then fit, intent, usage, negative, then key); a contribution decayed to 0 points stays
+    itemized but gives no reason. Attribute criteria whose attribute the lead lacks are
+    listed in ``unknown_attributes``; positive event criteria at half their threshold or
+    more (but below it) are ``near_misses``. ``strongest_signal_at`` is the ``last_seen`` of
+    the strongest positive event contribution (queue recency ordering).
+
+Qualification, tiers and routing: see ``qualify.py``; lifecycle moves: ``lifecycle.py``.
 """
 
 from __future__ import annotations

@@ -10,12 +10,14 @@ else cold (1); a disqualified lead is cold.
   limit_reached (any event of the policy's lists, as carried by
   ``LeadSignals.policy_events``) > usage (usage ≥ pql_usage_threshold and usage > 0,
   user level) > usage at account level (below).
-* Account-level PQL: ``signals.account_active_users ≥ account_pql_min_users``, the lead
-  has an account, and the lead itself meets usage criteria (``meets_usage_criteria``:
-  at least one event-based usage criterion fires for them with its latest matching
-  event within the last ``account_pql_window_days`` days). ``account_active_users`` is
-  the number of the account's leads, this one included, for which
-  ``meets_usage_criteria`` is true; colleagues who never used the product are not queued.
+* Account-level PQL: the lead has an account, ``signals.account_active_users ≥
+  account_pql_min_users``, and the lead itself is one of those active users (colleagues
+  who never used the product are not queued). An *active user* is a lead for which some
+  event-based usage criterion's threshold is reached counting only the events of the last
+  ``account_pql_window_days`` days; the aggregation pass counts them per account (this
+  lead included) and may say whether this lead is one (``signals.account_active``). When
+  it does not (None), the engine approximates with ``meets_usage_criteria``: a usage
+  criterion fires for the lead and its latest matching event is within the account window.
 * Both MQL and PQL: ``mql_first`` → MQL queue; ``pql_first`` → PQL queue; ``parallel``
   → PQL queue with ``also_mql=True``. A self-serve purchase always goes to customer
   success (queue ``cs``), whatever the order: the lead has already bought.
@@ -72,10 +74,11 @@ def tier_for(total: int, policy: PolicySpec) -> int:
 def meets_usage_criteria(
     criteria: Sequence[CriterionSpec], signals: LeadSignals, policy: PolicySpec, now: datetime
 ) -> bool:
-    """Whether this lead counts toward its account's active users (account-level PQL).
+    """Whether this lead is one of its account's active users, from its own signals.
 
     True when an event-based usage criterion fires for the lead and its latest matching
-    event is within the last ``policy.account_pql_window_days`` days.
+    event is within the last ``policy.account_pql_window_days`` days. Used when the
+    aggregation pass leaves ``LeadSignals.account_active`` as None.
     """
     since = now - timedelta(days=policy.account_pql_window_days)
     for spec in criteria:
@@ -85,6 +88,14 @@ def meets_usage_criteria(
         if event_condition(spec, signal) and signal.last_seen and signal.last_seen >= since:
             return True
     return False
+
+
+def _counts_as_active(
+    criteria: Sequence[CriterionSpec], signals: LeadSignals, policy: PolicySpec, now: datetime
+) -> bool:
+    if signals.account_active is not None:
+        return signals.account_active
+    return meets_usage_criteria(criteria, signals, policy, now)
 
 
 _TRIGGERS = (
@@ -127,7 +138,7 @@ def pql_kind_for(
     if (
         signals.facts.account
         and signals.account_active_users >= policy.account_pql_min_users
-        and meets_usage_criteria(criteria, signals, policy, now)
+        and _counts_as_active(criteria, signals, policy, now)
     ):
         ctx = ReasonContext(
             users=signals.account_active_users,

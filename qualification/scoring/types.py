@@ -165,7 +165,10 @@ class LeadSignals(_ToDict):
     ``policy_events``: per event name in the policy's hand-raiser, limit and purchase
     lists, the lead's events of that name (ever; only ``count`` and ``last_seen`` are read).
     ``account_active_users``: how many leads of the lead's account (this one included)
-    meet usage criteria in the policy's account window; see ``meets_usage_criteria``.
+    reached some event-based usage criterion's threshold counting only the events of the
+    last ``policy.account_pql_window_days`` days. ``account_active``: whether this lead is
+    one of them (same test); None lets the engine judge from ``events`` instead
+    (``qualify.meets_usage_criteria``).
     ``signed_up``: the lead has signed up for the product (for the active-user stage).
     """
 
@@ -173,6 +176,7 @@ class LeadSignals(_ToDict):
     events: Mapping[str, EventSignal] = field(default_factory=dict)
     policy_events: Mapping[str, EventSignal] = field(default_factory=dict)
     account_active_users: int = 0
+    account_active: bool | None = None
     signed_up: bool = False
 
     @property

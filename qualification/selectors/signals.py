@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import NotSupportedError
+from django.db import NotSupportedError, connection
 from django.db.models import (
     Count,
     F,
@@ -22,6 +22,7 @@ from django.db.models import (
     Max,
     Min,
     Q,
+    QuerySet,
     Sum,
     Value,
 )
@@ -50,7 +51,9 @@ class EpochDays(Func):
 
     def as_postgresql(self, compiler, connection, **extra_context):
         return self.as_sql_template(
-            compiler, connection, "(EXTRACT(EPOCH FROM %(expressions)s) / 86400.0)"
+            compiler,
+            connection,
+            "(EXTRACT(EPOCH FROM %(expressions)s)::double precision / 86400.0)",
         )
 
     def as_sqlite(self, compiler, connection, **extra_context):
@@ -241,6 +244,26 @@ def account_active_users_read(
     return users
 
 
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _dict_rows(query: QuerySet) -> Iterable[dict[str, Any]]:
+    """Rows of a ``values()`` query as dicts.
+
+    On PostgreSQL the compiled SQL runs on a plain cursor: psycopg already returns
+    timezone-aware datetimes and numbers, and skipping Django's per-value converters
+    halves the cost of reading a wide aggregation. Other databases go through the ORM.
+    """
+    if connection.vendor != "postgresql":
+        return query
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def lead_signals_read(
     lead_ids: Sequence[int],
     criteria: Sequence[CriterionSpec],
@@ -251,13 +274,13 @@ def lead_signals_read(
     leads = list(Lead.objects.filter(pk__in=lead_ids).values(*LEAD_FIELDS).order_by())
     aggregates = event_aggregates(criteria, policy, now)
     names = relevant_event_names(criteria, policy)
-    rows = {
-        row["lead_id"]: row
-        for row in Event.objects.filter(lead_id__in=lead_ids, name__in=names)
+    query = (
+        Event.objects.filter(lead_id__in=lead_ids, name__in=names)
         .values("lead_id")
         .annotate(**aggregates)
         .order_by()
-    }
+    )
+    rows = {row["lead_id"]: row for row in _dict_rows(query)} if names else {}
     product_users = set(
         Event.objects.filter(lead_id__in=lead_ids, source="product", occurred_at__lte=now)
         .values_list("lead_id", flat=True)
@@ -283,7 +306,7 @@ def lead_signals_read(
                 distinct_days=row.get(f"c{index}_d") or 0,
                 first_seen=row.get(f"c{index}_f"),
                 last_seen=row.get(f"c{index}_l"),
-                decayed_sum=row.get(f"c{index}_s") if spec.half_life_days else None,
+                decayed_sum=_float(row.get(f"c{index}_s")) if spec.half_life_days else None,
             )
         policy_events = {
             name: EventSignal(count=row[f"p{i}_n"], last_seen=row.get(f"p{i}_l"))

@@ -148,7 +148,7 @@ def user(**fields: Any) -> User:
 def populate(rows: int) -> dict[str, list[Any]]:
     """``rows`` rows of every model, each with its foreign keys filled (to expose N+1 queries)."""
     made: dict[str, list[Any]] = {name: [] for name in ("account", "lead", "term", "criterion")}
-    for i in range(rows):
+    for _ in range(rows):
         owner = user()
         acc = account()
         person = lead(account=acc, owner=owner)

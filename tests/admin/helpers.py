@@ -15,16 +15,24 @@ def admin_url(model: type[Model] | Model, view: str, *args: Any) -> str:
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
 
 
-def _field_data(bound: forms.BoundField) -> tuple[str, Any] | None:
+def _field_data(bound: forms.BoundField) -> list[tuple[str, Any]]:
+    """The (name, value) pairs a browser sends for one form field."""
     value = bound.value()
     widget = bound.field.widget
+    widget = getattr(widget, "widget", widget)  # unwrap the admin's related-field wrapper
     if isinstance(widget, forms.CheckboxInput):
-        return (bound.html_name, "on") if value else None
+        return [(bound.html_name, "on")] if value else []
+    if isinstance(widget, forms.MultiWidget):
+        parts = widget.decompress(value) if not isinstance(value, list) else value
+        return [
+            (f"{bound.html_name}{suffix}", "" if part is None else str(part))
+            for suffix, part in zip(widget.widgets_names, parts, strict=True)
+        ]
     if value is None:
-        return bound.html_name, ""
-    if isinstance(value, list | tuple) and isinstance(bound.field, forms.ModelMultipleChoiceField):
-        return bound.html_name, [str(v) for v in value]
-    return bound.html_name, value
+        return [(bound.html_name, "")]
+    if isinstance(bound.field, forms.ModelMultipleChoiceField):
+        return [(bound.html_name, [str(v) for v in value])]
+    return [(bound.html_name, value)]
 
 
 def form_data(response: Any) -> dict[str, Any]:
@@ -32,18 +40,14 @@ def form_data(response: Any) -> dict[str, Any]:
     data: dict[str, Any] = {}
     form = response.context["adminform"].form
     for bound in form:
-        item = _field_data(bound)
-        if item is not None:
-            data[item[0]] = item[1]
+        data.update(_field_data(bound))
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
         for bound in formset.management_form:
             data[bound.html_name] = bound.value()
         for inline_form in formset.forms:
             for bound in inline_form:
-                item = _field_data(bound)
-                if item is not None:
-                    data[item[0]] = item[1]
+                data.update(_field_data(bound))
     return data
 
 

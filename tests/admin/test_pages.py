@@ -54,9 +54,7 @@ def test_no_admin_page_fails_for_a_superuser(client, model):
     factories.populate(2)
     client.force_login(User.objects.create_superuser("root", "root@example.com", "pw-123456"))
     assert client.get(admin_url(model, "changelist")).status_code == 200
-    assert client.get(admin_url(model, "add")).status_code == (
-        403 if model in APPEND_ONLY else 200
-    )
+    assert client.get(admin_url(model, "add")).status_code == (403 if model in APPEND_ONLY else 200)
 
 
 def _queries(client, url: str) -> int:
@@ -67,9 +65,7 @@ def _queries(client, url: str) -> int:
 
 
 @pytest.mark.parametrize("model", LEADHUB, ids=lambda m: m._meta.label)
-def test_changelist_queries_do_not_grow_with_rows(
-    ops_client, model, django_assert_max_num_queries
-):
+def test_changelist_queries_do_not_grow_with_rows(ops_client, model, django_assert_max_num_queries):
     factories.populate(2)
     url = admin_url(model, "changelist")
     baseline = _queries(ops_client, url)

@@ -31,7 +31,8 @@ def test_staff_roles_reach_the_admin(client_as, role):
 
 
 @pytest.mark.parametrize(
-    ("role", "own", "other"), [(Role.MARKETING, "marketing", "product"), (Role.PRODUCT, "product", "marketing")]
+    ("role", "own", "other"),
+    [(Role.MARKETING, "marketing", "product"), (Role.PRODUCT, "product", "marketing")],
 )
 def test_team_changes_its_own_term_and_gets_403_on_another_teams(client_as, role, own, other):
     client = client_as(role)
@@ -74,7 +75,9 @@ def test_marketing_changes_its_own_criterion(client_as):
 def test_add_offers_only_the_users_team_and_refuses_another(client_as):
     client = client_as(Role.MARKETING)
     page = client.get(admin_url(Criterion, "add"))
-    choices = [value for value, _label in page.context["adminform"].form.fields["owner_team"].choices]
+    choices = [
+        value for value, _label in page.context["adminform"].form.fields["owner_team"].choices
+    ]
     assert [c for c in choices if c] == ["marketing"]
 
     data = {**form_data(page), **_criterion_post(owner_team="product")}

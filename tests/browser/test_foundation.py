@@ -25,6 +25,7 @@ def _expect():
 
 def _sign_in_by_keyboard(page, username: str, password: str = "test-pass-123") -> None:
     # The username field has focus on arrival: no mouse needed.
+    _expect()(page.get_by_label("Username")).to_be_focused()
     page.keyboard.type(username)
     page.keyboard.press("Tab")
     page.keyboard.type(password)
@@ -82,7 +83,9 @@ def test_sdr_signs_in_with_the_keyboard_and_searches_the_glossary(
 
     nav.get_by_role("link", name="Criteria").click()
     expect(page).to_have_title("Criteria · LeadHub")
-    expect(page.locator("table.data-table tbody tr")).to_have_count(len(seed.__globals__["CRITERIA"]))
+    expect(page.locator("table.data-table tbody tr")).to_have_count(
+        len(seed.__globals__["CRITERIA"])
+    )
     expect(page.get_by_role("link", name="Edit in admin")).to_have_count(0)
     screenshot(page, "07-criteria-list")
 
@@ -131,3 +134,26 @@ def test_ops_sees_admin_and_skip_link_works(live_server, chromium_page, screensh
     page.set_viewport_size({"width": 820, "height": 1180})
     page.goto(f"{live_server.url}/")
     screenshot(page, "09-overview-tablet")
+
+
+def test_empty_states_and_refusals_read_clearly(live_server, chromium_page, screenshot, make_user):
+    expect = _expect()
+    make_user(Role.SDR, username="sam")
+    make_user(None, username="newbie")
+    page = chromium_page
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    _sign_in_by_keyboard(page, "sam")
+    expect(page.get_by_role("heading", name="No leads yet")).to_be_visible()
+    screenshot(page, "10-overview-empty")
+    page.goto(f"{live_server.url}/glossary/")
+    expect(page.get_by_role("heading", name="The glossary is empty")).to_be_visible()
+    page.get_by_role("button", name="Log out").click()
+
+    _sign_in_by_keyboard(page, "newbie")
+    expect(page.get_by_role("heading", name="Your account has no role yet")).to_be_visible()
+    response = page.goto(f"{live_server.url}/criteria/")
+    assert response is not None
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your role can't open this page")
+    screenshot(page, "11-forbidden")

@@ -362,6 +362,24 @@ def test_account_level_pql(users, account, last, count, expected):
         assert result.qualification_reason == result.reasons[0]
 
 
+@pytest.mark.parametrize(
+    ("account_active", "last", "expected"),
+    [
+        # The aggregation pass's own test wins over the engine's approximation both ways.
+        pytest.param(True, 10, "pql", id="pass-says-active-despite-older-signal"),
+        pytest.param(False, 1, "none", id="pass-says-inactive-despite-fresh-signal"),
+        pytest.param(None, 1, "pql", id="none-falls-back-to-signals"),
+        pytest.param(None, 10, "none", id="none-falls-back-older-signal"),
+    ],
+)
+def test_account_active_flag_from_the_aggregation_pass(account_active, last, expected):
+    signals = lead_signals(events={"reports": seen(5, last=last)}, account_active_users=4)
+    signals = dataclasses.replace(signals, account_active=account_active)
+    result = score_lead([REPORTS], signals, POLICY, NOW)
+    assert result.qualification == expected
+    assert result.pql_level == ("account" if expected == "pql" else "")
+
+
 def test_user_level_usage_beats_account_level():
     big = dataclasses.replace(REPORTS, points=40)
     result = score([big], events={"reports": seen(5)}, account_active_users=5)

@@ -42,11 +42,42 @@ def test_each_criterion_reads_as_a_sentence(client_as, make_term, make_criterion
     html = client_as(Role.SDR).get("/criteria/").content.decode()
     assert "“Pricing Page Viewed” 3+ times in the last 7 days" in html
     assert "account.country is one of DE, FR" in html
-    assert "Halves every 14 d" in html
+    assert "Half-life 14 d" in html
     assert '<span class="points pos">+15</span>' in html
     assert '<span class="points neg">\u221220</span>' in html
     assert 'href="/glossary/pricing-intent/">Pricing intent</a>' in html
-    assert "Reason: “Viewed the pricing page {times} {window}”" in html
+    assert (
+        'Reason: “Viewed the pricing page <span class="ph">times</span> '
+        '<span class="ph">window</span>”'
+    ) in html
+
+
+def test_disqualifiers_and_per_event_points_are_spelled_out(client_as, make_criterion):
+    make_criterion(
+        "Outside served countries",
+        kind="disqualifier",
+        signal_type="attribute",
+        event_name="",
+        attribute="account.country",
+        operator="not_in",
+        value=["DE"],
+        points=0,
+    )
+    make_criterion(
+        "Teammates", kind="usage", points=10, points_mode="per_occurrence", max_occurrences=3
+    )
+    html = client_as(Role.SDR).get("/criteria/").content.decode()
+    assert "account.country is not one of DE" in html
+    assert '<span class="points neg">Disqualifies</span>' in html
+    assert '<span class="points pos">+10</span><span class="sub">each, max 3</span>' in html
+
+
+def test_text_from_the_database_is_escaped(client_as, make_criterion):
+    make_criterion("<script>alert(1)</script>", reason_template="<b>{times}</b> views")
+    html = client_as(Role.SDR).get("/criteria/").content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert '&lt;b&gt;<span class="ph">times</span>&lt;/b&gt; views' in html
 
 
 @pytest.mark.parametrize(

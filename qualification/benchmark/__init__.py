@@ -1,0 +1,1 @@
+"""The benchmark: a synthetic data set of the requested size and timed figures as JSON."""

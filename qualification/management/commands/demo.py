@@ -1,0 +1,66 @@
+"""``manage.py demo``: migrate, load the demo data set and users, then serve on 127.0.0.1:8000.
+
+The one command a newcomer runs. Safe on any database that already has data: it only adds
+what is missing, so running it again fixes a forgotten password and changes nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from qualification.demo.loader import load_demo
+from qualification.demo.people import DEFAULT_PASSWORD, demo_password
+
+ADDRPORT = "127.0.0.1:8000"
+
+
+class Command(BaseCommand):
+    help = (
+        "Migrate, load realistic demo data (accounts, leads, 90 days of events, criteria, "
+        "glossary, SLA policies) and one user per role, then serve on http://127.0.0.1:8000. "
+        "Running it again adds nothing twice. Set DEMO_PASSWORD to choose the users' password."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--no-serve",
+            action="store_true",
+            help="Do everything except starting the development server.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        self.stdout.write("Applying migrations…")
+        call_command("migrate", interactive=False, verbosity=0, stdout=self.stdout)
+        self.stdout.write("Loading demo data…")
+        result = load_demo(password=demo_password())
+        elapsed = time.monotonic() - started
+
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready in {elapsed:.1f} s."))
+        width = max(len(label) for label in result.totals)
+        for label, total in result.totals.items():
+            added = result.added[label]
+            note = f"(+{added} this run)" if added else "(already loaded)"
+            self.stdout.write(f"  {label:<{width}}  {total:>7,}  {note}")
+
+        custom = bool(os.environ.get("DEMO_PASSWORD"))
+        password = "the value of DEMO_PASSWORD" if custom else DEFAULT_PASSWORD
+        self.stdout.write("")
+        self.stdout.write(f"Sign in as any of these users with password: {password}")
+        self.stdout.write(f"  {'username':<10} {'role':<10} {'name':<18} time zone")
+        for user in result.users:
+            name = f"{user.first_name} {user.last_name}"
+            self.stdout.write(
+                f"  {user.username:<10} {user.role.value:<10} {name:<18} {user.timezone}"
+            )
+
+        if options["no_serve"]:
+            return
+        self.stdout.write("")
+        self.stdout.write(f"Serving on http://{ADDRPORT}/ (Ctrl+C to stop)")
+        call_command("runserver", ADDRPORT, use_reloader=False)

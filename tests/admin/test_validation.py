@@ -1,0 +1,286 @@
+"""Bad input in an admin form comes back as an error next to its field: never a 500, never saved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from qualification.models import (
+    Account,
+    Criterion,
+    Lead,
+    MessageTemplate,
+    QualificationPolicy,
+    SLAPolicy,
+)
+from qualification.scoring.validation import REASON_PLACEHOLDERS
+from tests.admin import factories
+from tests.admin.helpers import admin_url, form_data, post_change
+
+pytestmark = pytest.mark.django_db
+
+
+def _add(client, model, **fields: Any):
+    """POST the add form of ``model`` with the page's defaults overridden by ``fields``."""
+    url = admin_url(model, "add")
+    data = form_data(client.get(url))
+    data.update({k: v for k, v in fields.items() if v is not None})
+    for name in [k for k, v in fields.items() if v is None]:
+        data.pop(name, None)
+    return client.post(url, data)
+
+
+def _errors(response) -> dict[str, list[str]]:
+    assert response.status_code == 200, "the form should be shown again with its errors"
+    return response.context["adminform"].form.errors
+
+
+EVENT_CRITERION = {
+    "key": "pricing-views",
+    "name": "Pricing page views",
+    "kind": "intent",
+    "applies_to": "both",
+    "signal_type": "event",
+    "event_name": "Pricing Page Viewed",
+    "property_filter": "{}",
+    "measure": "count",
+    "threshold": "3",
+    "window_days": "7",
+    "points": "15",
+    "points_mode": "once",
+    "reason_template": "Viewed the pricing page {times} {window}",
+    "owner_team": "marketing",
+    "is_active": "on",
+}
+ATTRIBUTE_CRITERION = {
+    **EVENT_CRITERION,
+    "key": "target-countries",
+    "name": "Target countries",
+    "kind": "fit",
+    "signal_type": "attribute",
+    "event_name": "",
+    "window_days": "",
+    "attribute": "account.country",
+    "operator": "in",
+    "value": '["DE", "FR"]',
+    "reason_template": "Based in {country}",
+}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({**EVENT_CRITERION, "window_days": "-3"}, "window_days", "greater than or equal to"),
+        ({**EVENT_CRITERION, "window_days": "0"}, "window_days", "greater than or equal to 1"),
+        ({**ATTRIBUTE_CRITERION, "operator": "approx"}, "operator", "Select a valid choice"),
+        ({**ATTRIBUTE_CRITERION, "value": '"DE"'}, "value", "non-empty JSON list"),
+        (
+            {**ATTRIBUTE_CRITERION, "operator": "between", "value": "[500, 50]"},
+            "value",
+            "lower bound",
+        ),
+        ({**ATTRIBUTE_CRITERION, "value": '["DE", '}, "value", "Enter a valid JSON"),
+        (
+            {**EVENT_CRITERION, "property_filter": "{feature"},
+            "property_filter",
+            "Enter a valid JSON",
+        ),
+        ({**EVENT_CRITERION, "property_filter": '{"a": [1]}'}, "property_filter", "JSON object"),
+        ({**EVENT_CRITERION, "reason_template": "Visited {page}"}, "reason_template", "{page}"),
+        ({**EVENT_CRITERION, "reason_template": "Broken {"}, "reason_template", "not valid"),
+        ({**EVENT_CRITERION, "kind": "negative", "points": "5"}, "points", "take points away"),
+        (
+            {**EVENT_CRITERION, "measure": "distinct_days", "window_days": ""},
+            "window_days",
+            "needs a window",
+        ),
+        ({**EVENT_CRITERION, "event_name": ""}, "event_name", "Name the event"),
+        ({**ATTRIBUTE_CRITERION, "attribute": "lead.salary"}, "attribute", "lead.<field>"),
+    ],
+)
+def test_bad_criterion_is_refused_next_to_its_field(ops_client, fields, field, message):
+    response = _add(ops_client, Criterion, **fields)
+    errors = _errors(response)
+    assert field in errors, errors
+    assert message in " ".join(errors[field])
+    assert message.replace("<", "&lt;").replace(">", "&gt;") in response.content.decode()
+    assert not Criterion.objects.exists()
+
+
+def test_a_refused_json_input_is_reported_once(ops_client):
+    """The model sees the old value of a refused field; its complaint would only add noise."""
+    response = _add(ops_client, Criterion, **{**ATTRIBUTE_CRITERION, "value": "[1,"})
+    assert _errors(response)["value"] == ["Enter a valid JSON."]
+
+
+@pytest.mark.parametrize(
+    "fields", [EVENT_CRITERION, ATTRIBUTE_CRITERION], ids=["event", "attribute"]
+)
+def test_valid_criterion_is_saved_with_its_author_in_history(ops_client, fields):
+    response = _add(ops_client, Criterion, **fields)
+    assert response.status_code == 302
+    saved = Criterion.objects.get()
+    assert saved.history.get().history_user.username == "ops"
+
+
+def test_blank_property_filter_is_saved_as_an_empty_object(ops_client):
+    assert (
+        _add(ops_client, Criterion, **{**EVENT_CRITERION, "property_filter": ""}).status_code == 302
+    )
+    assert Criterion.objects.get().property_filter == {}
+
+
+def test_criterion_form_explains_every_reason_placeholder(ops_client):
+    page = ops_client.get(admin_url(Criterion, "add")).content.decode()
+    for name in REASON_PLACEHOLDERS:
+        assert "{" + name + "}" in page
+    for legend in ("What it is", "Event signal", "Attribute signal", "Points", "Reason"):
+        assert legend in page
+
+
+def test_list_edit_of_a_criterion_invalid_elsewhere_shows_an_error_not_a_500(ops_client):
+    crit = factories.criterion(owner_team="marketing")
+    Criterion.objects.filter(pk=crit.pk).update(reason_template="Visited {page}")
+    response = ops_client.post(
+        admin_url(Criterion, "changelist"),
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "1000",
+            "form-0-id": str(crit.pk),
+            "form-0-points": "30",
+            "form-0-is_active": "on",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 200
+    assert "Unknown placeholder" in response.content.decode()
+    crit.refresh_from_db()
+    assert crit.points == 15
+
+
+def test_inline_points_edit_under_a_term_is_validated(ops_client):
+    term = factories.term()
+    crit = factories.criterion(glossary_term=term, kind="negative", points=-5)
+    response = post_change(ops_client, term, **{"criteria-0-points": "10"})
+    assert response.status_code == 200
+    assert "take points away" in response.content.decode()
+    crit.refresh_from_db()
+    assert crit.points == -5
+
+
+SLA = {
+    "queue": "pql",
+    "tier": "4",
+    "response_minutes": "60",
+    "warning_minutes": "15",
+    "timezone": "Europe/Berlin",
+    "business_day_start": "09:00",
+    "business_day_end": "17:00",
+    "workdays": '["mon", "tue", "wed", "thu", "fri"]',
+}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({**SLA, "workdays": '["mon",'}, "workdays", "Enter a valid JSON"),
+        ({**SLA, "workdays": '["funday"]'}, "workdays", "Give a JSON list of days"),
+        ({**SLA, "workdays": ""}, "workdays", "required"),
+        ({**SLA, "warning_minutes": "60"}, "warning_minutes", "before the deadline"),
+        ({**SLA, "business_day_end": "08:00"}, "business_day_end", "end after it starts"),
+        ({**SLA, "timezone": "Mars/Olympus"}, "timezone", "not a known time zone"),
+    ],
+)
+def test_bad_sla_policy_is_refused_next_to_its_field(ops_client, fields, field, message):
+    errors = _errors(_add(ops_client, SLAPolicy, **fields))
+    assert message in " ".join(errors[field])
+    assert not SLAPolicy.objects.exists()
+
+
+def test_second_sla_policy_for_a_queue_and_tier_is_an_error(ops_client):
+    assert _add(ops_client, SLAPolicy, **SLA).status_code == 302
+    response = _add(ops_client, SLAPolicy, **SLA)
+    assert "already exists" in response.content.decode()
+    assert SLAPolicy.objects.count() == 1
+
+
+def test_message_template_with_unknown_placeholder_is_refused(ops_client):
+    errors = _errors(
+        _add(
+            ops_client,
+            MessageTemplate,
+            name="Limit",
+            trigger="usage_limit",
+            subject="Hi",
+            body="Hi {first_name}, about {budget}",
+            is_active="on",
+        )
+    )
+    assert "Unknown placeholder(s): budget" in " ".join(errors["body"])
+    assert not MessageTemplate.objects.exists()
+
+
+def test_policy_tiers_must_descend(ops_client):
+    errors = _errors(_add(ops_client, QualificationPolicy, name="Default", tier_warm="90"))
+    assert "must descend" in " ".join(errors["tier_warm"])
+
+
+def test_only_one_policy_is_active_and_the_error_names_it(ops_client):
+    factories.policy(name="Current", is_active=True)
+    errors = _errors(_add(ops_client, QualificationPolicy, name="Next", is_active="on"))
+    assert "“Current” is the active policy" in " ".join(errors["is_active"])
+
+
+def test_blank_event_lists_on_a_policy_are_saved_empty(ops_client):
+    response = _add(ops_client, QualificationPolicy, name="Default", limit_events="")
+    assert response.status_code == 302
+    assert QualificationPolicy.objects.get().limit_events == []
+
+
+def test_lead_needs_an_email_or_a_user_id(ops_client):
+    errors = _errors(_add(ops_client, Lead, email="", user_id="", first_name="Pat"))
+    assert "Give an email or the product's user id" in " ".join(errors["email"])
+    assert not Lead.objects.exists()
+
+
+def test_duplicate_lead_email_is_an_inline_error_whatever_its_case(ops_client):
+    factories.lead(email="pat@example.com")
+    errors = _errors(_add(ops_client, Lead, email="PAT@example.com"))
+    assert "Another lead already has this email." in errors["email"]
+
+
+def test_lead_traits_must_be_an_object(ops_client):
+    errors = _errors(_add(ops_client, Lead, email="new@example.com", traits="[1, 2]"))
+    assert "JSON object" in " ".join(errors["traits"])
+
+
+def test_lead_scores_cannot_be_set_in_the_admin(ops_client):
+    lead = factories.lead(total_score=42)
+    response = post_change(ops_client, lead, title="CTO", total_score="999", tier="4")
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert (lead.title, lead.total_score, lead.tier) == ("CTO", 42, 1)
+
+
+def test_claimed_lead_cannot_be_left_without_an_owner(ops_client):
+    from django.utils import timezone
+
+    owner = factories.user()
+    lead = factories.lead(owner=owner, claimed_at=timezone.now())
+    errors = _errors(post_change(ops_client, lead, owner=""))
+    assert "has been claimed" in " ".join(errors["owner"])
+
+
+def test_account_domain_is_stored_bare_and_lower_case(ops_client):
+    response = _add(ops_client, Account, name="Acme", domain="https://www.ACME.example/about")
+    assert response.status_code == 302
+    assert Account.objects.get().domain == "acme.example"
+
+
+def test_account_traits_invalid_json_is_an_inline_error(ops_client):
+    errors = _errors(_add(ops_client, Account, name="Acme", domain="acme.example", traits="{x"))
+    assert "Enter a valid JSON" in " ".join(errors["traits"])
+    assert not Account.objects.exists()
