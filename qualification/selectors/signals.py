@@ -206,8 +206,10 @@ LEAD_FIELDS = (
 
 def account_active_users_read(
     account_ids: Iterable[int], criteria: Sequence[CriterionSpec], policy: PolicySpec, now: datetime
-) -> dict[int, int]:
+) -> tuple[dict[int, int], set[int]]:
     """Per account: how many of its leads met a usage criterion within the account window.
+
+    Also returns the ids of those leads, so the engine knows whether this lead is one.
 
     A lead counts when, for some event-based usage criterion, its matching events in the
     last ``account_pql_window_days`` reach the criterion's threshold. One query over that
@@ -216,7 +218,7 @@ def account_active_users_read(
     usage = [spec for spec in criteria if spec.is_event and spec.kind == KIND_USAGE]
     ids = list(account_ids)
     if not usage or not ids:
-        return {}
+        return {}, set()
     since = now - timedelta(days=policy.account_pql_window_days)
     aggregates: dict[str, Any] = {}
     for index, spec in enumerate(usage):
@@ -237,11 +239,13 @@ def account_active_users_read(
         .order_by()
     )
     users: dict[int, int] = {}
+    active: set[int] = set()
     for row in rows:
         if any(row[f"u{i}"] >= spec.threshold for i, spec in enumerate(usage)):
             account_id = row["lead__account_id"]
             users[account_id] = users.get(account_id, 0) + 1
-    return users
+            active.add(row["lead_id"])
+    return users, active
 
 
 def _float(value: Any) -> float | None:
@@ -287,7 +291,7 @@ def lead_signals_read(
         .distinct()
         .order_by()
     )
-    accounts = account_active_users_read(
+    accounts, active_leads = account_active_users_read(
         {row["account_id"] for row in leads if row["account_id"] is not None}, criteria, policy, now
     )
     policy_names = _policy_event_names(policy)
@@ -318,6 +322,7 @@ def lead_signals_read(
             events=events,
             policy_events=policy_events,
             account_active_users=accounts.get(lead["account_id"], 0),
+            account_active=lead["id"] in active_leads,
             signed_up=lead["id"] in product_users,
         )
     return result

@@ -262,3 +262,22 @@ def test_broker_outage_delays_scoring_and_the_sweep_catches_up(catalog, broker_d
     lead.refresh_from_db()
     assert lead.needs_rescore is False
     assert lead.queue == "mql"
+
+
+def test_account_level_pql_when_enough_colleagues_use_the_product(catalog):
+    account = AccountFactory(name="Acme", country="US")
+    people = LeadFactory.create_batch(3, account=account)
+    bystander = LeadFactory(account=account)
+    for person in people:
+        events(person, "Teammate Invited", days_ago(NOW, 2), source="product")
+    lead_rescore(lead_ids=[*(p.pk for p in people), bystander.pk], now=NOW)
+    for person in people:
+        person.refresh_from_db()
+        assert person.usage_score == 10  # below the user-level threshold of 30
+        assert (person.qualification, person.pql_kind, person.queue) == ("pql", "usage", "pql")
+        assert person.breakdown["pql_level"] == "account"
+        assert person.breakdown["qualification_reason"] == (
+            "3 people at Acme met usage criteria in the last 7 days"
+        )
+    bystander.refresh_from_db()
+    assert bystander.queue == "none"  # a colleague who never used the product is not queued
