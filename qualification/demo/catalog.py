@@ -16,12 +16,13 @@ from . import vocabulary as v
 POLICY: dict[str, Any] = {
     "name": "Default",
     "is_active": True,
-    "mql_threshold": 60,
+    "mql_threshold": 70,
     "mql_min_fit": 20,
     "pql_usage_threshold": 45,
-    "tier_hot": 80,
-    "tier_warm": 50,
-    "tier_cool": 25,
+    # Fit alone reaches about 45; hot means strong fit *and* strong signals.
+    "tier_hot": 100,
+    "tier_warm": 75,
+    "tier_cool": 50,
     "outreach_order": OutreachOrder.PQL_FIRST,
     "hand_raiser_events": [v.CONTACT_SALES_REQUESTED],
     "limit_events": [v.USAGE_LIMIT_REACHED],

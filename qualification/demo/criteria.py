@@ -2,8 +2,9 @@
 
 Every entry is one rule ops can read aloud. Event names and attribute values come from
 ``vocabulary`` so each rule matches something the generator emits. Points follow a simple
-budget: fit tops out around 50, a single strong intent or usage signal is worth 20-40, and
-a hand-raise alone is enough for a PQL.
+budget: fit tops out at 45, so an MQL (70 in the demo policy) always needs real intent on
+top; a single strong intent or usage signal is worth 20-40; a hand-raise alone is enough
+for a PQL. Disqualifiers carry no points: they mark a lead as outside the ICP.
 """
 
 from __future__ import annotations
@@ -95,10 +96,10 @@ def _event(
 CRITERIA: tuple[dict[str, Any], ...] = (
     # --- Fit: who they are -------------------------------------------------------------
     _attr("icp-industry", "ICP industry", K.FIT, S.BOTH, "account.industry", "in",
-          list(v.ICP_INDUSTRIES), 15, "Works in {industry}, one of our core industries",
+          list(v.ICP_INDUSTRIES), 10, "Works in {industry}, one of our core industries",
           "icp", T.SALES),
     _attr("icp-company-size", "Company size 50-5,000", K.FIT, S.BOTH, "account.employee_count",
-          "between", [v.ICP_MIN_EMPLOYEES, v.ICP_MAX_EMPLOYEES], 15,
+          "between", [v.ICP_MIN_EMPLOYEES, v.ICP_MAX_EMPLOYEES], 10,
           "{account} has {employees} employees, the size we win most often", "icp", T.SALES),
     _attr("served-country", "Country we sell to", K.FIT, S.BOTH, "account.country", "in",
           list(v.SERVED_COUNTRIES), 5, "Based in {country}, where we have a sales team",
@@ -106,13 +107,13 @@ CRITERIA: tuple[dict[str, Any], ...] = (
     _attr("b2b-company", "Sells to businesses", K.FIT, S.BOTH, "account.business_model", "eq",
           "b2b", 5, "{account} sells to businesses", "icp", T.MARKETING),
     _attr("senior-title", "Senior decision maker", K.FIT, S.BOTH, "lead.traits.seniority", "in",
-          list(v.SENIOR_LEVELS), 10, "Holds a senior role ({value}) and can sign off a purchase",
+          list(v.SENIOR_LEVELS), 8, "Holds a senior role ({value}) and can sign off a purchase",
           "fit", T.MARKETING),
     _attr("buyer-role", "Works in a buying team", K.FIT, S.BOTH, "lead.traits.role", "in",
-          list(v.BUYER_ROLES), 5, "Works in {value}, the team that owns pipeline reporting",
+          list(v.BUYER_ROLES), 4, "Works in {value}, the team that owns pipeline reporting",
           "fit", T.MARKETING),
     _attr("supported-crm", "Runs a CRM we connect to", K.FIT, S.BOTH, "account.traits.crm", "in",
-          list(v.SUPPORTED_CRMS), 5, "Runs {value}, which connects in one click", "fit",
+          list(v.SUPPORTED_CRMS), 3, "Runs {value}, which connects in one click", "fit",
           T.MARKETING),
     # --- Intent: marketing engagement --------------------------------------------------
     _event("pricing-page-views", "Pricing page views", K.INTENT, S.MQL, v.PRICING_PAGE_VIEWED,

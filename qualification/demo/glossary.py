@@ -245,6 +245,6 @@ TERMS: tuple[TermSpec, ...] = (
             "qualification policy. Queues sort by tier first, then score, then the most recent "
             "signal."
         ),
-        "examples": "Hot: 80 points and above\nWarm: 50 to 79",
+        "examples": "Hot: 100 points and above\nWarm: 75 to 99\nCool: 50 to 74",
     },
 )

@@ -91,11 +91,11 @@ def _lifecycle(lead: LeadSeed) -> None:
                            f"Signed up ({facts.get('plan', 'free')} plan)", "signed-up")
         )  # fmt: skip
     if "purchased_at" in facts:
+        # Billing, not scoring, makes a customer: the purchase arrives as an imported fact.
         lead.transitions.append(
-            TransitionSeed(Stage.ACTIVE_USER, Stage.CUSTOMER, Cause.CRITERION,
-                           facts["purchased_at"],
-                           f"Bought the {facts['paid_plan'].title()} plan for {facts['seats']} "
-                           "seats without sales (self-serve purchase)")
+            TransitionSeed(Stage.ACTIVE_USER, Stage.CUSTOMER, Cause.IMPORT, facts["purchased_at"],
+                           f"Billing: bought the {facts['paid_plan'].title()} plan for "
+                           f"{facts['seats']} seats without sales (self-serve purchase)")
         )  # fmt: skip
 
 

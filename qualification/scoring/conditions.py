@@ -16,17 +16,29 @@ Rules (the engine and the reason sentences rely on them):
   A value that is not a number makes them False (known, not unknown).
 * An event condition holds when the measured value (count, or distinct days) in the
   window reaches the threshold.
+
+Speed: a full rescore tests every criterion against every lead, so a path and an
+operator with its expected value are *compiled* once (``attribute_resolver``,
+``operator_matcher``) into small functions that do only the per-lead work: the expected
+values are normalised (case-folded, coerced to numbers) up front. ``resolve_attribute``
+and ``apply_operator`` are those compiled functions applied once, so there is a single
+implementation of the rules above.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .types import CriterionSpec, EventSignal, LeadFacts
 
 _MISSING = object()
+_SEQUENCES = (list, tuple, set)  # a lead value of these types is tested item by item
+
+Resolver = Callable[[LeadFacts], Any]
+Matcher = Callable[[Any], bool]
 
 
 @dataclass(frozen=True)
@@ -39,7 +51,7 @@ class AttributeOutcome:
 
 
 def is_missing(value: Any) -> bool:
-    if value is _MISSING or value is None:
+    if value is None or value is _MISSING:
         return True
     if isinstance(value, str):
         return not value.strip()
@@ -50,31 +62,15 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def resolve_attribute(facts: LeadFacts, path: str) -> Any:
-    """The value at a dotted path, or None when it is missing (see module rules)."""
-    head, _, rest = path.partition(".")
-    if head == "lead":
-        root: Any = facts.lead
-    elif head == "account":
-        root = facts.account
-    else:
-        return None
-    value = root
-    for part in rest.split(".") if rest else ():
-        if not isinstance(value, Mapping):
-            value = _MISSING
-            break
-        value = value.get(part, _MISSING)
-    if path == "lead.email_domain" and is_missing(value):
-        email = (facts.lead or {}).get("email") or ""
-        if isinstance(email, str) and "@" in email:
-            value = email.rsplit("@", 1)[1].strip().lower()
-    return None if is_missing(value) else value
+def _norm(value: Any) -> str:
+    """Text as the comparisons see it: stripped and case-folded."""
+    return str(value).strip().casefold()
 
 
 def to_number(value: Any) -> float | None:
     """A number, or a string holding one (thousands separators allowed); else None."""
-    if _is_number(value):
+    kind = type(value)
+    if kind is int or kind is float or _is_number(value):
         return float(value)
     if isinstance(value, str):
         text = value.strip().replace(",", "").replace("_", "")
@@ -85,51 +81,172 @@ def to_number(value: Any) -> float | None:
     return None
 
 
-def _same(actual: Any, expected: Any) -> bool:
-    if isinstance(actual, bool) or isinstance(expected, bool):
-        # True/False match only booleans or the words "true"/"false".
-        return str(actual).strip().casefold() == str(expected).strip().casefold()
-    if _is_number(actual) or _is_number(expected):
-        a, e = to_number(actual), to_number(expected)
-        return a is not None and e is not None and a == e
-    return str(actual).strip().casefold() == str(expected).strip().casefold()
+def _none(_facts: LeadFacts) -> None:
+    return None
 
 
-def _contains(actual: Any, needle: Any) -> bool:
-    return str(needle).strip().casefold() in str(actual).casefold()
+@lru_cache(maxsize=1024)
+def attribute_resolver(path: str) -> Resolver:
+    """A function returning the value at ``path`` in a lead's facts, or None when missing.
+
+    Cached per path: the path is split once instead of once per lead.
+    """
+    head, _, rest = path.partition(".")
+    if head not in ("lead", "account"):
+        return _none
+    from_lead = head == "lead"
+    parts = tuple(rest.split(".")) if rest else ()
+    email_fallback = path == "lead.email_domain"
+
+    def resolve(facts: LeadFacts) -> Any:
+        value: Any = facts.lead if from_lead else facts.account
+        for part in parts:
+            if type(value) is not dict and not isinstance(value, Mapping):
+                value = _MISSING
+                break
+            value = value.get(part, _MISSING)
+        if email_fallback and is_missing(value):
+            email = (facts.lead or {}).get("email") or ""
+            if isinstance(email, str) and "@" in email:
+                value = email.rsplit("@", 1)[1].strip().lower()
+        return None if is_missing(value) else value
+
+    return resolve
 
 
-def _items(actual: Any) -> list[Any]:
-    return list(actual) if isinstance(actual, list | tuple | set) else [actual]
+def resolve_attribute(facts: LeadFacts, path: str) -> Any:
+    """The value at a dotted path, or None when it is missing (see module rules)."""
+    return attribute_resolver(path)(facts)
+
+
+def _add_number(numbers: set[float], value: float | None) -> None:
+    # NaN equals nothing, not even itself; leaving it out keeps set lookups from
+    # matching it by identity.
+    if value is not None and value == value:
+        numbers.add(value)
+
+
+def _equality_matcher(options: tuple[Any, ...], negate: bool) -> Matcher:
+    """Any item of the lead's value equal to any option (``eq``, ``in``; ``not_in`` negated).
+
+    Equality between one item and one option: if either is a bool, their texts compare
+    ("true"/"false"); else if either is a number, both are coerced to numbers; else their
+    texts compare. The options are sorted into sets once so each item is a few lookups.
+    """
+    texts_all: set[str] = set()  # every option's text: what a bool item is compared with
+    texts_bool: set[str] = set()  # bool options' texts: all a number item compares as text
+    texts_plain: set[str] = set()  # non-number options' texts: what text items compare with
+    numbers_all: set[float] = set()  # non-bool options as numbers: for number items
+    numbers_only: set[float] = set()  # number options: for text items that are numeric
+    for option in options:
+        text = _norm(option)
+        texts_all.add(text)
+        if isinstance(option, bool):
+            texts_bool.add(text)
+            texts_plain.add(text)
+        elif _is_number(option):
+            _add_number(numbers_all, float(option))
+            _add_number(numbers_only, float(option))
+        else:
+            texts_plain.add(text)
+            _add_number(numbers_all, to_number(option))
+
+    def item_matches(item: Any) -> bool:
+        kind = type(item)
+        if kind is str:
+            if item.strip().casefold() in texts_plain:
+                return True
+        elif isinstance(item, bool):
+            return _norm(item) in texts_all
+        elif _is_number(item):
+            return (bool(texts_bool) and _norm(item) in texts_bool) or float(item) in numbers_all
+        elif _norm(item) in texts_plain:
+            return True
+        if not numbers_only:
+            return False
+        number = to_number(item)
+        return number is not None and number in numbers_only
+
+    if not options:
+        return _never if not negate else _always
+
+    def matches(actual: Any) -> bool:
+        if isinstance(actual, _SEQUENCES):
+            found = any(item_matches(item) for item in actual)
+        else:
+            found = item_matches(actual)
+        return not found if negate else found
+
+    return matches
+
+
+def _contains_matcher(needle: Any) -> Matcher:
+    text = _norm(needle)
+
+    def matches(actual: Any) -> bool:
+        if isinstance(actual, _SEQUENCES):
+            return any(text in str(item).casefold() for item in actual)
+        return text in str(actual).casefold()
+
+    return matches
+
+
+def _range_matcher(low: float | None, high: float | None) -> Matcher:
+    """Inclusive bounds; None is open for gte/lte (see ``operator_matcher``)."""
+
+    def matches(actual: Any) -> bool:
+        number = to_number(actual)
+        if number is None:
+            return False
+        return (low is None or number >= low) and (high is None or number <= high)
+
+    return matches
+
+
+def _never(_actual: Any) -> bool:
+    return False
+
+
+def _always(_actual: Any) -> bool:
+    return True
+
+
+def _is_set(actual: Any) -> bool:
+    return not is_missing(actual)
+
+
+def operator_matcher(operator: str, expected: Any) -> Matcher:
+    """A function telling whether a present value satisfies ``operator expected``.
+
+    Built once per criterion: the expected value is normalised here, not per lead.
+    """
+    if operator == "is_set":
+        return _is_set
+    if operator == "eq":
+        return _equality_matcher((expected,), negate=False)
+    if operator in ("in", "not_in"):
+        options = tuple(expected) if isinstance(expected, _SEQUENCES) else (expected,)
+        return _equality_matcher(options, negate=operator == "not_in")
+    if operator == "contains":
+        return _contains_matcher(expected)
+    if operator in ("gte", "lte"):
+        bound = to_number(expected)
+        if bound is None:
+            return _never
+        return _range_matcher(bound, None) if operator == "gte" else _range_matcher(None, bound)
+    if operator == "between":
+        if not isinstance(expected, list | tuple) or len(expected) != 2:
+            return _never
+        low, high = to_number(expected[0]), to_number(expected[1])
+        if low is None or high is None:
+            return _never
+        return _range_matcher(low, high)
+    return _never
 
 
 def apply_operator(operator: str, actual: Any, expected: Any) -> bool:
     """Whether a present value satisfies ``operator expected`` (missing is the caller's job)."""
-    if operator == "is_set":
-        return not is_missing(actual)
-    if operator == "eq":
-        return any(_same(item, expected) for item in _items(actual))
-    if operator in ("in", "not_in"):
-        options = _items(expected)
-        found = any(_same(item, option) for item in _items(actual) for option in options)
-        return found if operator == "in" else not found
-    if operator == "contains":
-        return any(_contains(item, expected) for item in _items(actual))
-    if operator in ("gte", "lte", "between"):
-        number = to_number(actual)
-        if number is None:
-            return False
-        if operator == "gte":
-            bound = to_number(expected)
-            return bound is not None and number >= bound
-        if operator == "lte":
-            bound = to_number(expected)
-            return bound is not None and number <= bound
-        if not isinstance(expected, list | tuple) or len(expected) != 2:
-            return False
-        low, high = to_number(expected[0]), to_number(expected[1])
-        return low is not None and high is not None and low <= number <= high
-    return False
+    return operator_matcher(operator, expected)(actual)
 
 
 def attribute_condition(spec: CriterionSpec, facts: LeadFacts) -> AttributeOutcome:

@@ -46,12 +46,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from .conditions import attribute_condition, event_condition, is_near_miss, measured
+from .prepared import (
+    POSITIVE_KINDS,
+    LeadView,
+    PreparedAttribute,
+    PreparedCriteria,
+    PreparedEvent,
+    prepared_for,
+    subscore_for,
+)
 from .qualify import route, tier_for
-from .reasons import ReasonContext, format_window, render_reason
 from .types import (
     KIND_DISQUALIFIER,
     KIND_FIT,
@@ -66,9 +73,17 @@ from .types import (
     NearMiss,
     PolicySpec,
     ScoreResult,
+    build_frozen,
 )
 
-POSITIVE_KINDS = (KIND_FIT, KIND_INTENT, KIND_USAGE)
+__all__ = [
+    "POSITIVE_KINDS",
+    "decay_factor",
+    "round_points",
+    "score_lead",
+    "subscore_for",
+]
+
 _KIND_ORDER = {KIND_FIT: 0, KIND_INTENT: 1, KIND_USAGE: 2, KIND_NEGATIVE: 3, KIND_DISQUALIFIER: 4}
 
 
@@ -103,137 +118,100 @@ def decay_factor(spec: CriterionSpec, signal: EventSignal, now: datetime) -> flo
     return 1.0 if factor is None else min(1.0, max(0.0, factor))
 
 
-def subscore_for(spec: CriterionSpec) -> str:
-    """Which sub-score a criterion's points go to ("" for a disqualifier)."""
-    if spec.kind in POSITIVE_KINDS:
-        return spec.kind
-    if spec.kind == KIND_NEGATIVE:
-        if spec.applies_to == "mql":
-            return KIND_INTENT
-        if spec.applies_to == "pql":
-            return KIND_USAGE
-        return KIND_INTENT if spec.is_event else KIND_FIT
-    return ""
-
-
-def _context(spec: CriterionSpec, signals: LeadSignals, **evidence) -> ReasonContext:
+def _lead_view(signals: LeadSignals) -> LeadView:
+    """What reasons may say about the lead's account; worked out once per lead."""
     account = signals.facts.account or {}
-    return ReasonContext(
-        account=signals.account_name,
-        employees=account.get("employee_count"),
-        industry=account.get("industry") or None,
-        country=account.get("country") or None,
-        users=signals.account_active_users,
-        event=spec.event_name or None,
-        **evidence,
+    return (
+        signals.account_name,
+        account.get("employee_count"),
+        account.get("industry") or None,
+        account.get("country") or None,
+        signals.account_active_users,
     )
 
 
-def _filter_value(spec: CriterionSpec):
-    values = list(spec.property_filter.values()) if spec.property_filter else []
-    return values[0] if len(values) == 1 else (values or None)
+# Contributions, near misses and results are built with ``build_frozen`` (see there why):
+# each dict names every field, in the dataclass's order.
 
 
-@dataclass(frozen=True)
-class Evaluation:
-    contribution: Contribution | None = None
-    unknown_attribute: str | None = None
-    near_miss: NearMiss | None = None
-
-
-def _evaluate_event(spec: CriterionSpec, signals: LeadSignals, now: datetime) -> Evaluation:
-    signal = signals.event(spec.key)
-    if not event_condition(spec, signal):
-        if spec.kind in POSITIVE_KINDS and is_near_miss(spec, signal):
-            have = measured(spec, signal)
-            noun = "active days" if spec.measure == "distinct_days" else "events"
-            text = (
-                f"{spec.name}: {have} of {spec.threshold} {noun} {format_window(spec.window_days)}"
-            )
-            return Evaluation(
-                near_miss=NearMiss(
-                    key=spec.key,
-                    name=spec.name,
-                    kind=spec.kind,
-                    measure=spec.measure,
-                    have=have,
-                    threshold=spec.threshold,
-                    window_days=spec.window_days,
-                    points=spec.points,
-                    description=text,
-                )
-            )
-        return Evaluation()
+def _event_contribution(
+    item: PreparedEvent, signal: EventSignal, have: int, view: LeadView, now: datetime
+) -> Contribution:
     occurrences = None
-    base = spec.points
-    if spec.points_mode == "per_occurrence":
-        have = measured(spec, signal)
-        occurrences = min(have, spec.max_occurrences) if spec.max_occurrences else have
-        base = spec.points * occurrences
-    factor = decay_factor(spec, signal, now)
+    base = item.points
+    if item.per_occurrence:
+        occurrences = min(have, item.max_occurrences) if item.max_occurrences else have
+        base = item.points * occurrences
+    factor = decay_factor(item.spec, signal, now) if item.decays else None
     points = base if factor is None else round_points(base * factor)
-    disqualifier = spec.kind == KIND_DISQUALIFIER
-    ctx = _context(
-        spec,
-        signals,
-        count=signal.count,
-        days=signal.distinct_days,
-        window_days=spec.window_days,
-        last_seen=signal.last_seen,
-        value=_filter_value(spec),
-    )
-    return Evaluation(
-        contribution=Contribution(
-            key=spec.key,
-            name=spec.name,
-            kind=spec.kind,
-            points=0 if disqualifier else points,
-            subscore=subscore_for(spec),
-            reason=render_reason(spec.reason_template, ctx, now),
-            signal_type="event",
-            base_points=0 if disqualifier else base,
-            occurrences=occurrences,
-            count=signal.count,
-            days=signal.distinct_days,
-            window_days=spec.window_days,
-            last_seen=signal.last_seen,
-            decay=None if factor is None else round(factor, 4),
-            value=_filter_value(spec),
-            glossary_term=spec.glossary_term,
-        )
+    disqualifier = item.disqualifier
+    return build_frozen(
+        Contribution,
+        {
+            "key": item.key,
+            "name": item.name,
+            "kind": item.kind,
+            "points": 0 if disqualifier else points,
+            "subscore": item.subscore,
+            "reason": item.reason.render(view, signal, None, now),
+            "signal_type": "event",
+            "base_points": 0 if disqualifier else base,
+            "occurrences": occurrences,
+            "count": signal.count,
+            "days": signal.distinct_days,
+            "window_days": item.window_days,
+            "last_seen": signal.last_seen,
+            "decay": None if factor is None else round(factor, 4),
+            "attribute": "",
+            "value": item.filter_value(),
+            "glossary_term": item.glossary_term,
+        },
     )
 
 
-def _evaluate_attribute(spec: CriterionSpec, signals: LeadSignals, now: datetime) -> Evaluation:
-    outcome = attribute_condition(spec, signals.facts)
-    if not outcome.known:
-        return Evaluation(unknown_attribute=spec.attribute)
-    if not outcome.holds:
-        return Evaluation()
-    disqualifier = spec.kind == KIND_DISQUALIFIER
-    ctx = _context(spec, signals, value=outcome.value, has_window=False)
-    points = 0 if disqualifier else spec.points
-    return Evaluation(
-        contribution=Contribution(
-            key=spec.key,
-            name=spec.name,
-            kind=spec.kind,
-            points=points,
-            subscore=subscore_for(spec),
-            reason=render_reason(spec.reason_template, ctx, now),
-            signal_type="attribute",
-            base_points=points,
-            attribute=spec.attribute,
-            value=outcome.value,
-            glossary_term=spec.glossary_term,
-        )
+def _attribute_contribution(
+    item: PreparedAttribute, value: Any, view: LeadView, now: datetime
+) -> Contribution:
+    points = 0 if item.disqualifier else item.points
+    return build_frozen(
+        Contribution,
+        {
+            "key": item.key,
+            "name": item.name,
+            "kind": item.kind,
+            "points": points,
+            "subscore": item.subscore,
+            "reason": item.reason.render(view, None, value, now),
+            "signal_type": "attribute",
+            "base_points": points,
+            "occurrences": None,
+            "count": None,
+            "days": None,
+            "window_days": None,
+            "last_seen": None,
+            "decay": None,
+            "attribute": item.attribute,
+            "value": value,
+            "glossary_term": item.glossary_term,
+        },
     )
 
 
-def evaluate(spec: CriterionSpec, signals: LeadSignals, now: datetime) -> Evaluation:
-    if spec.is_event:
-        return _evaluate_event(spec, signals, now)
-    return _evaluate_attribute(spec, signals, now)
+def _near_miss(item: PreparedEvent, have: int) -> NearMiss:
+    return build_frozen(
+        NearMiss,
+        {
+            "key": item.key,
+            "name": item.name,
+            "kind": item.kind,
+            "measure": item.measure,
+            "have": have,
+            "threshold": item.threshold,
+            "window_days": item.window_days,
+            "points": item.points,
+            "description": item.near_miss_text(have),
+        },
+    )
 
 
 def _strength(c: Contribution) -> tuple:
@@ -245,28 +223,53 @@ def _dedupe(items: Sequence[str]) -> tuple[str, ...]:
 
 
 def score_lead(
-    criteria: Sequence[CriterionSpec], signals: LeadSignals, policy: PolicySpec, now: datetime
+    criteria: Sequence[CriterionSpec] | PreparedCriteria,
+    signals: LeadSignals,
+    policy: PolicySpec,
+    now: datetime,
 ) -> ScoreResult:
-    """Score one lead: itemized contributions, sub-scores, tier, reasons, qualification."""
+    """Score one lead: itemized contributions, sub-scores, tier, reasons, qualification.
+
+    ``criteria`` may be plain specs (prepared on first use and remembered for the same
+    unchanged object, see ``prepared.py``) or ``prepare_criteria(specs)``.
+    """
+    prepared = prepared_for(criteria)
     subscores = {KIND_FIT: 0, KIND_INTENT: 0, KIND_USAGE: 0}
     contributions: list[Contribution] = []
     disqualifiers: list[Contribution] = []
     unknown: set[str] = set()
     near_misses: list[NearMiss] = []
-    for spec in criteria:
-        result = evaluate(spec, signals, now)
-        if result.unknown_attribute:
-            unknown.add(result.unknown_attribute)
-        if result.near_miss:
-            near_misses.append(result.near_miss)
-        found = result.contribution
-        if found is None:
-            continue
-        if found.kind == KIND_DISQUALIFIER:
+    events = signals.events
+    facts = signals.facts
+    view: LeadView | None = None
+    for item in prepared.items:
+        if item.__class__ is PreparedEvent:
+            signal = events.get(item.key)
+            if not signal:  # no events: nothing to score, nothing nearly reached
+                continue
+            have = signal.distinct_days if item.by_days else signal.count
+            if have < item.minimum:
+                threshold = item.threshold
+                if item.positive and 0 < have < threshold and have * 2 >= threshold:
+                    near_misses.append(_near_miss(item, have))
+                continue
+            view = view or _lead_view(signals)
+            found = _event_contribution(item, signal, have, view, now)
+        else:
+            value = item.resolve(facts)
+            if value is None:
+                if not item.is_set and item.attribute:
+                    unknown.add(item.attribute)
+                continue
+            if not item.matches(value):
+                continue
+            view = view or _lead_view(signals)
+            found = _attribute_contribution(item, value, view, now)
+        if item.disqualifier:
             disqualifiers.append(found)
         else:
             contributions.append(found)
-            subscores[found.subscore] += found.points
+            subscores[item.subscore] += found.points
     contributions.sort(key=_strength)
     near_misses.sort(key=lambda n: (-abs(n.points), n.key))
     fit, intent, usage = subscores[KIND_FIT], subscores[KIND_INTENT], subscores[KIND_USAGE]
@@ -276,7 +279,7 @@ def score_lead(
     disqualification_reasons = _dedupe([d.reason for d in disqualifiers])
 
     routing = route(
-        criteria,
+        prepared.usage_events,
         signals,
         policy,
         now,
@@ -298,27 +301,30 @@ def score_lead(
         ),
         None,
     )
-    return ScoreResult(
-        fit=fit,
-        intent=intent,
-        usage=usage,
-        total=total,
-        tier=TIER_COLD if disqualified else tier_for(total, policy),
-        contributions=tuple(contributions),
-        reasons=reasons,
-        qualification=routing.qualification,
-        pql_kind=routing.pql_kind,
-        pql_level=routing.pql_level,
-        queue=routing.queue,
-        also_mql=routing.also_mql,
-        meets_mql=routing.meets_mql,
-        meets_pql=routing.meets_pql,
-        qualification_reason=routing.reason,
-        disqualified=disqualified,
-        disqualifiers=tuple(disqualifiers),
-        disqualification_reasons=disqualification_reasons,
-        unknown_attributes=tuple(sorted(unknown)),
-        near_misses=tuple(near_misses),
-        strongest_signal_at=strongest,
-        signed_up=signals.signed_up,
+    return build_frozen(
+        ScoreResult,
+        {
+            "fit": fit,
+            "intent": intent,
+            "usage": usage,
+            "total": total,
+            "tier": TIER_COLD if disqualified else tier_for(total, policy),
+            "contributions": tuple(contributions),
+            "reasons": reasons,
+            "qualification": routing.qualification,
+            "pql_kind": routing.pql_kind,
+            "pql_level": routing.pql_level,
+            "queue": routing.queue,
+            "also_mql": routing.also_mql,
+            "meets_mql": routing.meets_mql,
+            "meets_pql": routing.meets_pql,
+            "qualification_reason": routing.reason,
+            "disqualified": disqualified,
+            "disqualifiers": tuple(disqualifiers),
+            "disqualification_reasons": disqualification_reasons,
+            "unknown_attributes": tuple(sorted(unknown)),
+            "near_misses": tuple(near_misses),
+            "strongest_signal_at": strongest,
+            "signed_up": signals.signed_up,
+        },
     )

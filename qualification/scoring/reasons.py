@@ -14,6 +14,7 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 UNKNOWN = "unknown"
@@ -176,6 +177,19 @@ def _fill(name: str, ctx: ReasonContext, now: datetime) -> str:
     return UNKNOWN
 
 
+@lru_cache(maxsize=1024)
+def parse_template(template: str) -> tuple[tuple[str, str | None], ...] | None:
+    """A template's (literal text, placeholder name or None) pairs; None when malformed.
+
+    Cached: a rescore renders the same few templates for every lead, and parsing was a
+    visible part of the cost.
+    """
+    try:
+        return tuple((literal, name) for literal, name, _s, _c in string.Formatter().parse(template))
+    except ValueError:
+        return None
+
+
 def render_reason(template: str, ctx: ReasonContext, now: datetime) -> str:
     """Fill ``template``'s placeholders from ``ctx``; never raises.
 
@@ -184,12 +198,11 @@ def render_reason(template: str, ctx: ReasonContext, now: datetime) -> str:
     ...               datetime(2025, 1, 1, tzinfo=UTC))
     'Viewed pricing 4 times in the last 7 days'
     """
-    try:
-        parts = list(string.Formatter().parse(template or ""))
-    except ValueError:
+    parts = parse_template(template or "")
+    if parts is None:
         return template or ""
     out: list[str] = []
-    for literal, name, _spec, _conversion in parts:
+    for literal, name in parts:
         out.append(literal)
         if name is not None:
             out.append(_fill(name, ctx, now))

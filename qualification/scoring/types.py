@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 # The stored values of the shared vocabulary (qualification/models/choices.py), repeated
 # here so the pure core imports nothing of Django. tests/scoring checks they agree.
@@ -48,6 +48,8 @@ ORDER_PARALLEL = "parallel"
 PQL_LEVEL_USER = "user"
 PQL_LEVEL_ACCOUNT = "account"
 
+_T = TypeVar("_T")
+
 
 def jsonable(value: Any) -> Any:
     """``value`` with datetimes as ISO strings and tuples/sets as lists, recursively."""
@@ -60,6 +62,21 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return [jsonable(v) for v in value]
     return value
+
+
+def build_frozen(cls: type[_T], values: dict[str, Any]) -> _T:
+    """An instance of a frozen dataclass from a dict naming **every** field, in field order.
+
+    Why: a frozen dataclass's generated ``__init__`` sets each field through
+    ``object.__setattr__``, about 4 µs for ``Contribution``'s 17 fields, and the engine
+    builds several per lead in a full rescore. Filling ``__dict__`` directly gives the same
+    instance (equality, ``repr``, ``vars()``, field order) for a tenth of that. Only for
+    classes without ``__post_init__`` or slots; tests/scoring compare the result with the
+    constructor's.
+    """
+    instance = object.__new__(cls)
+    instance.__dict__.update(values)
+    return instance
 
 
 class _ToDict:

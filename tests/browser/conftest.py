@@ -30,6 +30,30 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshot
 DESKTOP = {"width": 1280, "height": 860}
 
 
+@pytest.fixture(autouse=True)
+def role_groups(transactional_db) -> None:
+    """Recreate the role groups the data migration made.
+
+    Live-server tests flush the database after each test, which removes the groups. Django's
+    serialized rollback would restore them, but it cannot here: once Playwright's event loop
+    runs, Django hands this thread a different (context-local) connection object that lacks
+    the serialized snapshot. So the groups are rebuilt from the same ROLE_PERMISSIONS table.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    from qualification.roles import ROLE_PERMISSIONS
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        wanted = []
+        for perm in sorted(perms):
+            app_label, codename = perm.split(".", 1)
+            wanted.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)
+
+
 @pytest.fixture(scope="session")
 def chromium_browser() -> Iterator:
     path = services.chromium_path()

@@ -11,9 +11,8 @@ from tests.browser.data import seed
 
 pytestmark = [
     pytest.mark.browser,
-    # Live server needs real commits; serialized rollback restores the role groups that the
-    # data migration created after each test's flush.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The live server needs real commits (conftest's role_groups rebuilds the groups).
+    pytest.mark.django_db(transaction=True),
 ]
 
 

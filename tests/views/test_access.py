@@ -109,3 +109,25 @@ def test_times_are_in_the_users_timezone(client, make_user, make_term):
 def test_without_a_profile_times_are_in_the_site_default(client, make_user):
     client.force_login(make_user(None))
     assert "Times are shown in <strong>UTC</strong>" in client.get("/").content.decode()
+
+
+def test_500_page_renders_without_any_context(rf):
+    """Django renders 500.html with no request context; it must not need one."""
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong on our side" in html
+    assert "/static/css/leadhub.css" in html
+
+
+def test_htmx_is_vendored_and_loaded_by_the_layout(client_as):
+    from django.contrib.staticfiles import finders
+
+    script = finders.find("vendor/htmx/htmx.min.js")
+    assert script is not None
+    assert finders.find("vendor/htmx/LICENSE") is not None
+    html = client_as(Role.SDR).get("/").content.decode()
+    assert '<script src="/static/vendor/htmx/htmx.min.js" defer></script>' in html
+    assert "hx-headers" in html  # htmx requests carry the CSRF token
