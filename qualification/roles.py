@@ -137,3 +137,24 @@ def editable_teams(user) -> set[str] | None:
                 return None
             teams.add(team)
     return teams
+
+
+def sync_role_groups(group_model, permission_model) -> None:
+    """Create or update the five groups with exactly ROLE_PERMISSIONS.
+
+    Takes the models as arguments so the data migration can pass its historical ones;
+    tests and the demo pass django.contrib.auth's. Raises when a permission is missing,
+    so a typo in ROLE_PERMISSIONS fails loudly instead of granting less than intended.
+    """
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role.value)
+        wanted = []
+        for perm in sorted(perms):
+            app_label, codename = perm.split(".", 1)
+            found = permission_model.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if found is None:
+                raise RuntimeError(f"Permission {perm} does not exist; fix qualification.roles.")
+            wanted.append(found)
+        group.permissions.set(wanted)

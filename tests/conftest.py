@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.db import connection
 
 from qualification.models import UserProfile
-from qualification.roles import ROLE_TEAM, STAFF_ROLES, Role
+from qualification.roles import ROLE_TEAM, STAFF_ROLES, Role, sync_role_groups
 from tests import realservices as services
 
 
@@ -24,6 +24,9 @@ def make_user(db):
             **extra,
         )
         if role is not None:
+            if not Group.objects.filter(name=role.value).exists():
+                # A transactional test before this one flushed the migration's groups.
+                sync_role_groups(Group, Permission)
             user.groups.add(Group.objects.get(name=role.value))
             UserProfile.objects.create(user=user, team=ROLE_TEAM.get(role) or "")
         return user

@@ -160,7 +160,7 @@ def _account_journeys(account: AccountSeed, leads: list[LeadSeed], now: datetime
         journey(people[champion.key], [t.email for t in teammates])
         champion.journey = journey.__name__
     invited = {email: day for day, email in champion.facts.get("invites", [])}
-    plan = champion.facts.get("plan", Plan.FREE)
+    plan = champion.facts.get("signup_plan", Plan.FREE)  # invites come before any purchase
     for lead in teammates:
         p = people[lead.key]
         if lead.email in invited and product.teammate(p, invited[lead.email], champion.email, plan):
@@ -244,7 +244,7 @@ def _account_plan(leads: list[LeadSeed]) -> str:
         return Plan.PAID
     if Plan.TRIAL in plans:
         return Plan.TRIAL
-    if plans & {Plan.FREE, "team"}:
+    if Plan.FREE in plans:
         return Plan.FREE
     return Plan.NONE
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.db import models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
@@ -35,7 +35,7 @@ from qualification.models import (
     UserProfile,
 )
 from qualification.models.choices import SignalSource, Team
-from qualification.roles import ROLE_TEAM, STAFF_ROLES, Role
+from qualification.roles import ROLE_TEAM, STAFF_ROLES, Role, sync_role_groups
 
 from .catalog import MESSAGE_TEMPLATES, POLICY, sla_policies
 from .criteria import CRITERIA
@@ -124,9 +124,9 @@ def _load_settings() -> None:
 def _load_users(password: str) -> dict[str, User]:
     """One user per role; a rerun resets the password so a forgotten one is fixed."""
     groups = {g.name: g for g in Group.objects.filter(name__in=[r.value for r in Role])}
-    missing = {u.role.value for u in DEMO_USERS} - set(groups)
-    if missing:
-        raise RuntimeError(f"Role groups {sorted(missing)} are missing: run migrations first.")
+    if {u.role.value for u in DEMO_USERS} - set(groups):
+        sync_role_groups(Group, Permission)  # someone deleted a role group: put it back
+        groups = {g.name: g for g in Group.objects.filter(name__in=[r.value for r in Role])}
     # One hash for the shared, published demo password: hashing is slow by design.
     hashed = make_password(password)
     users: dict[str, User] = {}

@@ -41,7 +41,9 @@ def sign_up(p: Person, day: int, plan: str, source: str = "") -> datetime:
     rng = p.rng
     if rng.random() < 0.4 and day < 80:
         marketing.nurture(p, min(89, day + rng.randint(5, 40)), day + 1, rng.randint(1, 4))
-    p.facts.update(plan=plan, heavy_feature=rng.choice(("reports", "reports", "dashboards")))
+    p.facts.update(
+        plan=plan, signup_plan=plan, heavy_feature=rng.choice(("reports", "reports", "dashboards"))
+    )
     source = source or rng.choice(SIGNUP_SOURCES)
     at = p.session(
         day,

@@ -248,8 +248,7 @@ class PreparedCriteria(Sequence[CriterionSpec]):
     def __init__(self, criteria: Sequence[CriterionSpec]):
         self.specs: tuple[CriterionSpec, ...] = tuple(criteria)
         self.items: tuple[PreparedEvent | PreparedAttribute, ...] = tuple(
-            PreparedEvent(spec) if spec.is_event else PreparedAttribute(spec)
-            for spec in self.specs
+            PreparedEvent(spec) if spec.is_event else PreparedAttribute(spec) for spec in self.specs
         )
         # All the account-level PQL test reads (qualify.meets_usage_criteria).
         self.usage_events = tuple(s for s in self.specs if s.kind == KIND_USAGE and s.is_event)
@@ -305,4 +304,3 @@ def prepared_for(criteria: Sequence[CriterionSpec]) -> PreparedCriteria:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[id(criteria)] = (criteria, prepared)
     return prepared
-

@@ -185,7 +185,9 @@ def parse_template(template: str) -> tuple[tuple[str, str | None], ...] | None:
     visible part of the cost.
     """
     try:
-        return tuple((literal, name) for literal, name, _s, _c in string.Formatter().parse(template))
+        return tuple(
+            (literal, name) for literal, name, _s, _c in string.Formatter().parse(template)
+        )
     except ValueError:
         return None
 

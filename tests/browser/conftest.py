@@ -41,17 +41,9 @@ def role_groups(transactional_db) -> None:
     """
     from django.contrib.auth.models import Group, Permission
 
-    from qualification.roles import ROLE_PERMISSIONS
+    from qualification.roles import sync_role_groups
 
-    for role, perms in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role.value)
-        wanted = []
-        for perm in sorted(perms):
-            app_label, codename = perm.split(".", 1)
-            wanted.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-        group.permissions.set(wanted)
+    sync_role_groups(Group, Permission)
 
 
 @pytest.fixture(scope="session")

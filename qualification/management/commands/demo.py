@@ -11,10 +11,13 @@ import time
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Count
 
 from qualification.demo.loader import load_demo
 from qualification.demo.people import DEFAULT_PASSWORD, demo_password
+from qualification.models import Lead
+from qualification.services.scoring import lead_rescore_all
 
 ADDRPORT = "127.0.0.1:8000"
 
@@ -38,7 +41,14 @@ class Command(BaseCommand):
         self.stdout.write("Applying migrations…")
         call_command("migrate", interactive=False, verbosity=0, stdout=self.stdout)
         self.stdout.write("Loading demo data…")
-        result = load_demo(password=demo_password())
+        try:
+            result = load_demo(password=demo_password())
+        except RuntimeError as exc:  # e.g. the role groups are missing; nothing was written
+            raise CommandError(str(exc)) from exc
+        self.stdout.write("Scoring every lead…")
+        report = lead_rescore_all()
+        if report.failed:
+            self.stderr.write(f"  {len(report.failed)} lead(s) failed to score; see the log.")
         elapsed = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {elapsed:.1f} s."))
@@ -47,6 +57,14 @@ class Command(BaseCommand):
             added = result.added[label]
             note = f"(+{added} this run)" if added else "(already loaded)"
             self.stdout.write(f"  {label:<{width}}  {total:>7,}  {note}")
+
+        queues = dict(
+            Lead.objects.exclude(queue="none").values_list("queue").annotate(n=Count("id"))
+        )
+        self.stdout.write(
+            f"  queues: {queues.get('mql', 0)} MQL, {queues.get('pql', 0)} PQL, "
+            f"{queues.get('cs', 0)} for customer success"
+        )
 
         custom = bool(os.environ.get("DEMO_PASSWORD"))
         password = "the value of DEMO_PASSWORD" if custom else DEFAULT_PASSWORD
