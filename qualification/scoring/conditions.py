@@ -96,6 +96,8 @@ def attribute_resolver(path: str) -> Resolver:
         return _none
     from_lead = head == "lead"
     parts = tuple(rest.split(".")) if rest else ()
+    if len(parts) == 1 and path != "lead.email_domain":
+        return _field_resolver(from_lead, parts[0])
     email_fallback = path == "lead.email_domain"
 
     def resolve(facts: LeadFacts) -> Any:
@@ -109,6 +111,26 @@ def attribute_resolver(path: str) -> Resolver:
             email = (facts.lead or {}).get("email") or ""
             if isinstance(email, str) and "@" in email:
                 value = email.rsplit("@", 1)[1].strip().lower()
+        return None if is_missing(value) else value
+
+    return resolve
+
+
+def _field_resolver(from_lead: bool, name: str) -> Resolver:
+    """The common one-level path (``account.industry``), without the general loop."""
+
+    def resolve(facts: LeadFacts) -> Any:
+        root = facts.lead if from_lead else facts.account
+        if type(root) is dict:
+            value = root.get(name)
+        elif isinstance(root, Mapping):
+            value = root.get(name, _MISSING)
+        else:
+            return None
+        if value is None:
+            return None
+        if type(value) is str:
+            return value if value.strip() else None
         return None if is_missing(value) else value
 
     return resolve

@@ -79,50 +79,82 @@ _ATTRIBUTE_FILLERS: dict[str, Filler] = {
 class PreparedReason:
     """A reason template with the criterion's own placeholders already filled.
 
-    ``constant`` is the whole sentence when nothing in it depends on the lead; otherwise
-    ``pieces`` alternates fixed text and fillers, joined and whitespace-collapsed exactly
-    as ``render_reason`` does.
+    ``constant`` is the whole sentence when nothing in it depends on the lead. Otherwise
+    the sentence is the fixed texts with the lead's values (``fillers``) between them,
+    whitespace-collapsed as ``render_reason`` does: when every value is *clean* (not
+    empty, printable, single spaces inside, none at the ends) collapsing the joined
+    sentence is the same as joining the values with the fixed texts collapsed in advance
+    (``texts``), which skips re-splitting every sentence; otherwise it collapses after
+    joining (``raw``).
     """
 
-    __slots__ = ("constant", "pieces")
+    __slots__ = ("constant", "fillers", "raw", "texts")
 
     def __init__(self, template: str, fixed: ReasonContext, fillers: dict[str, Filler]):
         self.constant: str | None = None
-        self.pieces: tuple[str | Filler, ...] = ()
+        self.fillers: tuple[Filler, ...] = ()
+        self.raw: tuple[str, ...] = ()
+        self.texts: tuple[str, ...] = ()
         parts = parse_template(template or "")
         if parts is None:  # malformed: render_reason shows the template as written
             self.constant = template or ""
             return
-        pieces: list[str | Filler] = []
+        raw = [""]  # fixed texts; a filler goes between each two
+        found: list[Filler] = []
         for literal, name in parts:
-            pieces.append(literal)
+            raw[-1] += literal
             if name is None:
                 continue
             if name in fillers:
-                pieces.append(fillers[name])
+                found.append(fillers[name])
+                raw.append("")
                 continue
             try:
-                pieces.append(_fill(name, fixed, None))  # type: ignore[arg-type]  # never read
+                raw[-1] += _fill(name, fixed, None)  # type: ignore[arg-type]  # now is unused
             except Exception:  # fill it per lead so it fails when rendered, as before
-                pieces.append(_late_filler(name, fixed))
-        merged: list[str | Filler] = []
-        for piece in pieces:
-            if isinstance(piece, str) and merged and isinstance(merged[-1], str):
-                merged[-1] += piece
-            else:
-                merged.append(piece)
-        if all(isinstance(piece, str) for piece in merged):
-            self.constant = " ".join("".join(merged).split())  # type: ignore[arg-type]
-        self.pieces = tuple(merged)
+                found.append(_late_filler(name, fixed))
+                raw.append("")
+        if not found:
+            self.constant = " ".join(raw[0].split())
+            return
+        self.fillers = tuple(found)
+        self.raw = tuple(raw)
+        last = len(raw) - 1
+        self.texts = tuple(_collapse(text, first=i == 0, last=i == last) for i, text in enumerate(raw))
 
     def render(self, view: LeadView, signal: Any, value: Any, now: datetime) -> str:
         if self.constant is not None:
             return self.constant
-        out = [
-            piece if piece.__class__ is str else piece(view, signal, value, now)  # type: ignore[operator]
-            for piece in self.pieces
-        ]
-        return " ".join("".join(out).split())  # type: ignore[arg-type]
+        values = [filler(view, signal, value, now) for filler in self.fillers]
+        clean = True
+        for text in values:
+            if not text or not text.isprintable() or text[0] == " " or text[-1] == " ":
+                clean = False
+                break
+            if "  " in text:
+                clean = False
+                break
+        texts = self.texts if clean else self.raw
+        out = [texts[0]]
+        for text, fixed in zip(values, texts[1:], strict=True):
+            out.append(text)
+            out.append(fixed)
+        joined = "".join(out)
+        return joined if clean else " ".join(joined.split())
+
+
+def _collapse(text: str, *, first: bool, last: bool) -> str:
+    """A fixed text as it reads once the sentence is collapsed, given clean values around it.
+
+    Inside, whitespace runs become one space; at an end next to a value, a run becomes one
+    space; at the sentence's own ends it goes.
+    """
+    core = " ".join(text.split())
+    if not core:
+        return " " if text and not first and not last else ""
+    before = " " if not first and text[0].isspace() else ""
+    after = " " if not last and text[-1].isspace() else ""
+    return before + core + after
 
 
 def _late_filler(name: str, fixed: ReasonContext) -> Filler:
@@ -288,10 +320,11 @@ _CACHE_LOCK = threading.Lock()
 
 def prepared_for(criteria: Sequence[CriterionSpec]) -> PreparedCriteria:
     """``criteria`` prepared, reusing the preparation of the same, unchanged object."""
-    if isinstance(criteria, PreparedCriteria):
-        return criteria
-    if not isinstance(criteria, list | tuple):
-        return PreparedCriteria(criteria)
+    if criteria.__class__ is not list and criteria.__class__ is not tuple:
+        if isinstance(criteria, PreparedCriteria):
+            return criteria
+        if not isinstance(criteria, list | tuple):
+            return PreparedCriteria(criteria)
     entry = _CACHE.get(id(criteria))
     if entry is not None and entry[0] is criteria:
         specs = entry[1].specs

@@ -28,8 +28,9 @@ else cold (1); a disqualified lead is cold.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from typing import Any
 
 from .conditions import event_condition
 from .reasons import ReasonContext, render_reason
@@ -58,6 +59,7 @@ from .types import (
     EventSignal,
     LeadSignals,
     PolicySpec,
+    build_frozen,
 )
 
 
@@ -106,6 +108,8 @@ _TRIGGERS = (
 
 
 def _latest_event(names: Sequence[str], signals: LeadSignals) -> tuple[str, EventSignal] | None:
+    if not signals.policy_events:  # most leads: no hand-raise, limit or purchase at all
+        return None
     seen = [
         (name, signals.policy_events[name])
         for name in names
@@ -170,6 +174,15 @@ class Routing:
     trigger: str = ""  # a PQL trigger sentence to lead the reasons, or ""
 
 
+# Routing is built once per lead; a frozen dataclass's __init__ is slow (types.build_frozen).
+_ROUTING_DEFAULTS = {f.name: f.default for f in fields(Routing)}
+_NOT_QUALIFIED = Routing()
+
+
+def _routing(**values: Any) -> Routing:
+    return build_frozen(Routing, {**_ROUTING_DEFAULTS, **values})
+
+
 def route(
     criteria: Sequence[CriterionSpec],
     signals: LeadSignals,
@@ -187,9 +200,9 @@ def route(
     pql = bool(kind)
     trigger = pql_reason if pql and (kind != PQL_USAGE or level == PQL_LEVEL_ACCOUNT) else ""
     if disqualification:
-        return Routing(meets_mql=mql, meets_pql=pql, reason=disqualification)
+        return _routing(meets_mql=mql, meets_pql=pql, reason=disqualification)
     if pql and (not mql or policy.outreach_order != ORDER_MQL_FIRST or kind == PQL_SELF_SERVE):
-        return Routing(
+        return _routing(
             qualification=QUALIFICATION_PQL,
             pql_kind=kind,
             pql_level=level,
@@ -204,7 +217,7 @@ def route(
         reason = (
             f"Fit and intent score {fit + intent} meets the MQL threshold of {policy.mql_threshold}"
         )
-        return Routing(
+        return _routing(
             qualification=QUALIFICATION_MQL,
             queue=QUEUE_MQL,
             meets_mql=True,
@@ -212,4 +225,4 @@ def route(
             reason=reason,
             trigger=trigger,
         )
-    return Routing()
+    return _NOT_QUALIFIED

@@ -304,10 +304,48 @@ def test_limits_hand_raises_and_purchases_all_happen():
 # --- Lead state and sales history ----------------------------------------------------
 
 
-def test_leads_wait_for_scoring_with_their_latest_signal():
-    assert not Lead.objects.filter(needs_rescore=False).exists()
-    latest = Lead.objects.annotate(last=Max("events__occurred_at"))
-    assert all(lead.last == lead.last_signal_at for lead in latest)
+def test_every_lead_is_scored_after_the_load():
+    assert not Lead.objects.filter(needs_rescore=True).exists()
+    assert not Lead.objects.filter(scored_at__isnull=True).exists()
+    assert Lead.objects.filter(queue="mql").count() >= 20
+    assert Lead.objects.filter(queue="pql").count() >= 20
+    kinds = set(Lead.objects.filter(queue="pql").values_list("pql_kind", flat=True))
+    assert {"usage", "hand_raiser", "limit_reached"} <= kinds
+    assert Lead.objects.filter(queue="cs", pql_kind="self_serve").exists()
+    latest = Lead.objects.exclude(queue="none").annotate(last=Max("events__occurred_at"))
+    assert all(lead.last_signal_at <= lead.last for lead in latest if lead.last_signal_at)
+
+
+def test_every_qualified_lead_has_two_reasons_that_its_events_show():
+    """Recount each reason's evidence from the raw events, independently of the SQL pass."""
+    criteria = {c.key: c for c in Criterion.objects.all()}
+    now = timezone.now()
+    qualified = list(Lead.objects.exclude(queue="none").prefetch_related("events"))
+    assert qualified
+    for lead in qualified:
+        assert len(lead.reasons) >= 2, lead.email
+        texts = [c["reason"] for c in lead.breakdown["contributions"] if c["points"]]
+        assert [r["text"] for r in lead.reasons] == texts[: len(lead.reasons)]
+        for item in lead.breakdown["contributions"]:
+            criterion = criteria[item["key"]]
+            if criterion.signal_type != "event":
+                continue
+            since = now - timedelta(days=criterion.window_days or 100_000, minutes=5)
+            matching = [
+                e
+                for e in lead.events.all()
+                if e.name == criterion.event_name
+                and e.occurred_at >= since
+                and all(e.properties.get(k) == v for k, v in criterion.property_filter.items())
+            ]
+            if criterion.measure == "distinct_days":
+                have = len({e.occurred_at.date() for e in matching})
+                assert item["days"] <= have, (lead.email, item)
+            else:
+                assert 0 < item["count"] <= len(matching), (lead.email, item)
+            assert (
+                item["count"] >= criterion.threshold or item.get("days", 0) >= criterion.threshold
+            )
 
 
 def test_each_sdr_has_claimed_and_touched_leads():
