@@ -2,7 +2,7 @@
 
 They are viewed, never edited, in the admin. Ops may delete events (bad data, test traffic);
 the leads those events belonged to are then marked for rescoring so their scores stop
-counting what was removed (the periodic sweep rescores them).
+counting what was removed (rescored once the deletion commits, or by the periodic sweep).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from qualification.models import Event, Feedback, Lead, StageTransition
+from qualification.models import Event, Feedback, StageTransition
+from qualification.services.scoring import leads_mark_for_rescore
 
 from .base import AppendOnlyAdminMixin
 
@@ -34,10 +35,8 @@ class StitchedFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _mark_for_rescoring(lead_ids: set[int]) -> None:
-    lead_ids.discard(None)
-    if lead_ids:
-        Lead.objects.filter(pk__in=lead_ids).update(needs_rescore=True)
+def _mark_for_rescoring(lead_ids: set[int | None]) -> None:
+    leads_mark_for_rescore(lead_ids=[pk for pk in lead_ids if pk is not None])
 
 
 @admin.register(Event)
@@ -78,7 +77,7 @@ class EventAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
         with transaction.atomic():
-            lead_ids = set(queryset.values_list("lead_id", flat=True).distinct())
+            lead_ids = set(queryset.order_by().values_list("lead_id", flat=True).distinct())
             super().delete_queryset(request, queryset)
             _mark_for_rescoring(lead_ids)
 

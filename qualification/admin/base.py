@@ -1,4 +1,4 @@
-"""Behaviour shared by several admins: team ownership and append-only records."""
+"""Behaviour shared by several admins: team ownership, rescoring, append-only records."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from django.http import HttpRequest
 
 from qualification.models.choices import Team
 from qualification.roles import editable_teams
+from qualification.services.scoring import criteria_changed
 
 _TEAMS_ATTR = "_leadhub_editable_teams"
+_RESCORE_ATTR = "_leadhub_rescore_requested"
 
 
 def request_editable_teams(request: HttpRequest) -> set[str] | None:
@@ -70,6 +72,35 @@ class TeamOwnedAdminMixin:
         if request_editable_teams(request) is not None:
             changelist.list_editable = ()
         return changelist
+
+
+def rescore_after_definitions_change(request: HttpRequest) -> None:
+    """Criteria and the policy decide every lead's score: rescore everyone after a change.
+
+    Once per request (a list edit may save many rows); the rescore is enqueued when the
+    transaction commits, so a refused or rolled-back save triggers nothing.
+    """
+    if not getattr(request, _RESCORE_ATTR, False):
+        setattr(request, _RESCORE_ATTR, True)
+        criteria_changed()
+
+
+class RescoresAllMixin:
+    """For admins of scoring definitions (criteria, the qualification policy)."""
+
+    def save_model(
+        self, request: HttpRequest, obj: models.Model, form: forms.ModelForm, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        rescore_after_definitions_change(request)
+
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        super().delete_model(request, obj)
+        rescore_after_definitions_change(request)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        super().delete_queryset(request, queryset)
+        rescore_after_definitions_change(request)
 
 
 class AppendOnlyAdminMixin:

@@ -12,13 +12,13 @@ from django.http import HttpRequest
 from qualification.models import Criterion, QualificationPolicy
 from qualification.models.choices import SignalType
 
-from .base import TeamOwnedAdminMixin
+from .base import RescoresAllMixin, TeamOwnedAdminMixin, rescore_after_definitions_change
 from .forms import CriterionAdminForm, QualificationPolicyAdminForm
 from .history import LeadHubHistoryAdmin
 
 
 @admin.register(Criterion)
-class CriterionAdmin(TeamOwnedAdminMixin, LeadHubHistoryAdmin):
+class CriterionAdmin(TeamOwnedAdminMixin, RescoresAllMixin, LeadHubHistoryAdmin):
     form = CriterionAdminForm
     list_display = (
         "name",
@@ -128,6 +128,8 @@ class CriterionAdmin(TeamOwnedAdminMixin, LeadHubHistoryAdmin):
                 criterion.is_active = active
                 criterion.save(update_fields=["is_active", "updated_at"])
                 changed += 1
+        if changed:
+            rescore_after_definitions_change(request)
         state = "activated" if active else "deactivated"
         self.message_user(request, f"{changed} criteria {state}.", messages.SUCCESS)
         if skipped:
@@ -147,7 +149,7 @@ class CriterionAdmin(TeamOwnedAdminMixin, LeadHubHistoryAdmin):
 
 
 @admin.register(QualificationPolicy)
-class QualificationPolicyAdmin(LeadHubHistoryAdmin):
+class QualificationPolicyAdmin(RescoresAllMixin, LeadHubHistoryAdmin):
     form = QualificationPolicyAdminForm
     list_display = (
         "name",

@@ -50,6 +50,13 @@ def reason_placeholder_help() -> str:
     )
 
 
+class NullableJSONField(forms.JSONField):
+    """A JSON input that shows an empty box, not ``null``, when there is no value yet."""
+
+    def prepare_value(self, value: Any) -> Any:
+        return "" if value is None else super().prepare_value(value)
+
+
 class LeadHubModelForm(forms.ModelForm):
     """Base for every admin form in LeadHub (see the module docstring)."""
 
@@ -194,6 +201,7 @@ class CriterionAdminForm(LeadHubModelForm):
         model = Criterion
         fields = CRITERION_FORM_FIELDS
         help_texts = {"reason_template": reason_placeholder_help()}
+        field_classes = {"value": NullableJSONField}
 
 
 class QualificationPolicyAdminForm(LeadHubModelForm):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
 from qualification.models import Criterion, GlossaryTerm
 
-from .base import TeamOwnedAdminMixin, request_editable_teams
+from .base import TeamOwnedAdminMixin, request_editable_teams, rescore_after_definitions_change
 from .forms import CriterionAdminForm, LeadHubModelForm
 from .history import LeadHubHistoryAdmin
 
@@ -59,6 +61,13 @@ class GlossaryTermAdmin(TeamOwnedAdminMixin, LeadHubHistoryAdmin):
     readonly_fields = ("created_at", "updated_at")
     fields = ("term", "slug", "owner_team", "definition", "examples", "created_at", "updated_at")
     inlines = (CriterionInline,)
+
+    def save_formset(
+        self, request: HttpRequest, form: forms.ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is Criterion and formset.has_changed():
+            rescore_after_definitions_change(request)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[GlossaryTerm]:
         return super().get_queryset(request).annotate(_criteria_count=Count("criteria"))

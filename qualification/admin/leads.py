@@ -8,9 +8,10 @@ as a capped, read-only list with a link to the full, filtered list.
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -20,6 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 
 from qualification.models import Account, AnonymousId, Event, Feedback, Lead, StageTransition
+from qualification.services.scoring import leads_mark_for_rescore
 
 from .base import ReadOnlyInline
 from .forms import AccountAdminForm, LeadAdminForm
@@ -44,6 +46,7 @@ SCORE_FIELDS = (
     "last_signal_at",
     "scored_at",
     "needs_rescore",
+    "rescore_requested_at",
 )
 
 
@@ -185,7 +188,8 @@ class LeadAdmin(admin.ModelAdmin):
                     ("total_score", "fit_score", "intent_score", "usage_score"),
                     ("tier", "qualification", "pql_kind", "queue"),
                     "reasons",
-                    ("qualified_at", "last_signal_at", "scored_at", "needs_rescore"),
+                    ("qualified_at", "last_signal_at", "scored_at"),
+                    ("needs_rescore", "rescore_requested_at"),
                     "breakdown",
                     "disqualified_reasons",
                 )
@@ -196,6 +200,13 @@ class LeadAdmin(admin.ModelAdmin):
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
     inlines = (StageTransitionInline, FeedbackInline)
+    actions = ("rescore_selected",)
+
+    @admin.action(description="Rescore selected leads", permissions=["change"])
+    def rescore_selected(self, request: HttpRequest, queryset: QuerySet[Lead]) -> None:
+        """Ask the engine for fresh scores (e.g. after fixing an account's data)."""
+        ids = leads_mark_for_rescore(lead_ids=queryset.values_list("pk", flat=True))
+        self.message_user(request, f"{len(ids)} lead(s) queued for rescoring.", messages.SUCCESS)
 
     @admin.display(description="Name", ordering="last_name")
     def display_name(self, obj: Lead) -> str:
@@ -217,7 +228,7 @@ class LeadAdmin(admin.ModelAdmin):
                     date_format(localtime(e.occurred_at), "Y-m-d H:i"),
                     e.name,
                     e.get_source_display(),
-                    e.properties or "",
+                    json.dumps(e.properties, ensure_ascii=False) if e.properties else "",
                 )
                 for e in events[:RECENT_EVENTS_SHOWN]
             ),

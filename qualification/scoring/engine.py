@@ -47,12 +47,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from .prepared import (
     POSITIVE_KINDS,
     LeadView,
-    PreparedAttribute,
     PreparedCriteria,
     PreparedEvent,
     prepared_for,
@@ -60,10 +58,8 @@ from .prepared import (
 )
 from .qualify import route, tier_for
 from .types import (
-    KIND_DISQUALIFIER,
     KIND_FIT,
     KIND_INTENT,
-    KIND_NEGATIVE,
     KIND_USAGE,
     TIER_COLD,
     Contribution,
@@ -83,8 +79,6 @@ __all__ = [
     "score_lead",
     "subscore_for",
 ]
-
-_KIND_ORDER = {KIND_FIT: 0, KIND_INTENT: 1, KIND_USAGE: 2, KIND_NEGATIVE: 3, KIND_DISQUALIFIER: 4}
 
 
 def round_points(value: float) -> int:
@@ -130,8 +124,8 @@ def _lead_view(signals: LeadSignals) -> LeadView:
     )
 
 
-# Contributions, near misses and results are built with ``build_frozen`` (see there why):
-# each dict names every field, in the dataclass's order.
+# Contributions, near misses and results are built with ``build_frozen`` (see there why)
+# from the prepared criterion's template of the fields that do not depend on the lead.
 
 
 def _event_contribution(
@@ -145,77 +139,21 @@ def _event_contribution(
     factor = decay_factor(item.spec, signal, now) if item.decays else None
     points = base if factor is None else round_points(base * factor)
     disqualifier = item.disqualifier
-    return build_frozen(
+    found = build_frozen(
         Contribution,
-        {
-            "key": item.key,
-            "name": item.name,
-            "kind": item.kind,
-            "points": 0 if disqualifier else points,
-            "subscore": item.subscore,
-            "reason": item.reason.render(view, signal, None, now),
-            "signal_type": "event",
-            "base_points": 0 if disqualifier else base,
-            "occurrences": occurrences,
-            "count": signal.count,
-            "days": signal.distinct_days,
-            "window_days": item.window_days,
-            "last_seen": signal.last_seen,
-            "decay": None if factor is None else round(factor, 4),
-            "attribute": "",
-            "value": item.filter_value(),
-            "glossary_term": item.glossary_term,
-        },
+        item.contribution,
+        points=0 if disqualifier else points,
+        reason=item.reason.render(view, signal, None, now),
+        base_points=0 if disqualifier else base,
+        occurrences=occurrences,
+        count=signal.count,
+        days=signal.distinct_days,
+        last_seen=signal.last_seen,
+        decay=None if factor is None else round(factor, 4),
     )
-
-
-def _attribute_contribution(
-    item: PreparedAttribute, value: Any, view: LeadView, now: datetime
-) -> Contribution:
-    points = 0 if item.disqualifier else item.points
-    return build_frozen(
-        Contribution,
-        {
-            "key": item.key,
-            "name": item.name,
-            "kind": item.kind,
-            "points": points,
-            "subscore": item.subscore,
-            "reason": item.reason.render(view, None, value, now),
-            "signal_type": "attribute",
-            "base_points": points,
-            "occurrences": None,
-            "count": None,
-            "days": None,
-            "window_days": None,
-            "last_seen": None,
-            "decay": None,
-            "attribute": item.attribute,
-            "value": value,
-            "glossary_term": item.glossary_term,
-        },
-    )
-
-
-def _near_miss(item: PreparedEvent, have: int) -> NearMiss:
-    return build_frozen(
-        NearMiss,
-        {
-            "key": item.key,
-            "name": item.name,
-            "kind": item.kind,
-            "measure": item.measure,
-            "have": have,
-            "threshold": item.threshold,
-            "window_days": item.window_days,
-            "points": item.points,
-            "description": item.near_miss_text(have),
-        },
-    )
-
-
-def _strength(c: Contribution) -> tuple:
-    return (-abs(c.points), -c.points, _KIND_ORDER.get(c.kind, 9), c.key)
+    if item.filter_many is not None:  # a fresh list per contribution, as before
+        found.__dict__["value"] = item.filter_value()
+    return found
 
 
 def _dedupe(items: Sequence[str]) -> tuple[str, ...]:
@@ -235,7 +173,9 @@ def score_lead(
     """
     prepared = prepared_for(criteria)
     subscores = {KIND_FIT: 0, KIND_INTENT: 0, KIND_USAGE: 0}
-    contributions: list[Contribution] = []
+    # Sorted strongest first: by absolute points, positive first, then the prepared rank
+    # (kind, key); the position keeps equal criteria in order and the sort off the objects.
+    ranked: list[tuple[int, int, int, str, int, Contribution]] = []
     disqualifiers: list[Contribution] = []
     unknown: set[str] = set()
     near_misses: list[NearMiss] = []
@@ -251,7 +191,14 @@ def score_lead(
             if have < item.minimum:
                 threshold = item.threshold
                 if item.positive and 0 < have < threshold and have * 2 >= threshold:
-                    near_misses.append(_near_miss(item, have))
+                    near_misses.append(
+                        build_frozen(
+                            NearMiss,
+                            item.near_miss,
+                            have=have,
+                            description=item.near_miss_text(have),
+                        )
+                    )
                 continue
             view = view or _lead_view(signals)
             found = _event_contribution(item, signal, have, view, now)
@@ -264,13 +211,20 @@ def score_lead(
             if not item.matches(value):
                 continue
             view = view or _lead_view(signals)
-            found = _attribute_contribution(item, value, view, now)
+            found = build_frozen(
+                Contribution,
+                item.contribution,
+                reason=item.reason.render(view, None, value, now),
+                value=value,
+            )
         if item.disqualifier:
             disqualifiers.append(found)
         else:
-            contributions.append(found)
-            subscores[item.subscore] += found.points
-    contributions.sort(key=_strength)
+            points = found.points
+            subscores[item.subscore] += points
+            ranked.append((-abs(points), -points, item.rank, item.key, len(ranked), found))
+    ranked.sort()
+    contributions = [entry[5] for entry in ranked]
     near_misses.sort(key=lambda n: (-abs(n.points), n.key))
     fit, intent, usage = subscores[KIND_FIT], subscores[KIND_INTENT], subscores[KIND_USAGE]
     total = fit + intent + usage

@@ -43,10 +43,14 @@ from .types import (
     KIND_INTENT,
     KIND_NEGATIVE,
     KIND_USAGE,
+    Contribution,
     CriterionSpec,
+    NearMiss,
+    field_template,
 )
 
 POSITIVE_KINDS = (KIND_FIT, KIND_INTENT, KIND_USAGE)
+KIND_ORDER = {KIND_FIT: 0, KIND_INTENT: 1, KIND_USAGE: 2, KIND_NEGATIVE: 3, KIND_DISQUALIFIER: 4}
 
 # What a reason placeholder that depends on the lead is filled from: the lead's view
 # (account, employees, industry, country, users: ``lead_view`` in the engine), the event
@@ -79,82 +83,75 @@ _ATTRIBUTE_FILLERS: dict[str, Filler] = {
 class PreparedReason:
     """A reason template with the criterion's own placeholders already filled.
 
-    ``constant`` is the whole sentence when nothing in it depends on the lead. Otherwise
-    the sentence is the fixed texts with the lead's values (``fillers``) between them,
-    whitespace-collapsed as ``render_reason`` does: when every value is *clean* (not
-    empty, printable, single spaces inside, none at the ends) collapsing the joined
-    sentence is the same as joining the values with the fixed texts collapsed in advance
-    (``texts``), which skips re-splitting every sentence; otherwise it collapses after
-    joining (``raw``).
+    ``constant`` is the whole sentence when nothing in it depends on the lead; otherwise
+    ``render`` joins the fixed texts with the lead's values, whitespace-collapsed exactly
+    as ``render_reason`` does.
     """
 
-    __slots__ = ("constant", "fillers", "raw", "texts")
+    __slots__ = ("constant", "render")
 
     def __init__(self, template: str, fixed: ReasonContext, fillers: dict[str, Filler]):
         self.constant: str | None = None
-        self.fillers: tuple[Filler, ...] = ()
-        self.raw: tuple[str, ...] = ()
-        self.texts: tuple[str, ...] = ()
         parts = parse_template(template or "")
         if parts is None:  # malformed: render_reason shows the template as written
             self.constant = template or ""
-            return
-        raw = [""]  # fixed texts; a filler goes between each two
-        found: list[Filler] = []
-        for literal, name in parts:
-            raw[-1] += literal
-            if name is None:
-                continue
-            if name in fillers:
-                found.append(fillers[name])
-                raw.append("")
-                continue
-            try:
-                raw[-1] += _fill(name, fixed, None)  # type: ignore[arg-type]  # now is unused
-            except Exception:  # fill it per lead so it fails when rendered, as before
-                found.append(_late_filler(name, fixed))
-                raw.append("")
-        if not found:
-            self.constant = " ".join(raw[0].split())
-            return
-        self.fillers = tuple(found)
-        self.raw = tuple(raw)
-        last = len(raw) - 1
-        self.texts = tuple(_collapse(text, first=i == 0, last=i == last) for i, text in enumerate(raw))
-
-    def render(self, view: LeadView, signal: Any, value: Any, now: datetime) -> str:
+        else:
+            texts = [""]  # the fixed texts; one filler goes between each two
+            found: list[Filler] = []
+            for literal, name in parts:
+                texts[-1] += literal
+                if name is None:
+                    continue
+                if name in fillers:
+                    found.append(fillers[name])
+                    texts.append("")
+                    continue
+                try:
+                    texts[-1] += _fill(name, fixed, None)  # type: ignore[arg-type]  # now unused
+                except Exception:  # fill it per lead so it fails when rendered, as before
+                    found.append(_late_filler(name, fixed))
+                    texts.append("")
+            if not found:
+                self.constant = " ".join(texts[0].split())
+            else:
+                self.render: Renderer = _renderer(tuple(texts), tuple(found))
         if self.constant is not None:
-            return self.constant
-        values = [filler(view, signal, value, now) for filler in self.fillers]
-        clean = True
-        for text in values:
-            if not text or not text.isprintable() or text[0] == " " or text[-1] == " ":
-                clean = False
-                break
-            if "  " in text:
-                clean = False
-                break
-        texts = self.texts if clean else self.raw
+            constant = self.constant
+            self.render = lambda _l, _s, _v, _n: constant
+
+
+Renderer = Callable[[LeadView, Any, Any, datetime], str]
+
+
+def _collapsed(text: str) -> str:
+    """``" ".join(text.split())``, skipping the split when it would change nothing."""
+    if text and text.isprintable() and "  " not in text and text[0] != " " != text[-1]:
+        return text  # printable: no whitespace but single inner spaces
+    return " ".join(text.split())
+
+
+def _renderer(texts: tuple[str, ...], fillers: tuple[Filler, ...]) -> Renderer:
+    """A function for the sentence; one or two values (the usual) get an unrolled one."""
+    if len(fillers) == 1:
+        t0, t1 = texts
+        (f0,) = fillers
+        return lambda view, s, v, now: _collapsed(t0 + f0(view, s, v, now) + t1)
+    if len(fillers) == 2:
+        t0, t1, t2 = texts
+        f0, f1 = fillers
+        return lambda view, s, v, now: _collapsed(
+            t0 + f0(view, s, v, now) + t1 + f1(view, s, v, now) + t2
+        )
+    pairs = tuple(zip(fillers, texts[1:], strict=True))
+
+    def render(view: LeadView, signal: Any, value: Any, now: datetime) -> str:
         out = [texts[0]]
-        for text, fixed in zip(values, texts[1:], strict=True):
+        for filler, text in pairs:
+            out.append(filler(view, signal, value, now))
             out.append(text)
-            out.append(fixed)
-        joined = "".join(out)
-        return joined if clean else " ".join(joined.split())
+        return _collapsed("".join(out))
 
-
-def _collapse(text: str, *, first: bool, last: bool) -> str:
-    """A fixed text as it reads once the sentence is collapsed, given clean values around it.
-
-    Inside, whitespace runs become one space; at an end next to a value, a run becomes one
-    space; at the sentence's own ends it goes.
-    """
-    core = " ".join(text.split())
-    if not core:
-        return " " if text and not first and not last else ""
-    before = " " if not first and text[0].isspace() else ""
-    after = " " if not last and text[-1].isspace() else ""
-    return before + core + after
+    return render
 
 
 def _late_filler(name: str, fixed: ReasonContext) -> Filler:
@@ -178,12 +175,12 @@ class _Prepared:
     """What every prepared criterion carries: the spec and its Contribution fields."""
 
     __slots__ = (
+        "contribution",
         "disqualifier",
-        "glossary_term",
         "key",
         "kind",
-        "name",
         "points",
+        "rank",
         "spec",
         "subscore",
     )
@@ -191,12 +188,22 @@ class _Prepared:
     def __init__(self, spec: CriterionSpec):
         self.spec = spec
         self.key = spec.key
-        self.name = spec.name
         self.kind = spec.kind
         self.points = spec.points
-        self.glossary_term = spec.glossary_term
         self.subscore = subscore_for(spec)
         self.disqualifier = spec.kind == KIND_DISQUALIFIER
+        # Ties between equally strong contributions: fit, intent, usage, negative, then key.
+        self.rank = KIND_ORDER.get(spec.kind, 9)
+        # The Contribution's fields that do not depend on the lead (the engine fills in
+        # the rest, see types.build_frozen).
+        self.contribution = field_template(Contribution)
+        self.contribution.update(
+            key=spec.key,
+            name=spec.name,
+            kind=spec.kind,
+            subscore=self.subscore,
+            glossary_term=spec.glossary_term,
+        )
 
 
 class PreparedEvent(_Prepared):
@@ -210,6 +217,7 @@ class PreparedEvent(_Prepared):
         "max_occurrences",
         "measure",
         "minimum",
+        "near_miss",
         "near_prefix",
         "near_suffix",
         "near_window",
@@ -245,6 +253,19 @@ class PreparedEvent(_Prepared):
             window_days=spec.window_days, value=self.filter_value(), event=spec.event_name or None
         )
         self.reason = PreparedReason(spec.reason_template, fixed, _EVENT_FILLERS)
+        self.contribution.update(
+            signal_type="event", window_days=spec.window_days, attribute="", value=self.filter_one
+        )
+        self.near_miss = field_template(NearMiss)
+        self.near_miss.update(
+            key=spec.key,
+            name=spec.name,
+            kind=spec.kind,
+            measure=spec.measure,
+            threshold=spec.threshold,
+            window_days=spec.window_days,
+            points=spec.points,
+        )
 
     def filter_value(self) -> Any:
         """The property filter's value(s) (a fresh list each time, as before)."""
@@ -270,6 +291,10 @@ class PreparedAttribute(_Prepared):
         self.is_set = spec.operator == "is_set"
         fixed = ReasonContext(has_window=False, event=spec.event_name or None)
         self.reason = PreparedReason(spec.reason_template, fixed, _ATTRIBUTE_FILLERS)
+        points = 0 if self.disqualifier else spec.points
+        self.contribution.update(
+            points=points, signal_type="attribute", base_points=points, attribute=spec.attribute
+        )
 
 
 class PreparedCriteria(Sequence[CriterionSpec]):

@@ -64,8 +64,9 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def build_frozen(cls: type[_T], values: dict[str, Any]) -> _T:
-    """An instance of a frozen dataclass from a dict naming **every** field, in field order.
+def build_frozen(cls: type[_T], values: Mapping[str, Any], /, **changes: Any) -> _T:
+    """A frozen dataclass instance from ``values`` naming **every** field in field order,
+    with ``changes`` replacing some of them.
 
     Why: a frozen dataclass's generated ``__init__`` sets each field through
     ``object.__setattr__``, about 4 µs for ``Contribution``'s 17 fields, and the engine
@@ -75,8 +76,16 @@ def build_frozen(cls: type[_T], values: dict[str, Any]) -> _T:
     constructor's.
     """
     instance = object.__new__(cls)
-    instance.__dict__.update(values)
+    fields = instance.__dict__
+    fields.update(values)
+    if changes:
+        fields.update(changes)
     return instance
+
+
+def field_template(cls: type) -> dict[str, Any]:
+    """Every field of a dataclass, in order, set to None: a base for ``build_frozen``."""
+    return dict.fromkeys(f.name for f in dataclasses.fields(cls))
 
 
 class _ToDict:

@@ -284,3 +284,10 @@ def test_account_traits_invalid_json_is_an_inline_error(ops_client):
     errors = _errors(_add(ops_client, Account, name="Acme", domain="acme.example", traits="{x"))
     assert "Enter a valid JSON" in " ".join(errors["traits"])
     assert not Account.objects.exists()
+
+
+def test_an_empty_attribute_value_is_shown_as_an_empty_box_not_null(ops_client):
+    form = ops_client.get(admin_url(Criterion, "add")).context["adminform"].form
+    assert form["value"].value() in (None, "")
+    assert 'name="value"' in str(form["value"])
+    assert "null</textarea>" not in str(form["value"])
