@@ -24,6 +24,7 @@ _ALL_MODELS = (
     "lead",
     "anonymousid",
     "event",
+    "eventtype",
     "glossaryterm",
     "criterion",
     "qualificationpolicy",
@@ -69,6 +70,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "lead",
         "anonymousid",
         "event",
+        "eventtype",
         "glossaryterm",
         "criterion",
         "qualificationpolicy",
@@ -139,12 +141,14 @@ def editable_teams(user) -> set[str] | None:
     return teams
 
 
-def sync_role_groups(group_model, permission_model) -> None:
+def sync_role_groups(group_model, permission_model, *, strict: bool = True) -> None:
     """Create or update the five groups with exactly ROLE_PERMISSIONS.
 
-    Takes the models as arguments so the data migration can pass its historical ones;
-    tests and the demo pass django.contrib.auth's. Raises when a permission is missing,
-    so a typo in ROLE_PERMISSIONS fails loudly instead of granting less than intended.
+    Takes the models as arguments so data migrations can pass their historical ones;
+    tests and the demo pass django.contrib.auth's. Strict (the default) raises when a
+    permission is missing, so a typo fails loudly instead of granting less than intended.
+    Migrations run it non-strict: a model added by a later migration has no permissions
+    yet, and the migration that adds it syncs again.
     """
     for role, perms in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=role.value)
@@ -155,6 +159,22 @@ def sync_role_groups(group_model, permission_model) -> None:
                 content_type__app_label=app_label, codename=codename
             ).first()
             if found is None:
+                if not strict:
+                    continue
                 raise RuntimeError(f"Permission {perm} does not exist; fix qualification.roles.")
             wanted.append(found)
         group.permissions.set(wanted)
+
+
+def sync_role_groups_for_migration(apps) -> None:
+    """What a data migration runs after adding models or permissions the roles use."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations; make sure they exist now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
+    sync_role_groups(
+        apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"), strict=False
+    )

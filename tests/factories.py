@@ -8,7 +8,7 @@ from typing import Any
 
 import factory
 
-from qualification.models import Account, Criterion, Event, Lead, QualificationPolicy
+from qualification.models import Account, Criterion, Event, EventType, Lead, QualificationPolicy
 
 _message_ids = itertools.count(1)
 
@@ -55,10 +55,17 @@ def criterion(**fields: Any) -> Criterion:
         "owner_team": "marketing",
     }
     defaults.update(fields)
+    if defaults["signal_type"] == "event" and defaults["event_name"]:
+        known_event(defaults["event_name"])
     obj = Criterion(**defaults)
     obj.full_clean()
     obj.save()
     return obj
+
+
+def known_event(name: str, source: str = "product") -> EventType:
+    """Put an event name in the tracking plan (criteria may only count known events)."""
+    return EventType.objects.get_or_create(name=name, defaults={"source": source})[0]
 
 
 def events(
@@ -87,4 +94,7 @@ def days_ago(now: datetime, *days: float) -> list[datetime]:
 def policy(**fields: Any) -> QualificationPolicy:
     values = {"name": "Test policy", "is_active": True}
     values.update(fields)
+    for key in ("hand_raiser_events", "limit_events", "purchase_events"):
+        for name in values.get(key, []):
+            known_event(name)
     return QualificationPolicy.objects.create(**values)

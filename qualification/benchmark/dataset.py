@@ -18,7 +18,14 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from qualification.models import Account, Criterion, Event, Lead, QualificationPolicy
+from qualification.models import (
+    Account,
+    Criterion,
+    Event,
+    EventType,
+    Lead,
+    QualificationPolicy,
+)
 
 DOMAIN_SUFFIX = ".bench"
 CHUNK = 20_000
@@ -118,6 +125,10 @@ class DatasetSize:
 
 def ensure_criteria() -> int:
     """Create the benchmark criteria and a policy if missing; return the active count."""
+    EventType.objects.bulk_create(
+        [EventType(name=name, source=source) for name, source, _w, _p in EVENT_MIX],
+        ignore_conflicts=True,
+    )
     for key, fields in BENCH_CRITERIA.items():
         if not Criterion.objects.filter(key=f"bench-{key}").exists():
             criterion = Criterion(

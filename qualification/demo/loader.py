@@ -25,6 +25,7 @@ from qualification.models import (
     Account,
     Criterion,
     Event,
+    EventType,
     Feedback,
     GlossaryTerm,
     Lead,
@@ -43,6 +44,7 @@ from .generator import generate
 from .glossary import TERMS
 from .people import DEMO_USERS, DemoUser
 from .seeds import DemoData, LeadSeed
+from .vocabulary import MARKETING_EVENTS, PRODUCT_EVENTS, source_of
 
 EVENT_BATCH = 2000
 ROW_BATCH = 500
@@ -94,6 +96,14 @@ def _load_glossary() -> dict[str, GlossaryTerm]:
         if spec["slug"] not in taken and spec["term"] not in taken:
             _save_new(GlossaryTerm(**spec))
     return {t.slug: t for t in GlossaryTerm.objects.filter(slug__in=[t["slug"] for t in TERMS])}
+
+
+def _load_event_types() -> None:
+    """The tracking plan the demo's events follow (criteria may only count known events)."""
+    names = sorted(MARKETING_EVENTS | PRODUCT_EVENTS)
+    EventType.objects.bulk_create(
+        [EventType(name=name, source=source_of(name)) for name in names], ignore_conflicts=True
+    )
 
 
 def _load_criteria(terms: dict[str, GlossaryTerm]) -> dict[str, Criterion]:
@@ -300,6 +310,7 @@ def load_demo(*, password: str, now: datetime | None = None) -> LoadResult:
     with transaction.atomic():
         load_started = timezone.now()
         terms = _load_glossary()
+        _load_event_types()
         criteria = _load_criteria(terms)
         _load_settings()
         users = _load_users(password)

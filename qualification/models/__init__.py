@@ -3,7 +3,7 @@
 from .accounts import Account, AnonymousId, Lead
 from .activity import Feedback, StageTransition
 from .criteria import Criterion, QualificationPolicy
-from .events import Event
+from .events import Event, EventType
 from .glossary import GlossaryTerm
 from .operations import IngestKey, MessageTemplate, SLAPolicy, UserProfile, hash_ingest_key
 
@@ -12,6 +12,7 @@ __all__ = [
     "AnonymousId",
     "Criterion",
     "Event",
+    "EventType",
     "Feedback",
     "GlossaryTerm",
     "IngestKey",

@@ -18,6 +18,7 @@ from .choices import (
     Team,
     values_sql,
 )
+from .events import EventType
 from .glossary import GlossaryTerm
 
 DEFINITION_FIELDS = (
@@ -37,6 +38,20 @@ DEFINITION_FIELDS = (
     "half_life_days",
     "reason_template",
 )
+
+
+def unknown_event_names(names: list[str]) -> list[str]:
+    """The names not in the tracking plan (EventType), in the order given."""
+    known = set(EventType.objects.filter(name__in=names).values_list("name", flat=True))
+    return [name for name in names if name not in known]
+
+
+def unknown_event_message(unknown: list[str]) -> str:
+    quoted = ", ".join(f"“{name}”" for name in unknown)
+    return (
+        f"No event named {quoted} has been received or planned. Check the spelling, or add "
+        "it under Event types (the tracking plan) first."
+    )
 
 
 class Criterion(models.Model):
@@ -139,6 +154,10 @@ class Criterion(models.Model):
         """Refuse a criterion the engine could not evaluate, naming the field."""
         super().clean()
         problems = validate_criterion(self.definition())
+        if self.signal_type == "event" and "event_name" not in problems:
+            unknown = unknown_event_names([self.event_name])
+            if unknown:
+                problems["event_name"] = [unknown_event_message(unknown)]
         if problems:
             raise ValidationError(problems)
 
@@ -221,5 +240,7 @@ class QualificationPolicy(models.Model):
             value = getattr(self, field)
             if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
                 errors[field] = 'Give a JSON list of event names, e.g. ["Usage Limit Reached"].'
+            elif unknown := unknown_event_names(value):
+                errors[field] = unknown_event_message(unknown)
         if errors:
             raise ValidationError(errors)

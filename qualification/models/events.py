@@ -47,3 +47,29 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class EventType(models.Model):
+    """The tracking plan: every event name LeadHub knows, so criteria can only count real ones.
+
+    Ingestion adds a name the first time it arrives; ops may add names ahead of time (an
+    event the product team is about to ship) and describe what each one means.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    source = models.CharField(max_length=10, choices=SignalSource.choices)
+    description = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(source__in=values_sql(SignalSource)),
+                name="event_type_source_valid",
+            ),
+            models.CheckConstraint(condition=~models.Q(name=""), name="event_type_name_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

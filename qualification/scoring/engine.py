@@ -40,6 +40,11 @@ Reporting
     the strongest positive event contribution (queue recency ordering).
 
 Qualification, tiers and routing: see ``qualify.py``; lifecycle moves: ``lifecycle.py``.
+
+Speed: this runs for every lead of a full rescore, so everything that depends only on the
+criteria (operators, paths, reason templates, sub-scores) is worked out once, in
+``prepared.py``; the loop here does only the lead's part, and builds reasons only for
+the criteria that fired.
 """
 
 from __future__ import annotations

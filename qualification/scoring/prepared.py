@@ -28,8 +28,8 @@ from .conditions import Matcher, Resolver, attribute_resolver, operator_matcher
 from .reasons import (
     UNKNOWN,
     ReasonContext,
-    _fill,
     country_name,
+    fill_placeholder,
     format_number,
     format_relative,
     format_times,
@@ -53,10 +53,11 @@ POSITIVE_KINDS = (KIND_FIT, KIND_INTENT, KIND_USAGE)
 KIND_ORDER = {KIND_FIT: 0, KIND_INTENT: 1, KIND_USAGE: 2, KIND_NEGATIVE: 3, KIND_DISQUALIFIER: 4}
 
 # What a reason placeholder that depends on the lead is filled from: the lead's view
-# (account, employees, industry, country, users: ``lead_view`` in the engine), the event
+# (account, employees, industry, country, users: ``engine._lead_view``), the event
 # signal, the attribute's value, and the clock.
 LeadView = tuple[Any, Any, Any, Any, Any]
 Filler = Callable[[LeadView, Any, Any, datetime], str]
+Renderer = Callable[[LeadView, Any, Any, datetime], str]  # (view, signal, value, now)
 
 _LEAD_FILLERS: dict[str, Filler] = {
     "account": lambda view, _s, _v, _n: str(view[0] or UNKNOWN),
@@ -92,6 +93,7 @@ class PreparedReason:
 
     def __init__(self, template: str, fixed: ReasonContext, fillers: dict[str, Filler]):
         self.constant: str | None = None
+        self.render: Renderer
         parts = parse_template(template or "")
         if parts is None:  # malformed: render_reason shows the template as written
             self.constant = template or ""
@@ -106,21 +108,17 @@ class PreparedReason:
                     found.append(fillers[name])
                     texts.append("")
                     continue
-                try:
-                    texts[-1] += _fill(name, fixed, None)  # type: ignore[arg-type]  # now unused
+                try:  # the clock is read only for an event's {last_seen}: a filler
+                    texts[-1] += fill_placeholder(name, fixed, None)  # type: ignore[arg-type]
                 except Exception:  # fill it per lead so it fails when rendered, as before
                     found.append(_late_filler(name, fixed))
                     texts.append("")
-            if not found:
-                self.constant = " ".join(texts[0].split())
-            else:
-                self.render: Renderer = _renderer(tuple(texts), tuple(found))
-        if self.constant is not None:
-            constant = self.constant
-            self.render = lambda _l, _s, _v, _n: constant
-
-
-Renderer = Callable[[LeadView, Any, Any, datetime], str]
+            if found:
+                self.render = _renderer(tuple(texts), tuple(found))
+                return
+            self.constant = " ".join(texts[0].split())
+        constant = self.constant
+        self.render = lambda _l, _s, _v, _n: constant
 
 
 def _collapsed(text: str) -> str:
@@ -155,7 +153,7 @@ def _renderer(texts: tuple[str, ...], fillers: tuple[Filler, ...]) -> Renderer:
 
 
 def _late_filler(name: str, fixed: ReasonContext) -> Filler:
-    return lambda _l, _s, _v, now: _fill(name, fixed, now)
+    return lambda _l, _s, _v, now: fill_placeholder(name, fixed, now)
 
 
 def subscore_for(spec: CriterionSpec) -> str:

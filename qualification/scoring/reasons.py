@@ -153,7 +153,8 @@ def country_name(code: Any) -> str:
     return COUNTRY_NAMES.get(text.upper(), text)
 
 
-def _fill(name: str, ctx: ReasonContext, now: datetime) -> str:
+def fill_placeholder(name: str, ctx: ReasonContext, now: datetime) -> str:
+    """What one placeholder reads as for ``ctx`` ("unknown" for an unknown name)."""
     if name == "count":
         return UNKNOWN if ctx.count is None else format_number(ctx.count)
     if name == "times":
@@ -207,5 +208,5 @@ def render_reason(template: str, ctx: ReasonContext, now: datetime) -> str:
     for literal, name in parts:
         out.append(literal)
         if name is not None:
-            out.append(_fill(name, ctx, now))
+            out.append(fill_placeholder(name, ctx, now))
     return " ".join("".join(out).split())

@@ -8,6 +8,7 @@ JSON-safe dict (datetimes as ISO 8601 strings), because the breakdown is stored 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -85,6 +86,11 @@ def build_frozen(cls: type[_T], values: Mapping[str, Any], /, **changes: Any) ->
 
 def field_template(cls: type) -> dict[str, Any]:
     """Every field of a dataclass, in order, set to None: a base for ``build_frozen``."""
+    return dict(_field_names(cls))
+
+
+@functools.cache
+def _field_names(cls: type) -> dict[str, None]:
     return dict.fromkeys(f.name for f in dataclasses.fields(cls))
 
 

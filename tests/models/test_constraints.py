@@ -18,6 +18,7 @@ from qualification.models import (
     SLAPolicy,
     StageTransition,
 )
+from tests.factories import known_event
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -221,4 +222,23 @@ def test_criterion_clean_names_the_field(overrides, field):
 
 
 def test_valid_criterion_passes_full_clean():
+    known_event("Pricing Page Viewed")
     _criterion().full_clean()
+
+
+def test_criterion_on_an_unknown_event_is_refused_naming_the_field():
+    known_event("Pricing Page Viewed")
+    with pytest.raises(ValidationError) as exc:
+        _criterion(event_name="Pricing Page Veiwed").full_clean()
+    assert "Pricing Page Veiwed" in exc.value.message_dict["event_name"][0]
+
+
+def test_policy_events_must_be_known():
+    known_event("Contact Sales Requested")
+    policy = QualificationPolicy(
+        name="P", hand_raiser_events=["Contact Sales Requested"], limit_events=["Limit Hit?"]
+    )
+    with pytest.raises(ValidationError) as exc:
+        policy.full_clean()
+    assert list(exc.value.message_dict) == ["limit_events"]
+    assert "Limit Hit?" in exc.value.message_dict["limit_events"][0]

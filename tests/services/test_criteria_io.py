@@ -10,12 +10,14 @@ from django.core.management import CommandError, call_command
 
 from qualification.models import Criterion, GlossaryTerm
 from qualification.services.criteria import CriteriaImportError, criteria_export, criteria_import
+from tests.factories import known_event
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def catalog():
+    known_event("Pricing Page Viewed")
     term = GlossaryTerm.objects.create(
         term="Intent", slug="intent", definition="Signs of buying interest.", owner_team="marketing"
     )
