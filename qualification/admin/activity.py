@@ -1,4 +1,4 @@
-"""Append-only records: events, stage transitions and sales feedback.
+"""Events and the tracking plan; append-only records: events, stage transitions, feedback.
 
 They are viewed, never edited, in the admin. Ops may delete events (bad data, test traffic);
 the leads those events belonged to are then marked for rescoring so their scores stop
@@ -7,15 +7,21 @@ counting what was removed (rescored once the deletion commits, or by the periodi
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import admin
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
-from qualification.models import Event, Feedback, StageTransition
+from qualification.models import Criterion, Event, EventType, Feedback, StageTransition
 from qualification.services.scoring import leads_mark_for_rescore
 
 from .base import AppendOnlyAdminMixin
+from .forms import LeadHubModelForm
 
 
 class StitchedFilter(admin.SimpleListFilter):
@@ -80,6 +86,38 @@ class EventAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
             lead_ids = set(queryset.order_by().values_list("lead_id", flat=True).distinct())
             super().delete_queryset(request, queryset)
             _mark_for_rescoring(lead_ids)
+
+
+class EventTypeAdminForm(LeadHubModelForm):
+    class Meta:
+        model = EventType
+        fields = ("name", "source", "description")
+
+
+@admin.register(EventType)
+class EventTypeAdmin(admin.ModelAdmin):
+    """The tracking plan. Ingestion adds names as they arrive; ops add planned ones and describe them."""
+
+    form = EventTypeAdminForm
+    list_display = ("name", "source", "description", "created_at")
+    list_filter = ("source",)
+    search_fields = ("name", "description")
+    ordering = ("name",)
+    readonly_fields = ("criteria_using_it", "created_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: EventType | None = None) -> tuple:
+        # Criteria and incoming events refer to the name itself; renaming would orphan both.
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return ("name", *readonly) if obj is not None else readonly
+
+    @admin.display(description="Criteria counting it")
+    def criteria_using_it(self, obj: EventType) -> SafeString | str:
+        if obj.pk is None:
+            return "—"
+        count = Criterion.objects.filter(event_name=obj.name).count()
+        url = reverse("admin:qualification_criterion_changelist")
+        query = urlencode({"event_name": obj.name})
+        return format_html('<a href="{}?{}">{} criteria</a>', url, query, count)
 
 
 @admin.register(StageTransition)

@@ -98,7 +98,15 @@ class Lead(models.Model):
     breakdown = models.JSONField(default=dict, blank=True, help_text="Itemized contributions.")
     disqualified_reasons = models.JSONField(default=list, blank=True)
     last_signal_at = models.DateTimeField(null=True, blank=True)
-    scored_at = models.DateTimeField(null=True, blank=True)
+    scored_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the stored score last changed."
+    )
+    score_digest = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="Fingerprint of the stored score; a rescore that computes the same skips the write.",
+    )
     needs_rescore = models.BooleanField(default=True)
     rescore_requested_at = models.DateTimeField(
         null=True,

@@ -204,20 +204,28 @@ LEAD_FIELDS = (
 )
 
 
+AccountActivity = tuple[dict[int, int], set[int]]
+
+
 def account_active_users_read(
-    account_ids: Iterable[int], criteria: Sequence[CriterionSpec], policy: PolicySpec, now: datetime
-) -> tuple[dict[int, int], set[int]]:
+    account_ids: Iterable[int] | None,
+    criteria: Sequence[CriterionSpec],
+    policy: PolicySpec,
+    now: datetime,
+) -> AccountActivity:
     """Per account: how many of its leads met a usage criterion within the account window.
 
     Also returns the ids of those leads, so the engine knows whether this lead is one.
+    ``account_ids=None`` reads every account at once (a full rescore does this once
+    instead of once per batch).
 
     A lead counts when, for some event-based usage criterion, its matching events in the
     last ``account_pql_window_days`` reach the criterion's threshold. One query over that
     short window, grouped by (account, lead).
     """
     usage = [spec for spec in criteria if spec.is_event and spec.kind == KIND_USAGE]
-    ids = list(account_ids)
-    if not usage or not ids:
+    ids = None if account_ids is None else list(account_ids)
+    if not usage or ids == []:
         return {}, set()
     since = now - timedelta(days=policy.account_pql_window_days)
     aggregates: dict[str, Any] = {}
@@ -229,7 +237,7 @@ def account_active_users_read(
             aggregates[f"u{index}"] = Count("id", filter=flt)
     rows = (
         Event.objects.filter(
-            lead__account_id__in=ids,
+            Q(lead__account_id__in=ids) if ids is not None else Q(lead__account_id__isnull=False),
             occurred_at__gte=since,
             occurred_at__lte=now,
             name__in={spec.event_name for spec in usage},
@@ -273,8 +281,13 @@ def lead_signals_read(
     criteria: Sequence[CriterionSpec],
     policy: PolicySpec,
     now: datetime,
+    account_activity: AccountActivity | None = None,
 ) -> dict[int, LeadSignals]:
-    """Signals for a batch of leads in four queries: leads, aggregation, product users, accounts."""
+    """Signals for a batch of leads in four queries: leads, aggregation, product users, accounts.
+
+    Pass ``account_activity`` (from ``account_active_users_read(None, ...)``) when scoring
+    many batches at the same ``now`` to skip the per-batch account query.
+    """
     leads = list(Lead.objects.filter(pk__in=lead_ids).values(*LEAD_FIELDS).order_by())
     aggregates = event_aggregates(criteria, policy, now)
     names = relevant_event_names(criteria, policy)
@@ -291,7 +304,7 @@ def lead_signals_read(
         .distinct()
         .order_by()
     )
-    accounts, active_leads = account_active_users_read(
+    accounts, active_leads = account_activity or account_active_users_read(
         {row["account_id"] for row in leads if row["account_id"] is not None}, criteria, policy, now
     )
     policy_names = _policy_event_names(policy)

@@ -36,6 +36,7 @@ SCORE_COLUMNS: dict[str, str] = {
     "last_signal_at": "timestamptz",
     "scored_at": "timestamptz",
     "stage": "varchar",
+    "score_digest": "varchar",
 }
 JSON_COLUMNS = frozenset(name for name, kind in SCORE_COLUMNS.items() if kind == "jsonb")
 CHUNK = 1000
@@ -104,3 +105,11 @@ def _write_generic(rows: Sequence[dict[str, Any]], started: datetime) -> None:
     Lead.objects.filter(pk__in=[row["id"] for row in rows]).filter(
         Q(rescore_requested_at__isnull=True) | Q(rescore_requested_at__lte=started)
     ).update(needs_rescore=False)
+
+
+def lead_marks_clear(lead_ids: Sequence[int], *, started: datetime) -> None:
+    """Clear the rescore mark of leads whose score did not change (nothing else to write)."""
+    if lead_ids:
+        Lead.objects.filter(pk__in=lead_ids, needs_rescore=True).filter(
+            Q(rescore_requested_at__isnull=True) | Q(rescore_requested_at__lte=started)
+        ).update(needs_rescore=False)

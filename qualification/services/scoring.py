@@ -7,6 +7,8 @@ one bulk insert of stage transitions) whatever the number of criteria or leads i
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,14 +20,28 @@ from django.utils import timezone
 
 from qualification.models import Lead, StageTransition
 from qualification.models.choices import TransitionCause
-from qualification.scoring import CriterionSpec, PolicySpec, ScoreResult, next_stage, score_lead
-from qualification.selectors.signals import criteria_specs_read, lead_signals_read, policy_spec_read
+from qualification.scoring import (
+    CriterionSpec,
+    PolicySpec,
+    ScoreResult,
+    next_stage,
+    prepare_criteria,
+    score_lead,
+)
+from qualification.selectors.signals import (
+    AccountActivity,
+    account_active_users_read,
+    criteria_specs_read,
+    lead_signals_read,
+    policy_spec_read,
+)
 
-from .lead_writes import SCORE_COLUMNS, lead_scores_write
+from .lead_writes import SCORE_COLUMNS, lead_marks_clear, lead_scores_write
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 2000
+DIGESTED_COLUMNS = tuple(c for c in SCORE_COLUMNS if c not in {"scored_at", "score_digest"})
 TOP_REASONS = 4
 
 
@@ -34,12 +50,14 @@ class RescoreReport:
     """What a rescore did, for commands, tasks and the benchmark."""
 
     scored: int = 0
+    written: int = 0  # scores that changed and were written
     failed: list[int] = field(default_factory=list)
     transitions: int = 0
     batches: int = 0
 
     def merge(self, other: RescoreReport) -> None:
         self.scored += other.scored
+        self.written += other.written
         self.failed += other.failed
         self.transitions += other.transitions
         self.batches += other.batches
@@ -47,6 +65,7 @@ class RescoreReport:
     def as_dict(self) -> dict[str, Any]:
         return {
             "scored": self.scored,
+            "written": self.written,
             "failed": self.failed,
             "transitions": self.transitions,
             "batches": self.batches,
@@ -146,6 +165,18 @@ def _row(lead_id: int, state: dict[str, Any], result: ScoreResult, now: datetime
     }
 
 
+def _digest(row: dict[str, Any]) -> str:
+    """A fingerprint of everything a rescore stores except when it ran.
+
+    Nightly rescores mostly recompute what is already stored; comparing fingerprints
+    lets them skip those writes (the largest cost of a full rescore on PostgreSQL).
+    """
+    payload = [row[column] for column in DIGESTED_COLUMNS]
+    return hashlib.md5(
+        json.dumps(payload, default=str, separators=(",", ":")).encode(), usedforsecurity=False
+    ).hexdigest()
+
+
 def _transition(
     lead_id: int,
     stage: str,
@@ -179,17 +210,19 @@ def _rescore_batch(
     policy: PolicySpec,
     now: datetime,
     started: datetime,
+    account_activity: AccountActivity | None = None,
 ) -> RescoreReport:
     report = RescoreReport(batches=1)
-    signals = lead_signals_read(lead_ids, criteria, policy, now)
+    signals = lead_signals_read(lead_ids, criteria, policy, now, account_activity)
     states = {
         row["id"]: row
         for row in Lead.objects.filter(pk__in=lead_ids).values(
-            "id", "stage", "qualification", "qualified_at", "last_signal_at"
+            "id", "stage", "qualification", "qualified_at", "last_signal_at", "score_digest"
         )
     }
     criteria_ids = {spec.key: spec.id for spec in criteria}
     rows: list[dict[str, Any]] = []
+    unchanged: list[int] = []
     transitions: list[StageTransition] = []
     for lead_id, lead_signals in signals.items():
         state = states.get(lead_id)
@@ -208,11 +241,17 @@ def _rescore_batch(
             transitions.append(transition)
         else:
             row["stage"] = state["stage"]
-        rows.append(row)
+        row["score_digest"] = _digest(row)
+        if row["score_digest"] == state["score_digest"]:
+            unchanged.append(lead_id)
+        else:
+            rows.append(row)
     with transaction.atomic():
         lead_scores_write(rows, started=started)
+        lead_marks_clear(unchanged, started=started)
         StageTransition.objects.bulk_create(transitions, batch_size=1000)
-    report.scored = len(rows)
+    report.scored = len(rows) + len(unchanged)
+    report.written = len(rows)
     report.transitions = len(transitions)
     return report
 
@@ -224,7 +263,7 @@ def lead_rescore(
     started = timezone.now()
     now = now or started
     ids = sorted(set(lead_ids))
-    criteria = criteria_specs_read()
+    criteria = prepare_criteria(criteria_specs_read())
     policy = policy_spec_read()
     report = RescoreReport()
     for chunk in _chunks(ids, batch_size):
@@ -242,9 +281,11 @@ def lead_rescore_all(
     """Rescore every lead (windows and decay move with time), batch by batch by id."""
     started = timezone.now()
     now = now or started
-    criteria = criteria_specs_read()
+    criteria = prepare_criteria(criteria_specs_read())
     policy = policy_spec_read()
     report = RescoreReport()
+    # Every lead is scored at the same ``now``: read the account-level activity once.
+    activity = account_active_users_read(None, criteria, policy, now)
     last_id = 0
     while True:
         chunk = list(
@@ -254,7 +295,7 @@ def lead_rescore_all(
         )
         if not chunk:
             break
-        report.merge(_rescore_batch(chunk, criteria, policy, now, started))
+        report.merge(_rescore_batch(chunk, criteria, policy, now, started, activity))
         last_id = chunk[-1]
     return report
 

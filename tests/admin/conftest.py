@@ -11,3 +11,11 @@ from qualification.roles import Role
 def ops_client(client_as):
     """A client signed in as revenue operations, who may use every LeadHub admin page."""
     return client_as(Role.OPS)
+
+
+@pytest.fixture(autouse=True)
+def tracking_plan(db) -> None:
+    """The event the tests' criteria count is a known one (criteria refuse unknown events)."""
+    from tests.admin.factories import event_type
+
+    event_type("Pricing Page Viewed", "marketing")

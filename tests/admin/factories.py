@@ -13,6 +13,7 @@ from qualification.models import (
     AnonymousId,
     Criterion,
     Event,
+    EventType,
     Feedback,
     GlossaryTerm,
     IngestKey,
@@ -100,8 +101,16 @@ def criterion_fields(**overrides: Any) -> dict[str, Any]:
     return fields
 
 
+def event_type(name: str = "Pricing Page Viewed", source: str = "marketing") -> EventType:
+    """A name in the tracking plan; criteria may only count events it knows."""
+    return EventType.objects.get_or_create(name=name, defaults={"source": source})[0]
+
+
 def criterion(**fields: Any) -> Criterion:
-    return Criterion.objects.create(**criterion_fields(**fields))
+    made = criterion_fields(**fields)
+    if made["signal_type"] == "event":
+        event_type(made["event_name"])
+    return Criterion.objects.create(**made)
 
 
 def policy(**fields: Any) -> QualificationPolicy:
@@ -161,6 +170,7 @@ def populate(rows: int) -> dict[str, list[Any]]:
         policy(is_active=False)
         template()
         ingest_key()
+        event_type(f"Feature Used {_n()}", "product")
         made["account"].append(acc)
         made["lead"].append(person)
         made["term"].append(gloss)

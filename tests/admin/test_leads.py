@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from qualification.admin.leads import ACCOUNT_LEADS_SHOWN, RECENT_EVENTS_SHOWN
 from qualification.models import Event, Lead
 from tests.admin import factories
-from tests.admin.helpers import admin_url
+from tests.admin.helpers import admin_url, post_change
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +114,18 @@ def test_lead_list_shows_what_ops_scan_for(ops_client):
         owner.username,
     ):
         assert text in html
+
+
+def test_event_type_name_is_fixed_once_created_and_links_to_its_criteria(ops_client):
+    from qualification.models import EventType
+
+    factories.criterion(event_name="Demo Requested")
+    event_type = EventType.objects.get(name="Demo Requested")
+    response = post_change(ops_client, event_type, name="Renamed", description="Asked for a demo.")
+    assert response.status_code == 302
+    event_type.refresh_from_db()
+    assert (event_type.name, event_type.description) == ("Demo Requested", "Asked for a demo.")
+
+    page = ops_client.get(admin_url(event_type, "change", event_type.pk)).content.decode()
+    assert "/admin/qualification/criterion/?event_name=Demo+Requested" in page
+    assert "1 criteria" in page

@@ -25,6 +25,7 @@ def test_every_leadhub_model_is_registered():
         "lead",
         "anonymousid",
         "event",
+        "eventtype",
         "glossaryterm",
         "criterion",
         "qualificationpolicy",

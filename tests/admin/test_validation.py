@@ -96,6 +96,11 @@ ATTRIBUTE_CRITERION = {
             "needs a window",
         ),
         ({**EVENT_CRITERION, "event_name": ""}, "event_name", "Name the event"),
+        (
+            {**EVENT_CRITERION, "event_name": "Pricing Page Vewed"},
+            "event_name",
+            "add it under Event types",
+        ),
         ({**ATTRIBUTE_CRITERION, "attribute": "lead.salary"}, "attribute", "lead.<field>"),
     ],
 )
@@ -232,6 +237,14 @@ def test_only_one_policy_is_active_and_the_error_names_it(ops_client):
     factories.policy(name="Current", is_active=True)
     errors = _errors(_add(ops_client, QualificationPolicy, name="Next", is_active="on"))
     assert "“Current” is the active policy" in " ".join(errors["is_active"])
+
+
+def test_policy_event_lists_must_name_known_events(ops_client):
+    errors = _errors(
+        _add(ops_client, QualificationPolicy, name="Default", limit_events='["Limit Hit"]')
+    )
+    assert "“Limit Hit”" in " ".join(errors["limit_events"])
+    assert not QualificationPolicy.objects.exists()
 
 
 def test_blank_event_lists_on_a_policy_are_saved_empty(ops_client):

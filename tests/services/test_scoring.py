@@ -142,8 +142,12 @@ def test_disqualifier_removes_lead_from_queues_and_says_why(catalog):
 def test_rescore_is_idempotent_and_scores_do_not_move_stage_back(catalog):
     lead = LeadFactory(account=AccountFactory(country="DE"))
     events(lead, "Pricing Page Viewed", days_ago(NOW, 1, 2, 3))
-    lead_rescore(lead_ids=[lead.pk], now=NOW)
-    lead_rescore(lead_ids=[lead.pk], now=NOW)
+    assert lead_rescore(lead_ids=[lead.pk], now=NOW).written == 1
+    Lead.objects.filter(pk=lead.pk).update(needs_rescore=True)
+    again = lead_rescore(lead_ids=[lead.pk], now=NOW)
+    assert (again.scored, again.written) == (1, 0)  # same result: the write is skipped
+    assert Lead.objects.get(pk=lead.pk).needs_rescore is False  # but the mark is cleared
+    assert Lead.objects.get(pk=lead.pk).scored_at == NOW
     assert StageTransition.objects.filter(lead=lead).count() == 1
     # Ten days later the pricing views fall out of the window: no longer an MQL, stage stays.
     lead_rescore(lead_ids=[lead.pk], now=NOW + timedelta(days=10))

@@ -84,4 +84,4 @@ def test_rescore_task_result_reports_failures_and_counts(celery_worker):
 
     leads = LeadFactory.create_batch(3)
     result = rescore_leads.delay([lead.pk for lead in leads]).get(timeout=30)
-    assert result == {"scored": 3, "failed": [], "transitions": 0, "batches": 1}
+    assert result == {"scored": 3, "written": 3, "failed": [], "transitions": 0, "batches": 1}
