@@ -18,6 +18,7 @@ from qualification.selectors.signals import (
     event_aggregates,
     policy_spec_read,
     relevant_event_names,
+    relevant_events,
 )
 from qualification.services.scoring import lead_rescore, lead_rescore_all
 
@@ -37,13 +38,14 @@ def sql_aggregate_seconds() -> tuple[float, int]:
     """The aggregation pass as bare SQL over every lead's events, rows fetched, no Python.
 
     It is the exact statement the rescore compiles (same filtered aggregates, same
-    ``name IN (...)`` restriction), run once for all leads instead of batch by batch.
+    row restriction), run once for all leads instead of batch by batch.
     """
     now = timezone.now()
     criteria = criteria_specs_read()
     policy = policy_spec_read()
     query = (
-        Event.objects.filter(lead__isnull=False, name__in=relevant_event_names(criteria, policy))
+        Event.objects.filter(lead__isnull=False)
+        .filter(relevant_events(relevant_event_names(criteria, policy)))
         .values("lead_id")
         .annotate(**event_aggregates(criteria, policy, now))
         .order_by()

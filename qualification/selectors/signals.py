@@ -141,7 +141,14 @@ def event_aggregates(
         flt = Q(name=name, occurred_at__lte=now)
         aggregates[f"p{index}_n"] = Count("id", filter=flt)
         aggregates[f"p{index}_l"] = Max("occurred_at", filter=flt)
+    # Any product event means the lead signed up (the active-user stage).
+    aggregates["product_n"] = Count("id", filter=Q(source="product", occurred_at__lte=now))
     return aggregates
+
+
+def relevant_events(names: Sequence[str]) -> Q:
+    """The rows the pass reads: events some criterion or policy names, and product events."""
+    return Q(name__in=names) | Q(source="product") if names else Q(source="product")
 
 
 def _policy_event_names(policy: PolicySpec) -> list[str]:
@@ -283,7 +290,7 @@ def lead_signals_read(
     now: datetime,
     account_activity: AccountActivity | None = None,
 ) -> dict[int, LeadSignals]:
-    """Signals for a batch of leads in four queries: leads, aggregation, product users, accounts.
+    """Signals for a batch of leads in three queries: leads, the aggregation, accounts.
 
     Pass ``account_activity`` (from ``account_active_users_read(None, ...)``) when scoring
     many batches at the same ``now`` to skip the per-batch account query.
@@ -292,18 +299,13 @@ def lead_signals_read(
     aggregates = event_aggregates(criteria, policy, now)
     names = relevant_event_names(criteria, policy)
     query = (
-        Event.objects.filter(lead_id__in=lead_ids, name__in=names)
+        Event.objects.filter(lead_id__in=lead_ids)
+        .filter(relevant_events(names))
         .values("lead_id")
         .annotate(**aggregates)
         .order_by()
     )
-    rows = {row["lead_id"]: row for row in _dict_rows(query)} if names else {}
-    product_users = set(
-        Event.objects.filter(lead_id__in=lead_ids, source="product", occurred_at__lte=now)
-        .values_list("lead_id", flat=True)
-        .distinct()
-        .order_by()
-    )
+    rows = {row["lead_id"]: row for row in _dict_rows(query)}
     accounts, active_leads = account_activity or account_active_users_read(
         {row["account_id"] for row in leads if row["account_id"] is not None}, criteria, policy, now
     )
@@ -336,6 +338,6 @@ def lead_signals_read(
             policy_events=policy_events,
             account_active_users=accounts.get(lead["account_id"], 0),
             account_active=lead["id"] in active_leads,
-            signed_up=lead["id"] in product_users,
+            signed_up=bool(row.get("product_n")),
         )
     return result

@@ -51,7 +51,7 @@ def test_counts_windows_days_and_decay_match_hand_computation(django_assert_num_
     events(lead, "Feature Used", days_ago(NOW, 2), source="product", feature="reports")
     events(other, "Pricing Page Viewed", days_ago(NOW, 1))
 
-    with django_assert_num_queries(6):  # criteria, policy, leads, aggregation, product, accounts
+    with django_assert_num_queries(5):  # criteria, policy, leads, aggregation, accounts
         signals = _read([lead.pk, other.pk])
 
     mine = signals[lead.pk]

@@ -61,6 +61,7 @@ class Command(BaseCommand):
             "rescore_ratio": round(full_s / sql_s, 2) if sql_s else None,
             "rescore_1000_s": round(sample_s, 3),
             "rescored": report["scored"],
+            "rescore_written": report["written"],
             "rescore_failed": len(report["failed"]),
             "peak_rss_mb": measure.peak_rss_mb(),
         }
