@@ -81,6 +81,12 @@ class AccountAdmin(admin.ModelAdmin):
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
+    def save_model(self, request: HttpRequest, obj: Account, form, change: bool) -> None:
+        """Account fields (size, country, industry...) feed fit criteria of all its leads."""
+        super().save_model(request, obj, form, change)
+        if change and form.has_changed():
+            leads_mark_for_rescore(lead_ids=obj.leads.values_list("pk", flat=True))
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Account]:
         return super().get_queryset(request).annotate(_lead_count=Count("leads"))
 
@@ -201,6 +207,12 @@ class LeadAdmin(admin.ModelAdmin):
     )
     inlines = (StageTransitionInline, FeedbackInline)
     actions = ("rescore_selected",)
+
+    def save_model(self, request: HttpRequest, obj: Lead, form, change: bool) -> None:
+        """A lead's attributes feed fit criteria: rescore it once the edit commits."""
+        super().save_model(request, obj, form, change)
+        if form.has_changed():
+            leads_mark_for_rescore(lead_ids=[obj.pk])
 
     @admin.action(description="Rescore selected leads", permissions=["change"])
     def rescore_selected(self, request: HttpRequest, queryset: QuerySet[Lead]) -> None:

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from qualification.admin.leads import ACCOUNT_LEADS_SHOWN, RECENT_EVENTS_SHOWN
 from qualification.models import Event, Lead
+from qualification.roles import Role
 from tests.admin import factories
 from tests.admin.helpers import admin_url, post_change
 
@@ -129,3 +130,29 @@ def test_event_type_name_is_fixed_once_created_and_links_to_its_criteria(ops_cli
     page = ops_client.get(admin_url(event_type, "change", event_type.pk)).content.decode()
     assert "/admin/qualification/criterion/?event_name=Demo+Requested" in page
     assert "1 criteria" in page
+
+
+@pytest.mark.django_db
+def test_editing_an_account_or_lead_marks_its_leads_for_rescoring(client_as):
+    from qualification.models import Account, Lead
+
+    client = client_as(Role.OPS, username="ops-rescore")
+    account = Account.objects.create(name="Acme", domain="acme-rescore.test", country="DE")
+    lead = Lead.objects.create(account=account, email="a@acme-rescore.test", needs_rescore=False)
+    response = client.post(
+        f"/admin/qualification/account/{account.pk}/change/",
+        {
+            "name": "Acme",
+            "domain": "acme-rescore.test",
+            "industry": "",
+            "employee_count": "40",
+            "country": "FR",
+            "business_model": "b2b",
+            "plan": "none",
+            "traits": "{}",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    lead.refresh_from_db()
+    assert lead.needs_rescore is True
+    assert lead.rescore_requested_at is not None
