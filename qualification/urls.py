@@ -1,10 +1,13 @@
 from django.urls import path
 
 from . import views
+from .views import leads, queues
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("glossary/", views.glossary_list, name="glossary-list"),
     path("glossary/<slug:slug>/", views.glossary_detail, name="glossary-detail"),
     path("criteria/", views.criteria_list, name="criteria-list"),
+    *queues.urlpatterns,
+    *leads.urlpatterns,
 ]

@@ -13,13 +13,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from .models.choices import CriterionKind, Team
-from .navigation import admin_shortcuts, admin_url, shortcuts
-from .roles import editable_teams
-from .selectors.criteria import criterion_list
-from .selectors.glossary import glossary_term_detail, glossary_term_list
-from .selectors.overview import overview_read
-from .tables import CriterionTable
+from ..models.choices import CriterionKind, Team
+from ..navigation import admin_shortcuts, admin_url, shortcuts
+from ..roles import editable_teams
+from ..selectors.criteria import criterion_list
+from ..selectors.glossary import glossary_term_detail, glossary_term_list
+from ..selectors.overview import overview_read
+from ..tables import CriterionTable
 
 GLOSSARY_PAGE_SIZE = 25
 CRITERIA_PAGE_SIZE = 25
