@@ -7,6 +7,7 @@ from django.urls import include, path
 admin.site.site_header = "LeadHub administration"
 admin.site.site_title = "LeadHub admin"
 admin.site.index_title = "Criteria, glossary, SLAs and data"
+admin.site.enable_nav_sidebar = False  # list pages need the width more than the menu
 
 urlpatterns = [
     path("admin/", admin.site.urls),
