@@ -78,6 +78,7 @@ class Lead(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="owned_leads",
+        db_index=False,  # lead_owner_queue (owner, queue) serves owner lookups
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
     first_touched_at = models.DateTimeField(null=True, blank=True)

@@ -80,7 +80,13 @@ def _write_postgresql(rows: Sequence[dict[str, Any]], started: datetime) -> None
     params: list[Any] = [started, timezone.now(), [row["id"] for row in rows]]
     for column in columns:
         if column in JSON_COLUMNS:
-            params.append([json.dumps(row[column]) for row in rows])
+            # Rows may carry the JSON text already (the service serializes once for its digest).
+            params.append(
+                [
+                    row["_json"][column] if "_json" in row else json.dumps(row[column])
+                    for row in rows
+                ]
+            )
         else:
             params.append([row[column] for row in rows])
     connection.ensure_connection()

@@ -36,7 +36,7 @@ from qualification.selectors.signals import (
     policy_spec_read,
 )
 
-from .lead_writes import SCORE_COLUMNS, lead_marks_clear, lead_scores_write
+from .lead_writes import JSON_COLUMNS, SCORE_COLUMNS, lead_marks_clear, lead_scores_write
 
 logger = logging.getLogger(__name__)
 
@@ -170,8 +170,14 @@ def _digest(row: dict[str, Any]) -> str:
 
     Nightly rescores mostly recompute what is already stored; comparing fingerprints
     lets them skip those writes (the largest cost of a full rescore on PostgreSQL).
+    The JSON columns are serialized here once and the writer reuses the text.
     """
-    payload = [row[column] for column in DIGESTED_COLUMNS]
+    encoded = row.setdefault("_json", {})
+    for column in JSON_COLUMNS:
+        encoded[column] = json.dumps(row[column], separators=(",", ":"))
+    payload = [
+        encoded[column] if column in JSON_COLUMNS else row[column] for column in DIGESTED_COLUMNS
+    ]
     return hashlib.md5(
         json.dumps(payload, default=str, separators=(",", ":")).encode(), usedforsecurity=False
     ).hexdigest()

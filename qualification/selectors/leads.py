@@ -1,0 +1,136 @@
+"""Reads for the lead page: one query per panel, whatever the number of events or leads.
+
+The page shows the lead, its latest events, stage history, feedback, the other leads at
+its account and the active message templates. Each is one query with the joins it needs,
+so the page's query count does not grow with the data (tests/views/test_lead_page.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+
+from qualification.models import (
+    Event,
+    Feedback,
+    GlossaryTerm,
+    Lead,
+    MessageTemplate,
+    StageTransition,
+)
+from qualification.models.choices import SignalSource
+
+TIMELINE_LIMIT = 100
+ACCOUNT_LEADS_LIMIT = 20
+
+
+@dataclass
+class LeadPage:
+    """Everything the lead page renders, read in a fixed number of queries."""
+
+    lead: Lead
+    events: list[Event]
+    event_count: int
+    transitions: list[StageTransition]
+    feedback: list[Feedback]
+    account_leads: list[Lead] = field(default_factory=list)
+    account_lead_count: int = 0
+    templates: list[dict[str, Any]] = field(default_factory=list)
+
+
+def lead_read(*, lead_id: int) -> Lead:
+    """The lead with its account and owner (404 when unknown)."""
+    return get_object_or_404(Lead.objects.select_related("account", "owner"), pk=lead_id)
+
+
+def lead_page_read(*, lead_id: int, source: str = "") -> LeadPage:
+    """The lead page's data; ``source`` ("marketing"/"product") filters the timeline."""
+    lead = lead_read(lead_id=lead_id)
+    events_qs = Event.objects.filter(lead_id=lead.pk)
+    if source in SignalSource.values:
+        events_qs = events_qs.filter(source=source)
+    events = list(
+        events_qs.order_by("-occurred_at", "-id").only(
+            "id", "name", "source", "properties", "occurred_at", "lead_id"
+        )[:TIMELINE_LIMIT]
+    )
+    event_count = events_qs.count()
+    transitions = list(
+        StageTransition.objects.filter(lead_id=lead.pk)
+        .select_related("actor", "criterion")
+        .order_by("-occurred_at", "-id")
+    )
+    feedback = list(
+        Feedback.objects.filter(lead_id=lead.pk).select_related("author").order_by("-created_at")
+    )
+    page = LeadPage(
+        lead=lead,
+        events=events,
+        event_count=event_count,
+        transitions=transitions,
+        feedback=feedback,
+    )
+    if lead.account_id:
+        others = (
+            Lead.objects.filter(account_id=lead.account_id)
+            .exclude(pk=lead.pk)
+            .select_related("owner")
+            .annotate(account_total=Count("account__leads", distinct=True))
+            .order_by("-tier", "-total_score", "pk")
+        )
+        page.account_leads = list(others[:ACCOUNT_LEADS_LIMIT])
+        page.account_lead_count = page.account_leads[0].account_total if page.account_leads else 1
+    page.templates = list(
+        MessageTemplate.objects.filter(is_active=True)
+        .order_by("trigger", "name")
+        .values("name", "trigger", "subject", "body")
+    )
+    return page
+
+
+def _when(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def breakdown_read(breakdown: dict[str, Any] | None) -> dict[str, Any]:
+    """The stored breakdown with ISO times as datetimes (shown in the viewer's timezone)
+    and glossary slugs named (one query, only when some criterion links a term).
+
+    Tolerant of older or partial breakdowns: a missing list is empty, never an error.
+    """
+    data = dict(breakdown or {})
+    contributions = []
+    for item in data.get("contributions") or []:
+        row = dict(item)
+        row["last_seen_at"] = _when(row.get("last_seen"))
+        contributions.append(row)
+    disqualifiers = []
+    for item in data.get("disqualifiers") or []:
+        row = dict(item)
+        row["last_seen_at"] = _when(row.get("last_seen"))
+        disqualifiers.append(row)
+    slugs = {r["glossary_term"] for r in contributions + disqualifiers if r.get("glossary_term")}
+    terms = dict(
+        GlossaryTerm.objects.filter(slug__in=slugs).values_list("slug", "term") if slugs else ()
+    )
+    for row in contributions + disqualifiers:
+        slug = row.get("glossary_term")
+        row["term_name"] = terms.get(slug, slug) if slug else ""
+    return {
+        "contributions": contributions,
+        "disqualifiers": disqualifiers,
+        "near_misses": list(data.get("near_misses") or []),
+        "unknown_attributes": list(data.get("unknown_attributes") or []),
+        "qualification_reason": data.get("qualification_reason", ""),
+        "pql_level": data.get("pql_level", ""),
+        "strongest_signal_at": _when(data.get("strongest_signal_at")),
+    }

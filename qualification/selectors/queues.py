@@ -1,0 +1,153 @@
+"""Reads for the SDR queues: the rows, and what a page loads once for all its rows.
+
+A queue page runs a fixed number of queries whatever its size: the count, the page of leads
+(account and owner joined), the SLA policies, the glossary terms its reasons name, and the
+filter form's choices. Nothing is read per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from qualification.models import Account, GlossaryTerm, Lead, SLAPolicy
+from qualification.sla import PolicySpec, due_at, latest_start_due_by
+
+QUEUE_SCOPES: dict[str, tuple[str, ...]] = {
+    "mql": ("mql",),
+    "pql": ("pql",),
+    "all": ("mql", "pql"),
+    "mine": ("mql", "pql"),
+}
+# Leads that left the funnel are not worked from a queue, whatever their stored queue says.
+CLOSED_STAGES = ("disqualified", "recycled")
+PRIORITY = ("-tier", "-total_score", "-last_signal_at", "-id")
+# Large JSON the queue never shows; the lead page reads them.
+_UNUSED_COLUMNS = ("breakdown", "traits", "external_ids", "disqualified_reasons", "score_digest")
+
+PolicyMap = dict[tuple[str, int], PolicySpec]
+
+
+def queue_leads(*, scope: str, user) -> QuerySet[Lead]:
+    """The open, qualified leads of a queue in priority order (``mine``: owned by ``user``)."""
+    leads = (
+        Lead.objects.filter(queue__in=QUEUE_SCOPES[scope])
+        .exclude(stage__in=CLOSED_STAGES)
+        .select_related("account", "owner")
+        .defer(*_UNUSED_COLUMNS)
+        .order_by(*PRIORITY)
+    )
+    if scope == "mine":
+        leads = leads.filter(owner=user)
+    return leads
+
+
+def queue_lead(*, lead_id: int) -> Lead | None:
+    """One lead as a queue row shows it (for re-rendering the row after an action)."""
+    return (
+        Lead.objects.select_related("account", "owner")
+        .defer(*_UNUSED_COLUMNS)
+        .filter(pk=lead_id)
+        .first()
+    )
+
+
+def policy_spec(policy: SLAPolicy) -> PolicySpec:
+    return PolicySpec(
+        response_minutes=policy.response_minutes,
+        warning_minutes=policy.warning_minutes,
+        timezone=policy.timezone,
+        day_start=policy.business_day_start,
+        day_end=policy.business_day_end,
+        workdays=tuple(policy.workdays),
+    )
+
+
+def sla_policies_read() -> PolicyMap:
+    """Every SLA policy by (queue, tier), read once per page."""
+    return {(p.queue, p.tier): policy_spec(p) for p in SLAPolicy.objects.all()}
+
+
+@dataclass(frozen=True)
+class TermInfo:
+    term: str
+    slug: str
+    definition: str
+
+    @property
+    def short(self) -> str:
+        """ "MQL (marketing qualified lead)" reads as "MQL" inside a dense row."""
+        return self.term.split(" (")[0]
+
+
+def reason_terms_read(leads: Iterable[Lead]) -> dict[str, TermInfo]:
+    """The glossary terms the shown reasons name, in one query for the whole page."""
+    slugs = {
+        reason.get("term")
+        for lead in leads
+        for reason in (lead.reasons or [])
+        if isinstance(reason, dict) and reason.get("term")
+    }
+    if not slugs:
+        return {}
+    rows = GlossaryTerm.objects.filter(slug__in=slugs).values_list("term", "slug", "definition")
+    return {slug: TermInfo(term, slug, definition) for term, slug, definition in rows}
+
+
+def queue_workers() -> list:
+    """People who can own a lead (SDRs and managers), for the owner filter and assignment."""
+    user_model = get_user_model()
+    return list(
+        user_model.objects.filter(
+            Q(groups__permissions__codename="work_queue")
+            | Q(user_permissions__codename="work_queue")
+            | Q(is_superuser=True),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def account_facets() -> tuple[list[str], list[str]]:
+    """Distinct industries and countries, for the filter form (one query)."""
+    pairs = Account.objects.values_list("industry", "country").distinct().order_by()
+    industries = sorted({industry for industry, _c in pairs if industry})
+    countries = sorted({country for _i, country in pairs if country})
+    return industries, countries
+
+
+def sla_state_q(state: str, policies: PolicyMap, now: datetime) -> Q:
+    """A database condition equal to the clock's state for leads still waiting for a touch.
+
+    Per (queue, tier) policy the deadline becomes a ``qualified_at`` threshold
+    (``latest_start_due_by``), so the filter uses the queue index instead of a clock per row.
+    ``met`` here means "touched" (on time or late): whether a touch was late needs each lead's
+    own deadline, which only the row's clock shows.
+    """
+    untouched = Q(first_touched_at__isnull=True, qualified_at__isnull=False)
+    if state == "met":
+        return Q(first_touched_at__isnull=False)
+    covered = Q(pk__in=[])
+    for queue, tier in policies:
+        covered |= Q(queue=queue, tier=tier)
+    if state == "none":
+        return untouched & ~covered | Q(qualified_at__isnull=True, first_touched_at__isnull=True)
+    result = Q(pk__in=[])
+    for (queue, tier), spec in policies.items():
+        breached_by = latest_start_due_by(now, spec.response_minutes, spec)
+        warning_by = latest_start_due_by(
+            due_at(now, spec.warning_minutes, spec), spec.response_minutes, spec
+        )
+        if state == "breached":
+            window = Q(qualified_at__lte=breached_by)
+        elif state == "warning":
+            window = Q(qualified_at__gt=breached_by, qualified_at__lte=warning_by)
+        else:
+            window = Q(qualified_at__gt=warning_by)
+        result |= Q(queue=queue, tier=tier) & window
+    return untouched & result

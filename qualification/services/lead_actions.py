@@ -1,0 +1,220 @@
+"""What an SDR does to a lead: first touch, feedback, recycle, disqualify.
+
+Every action is keyword-only, runs in one transaction on a locked row, checks the role on
+the server, and leaves a record (a Feedback entry or a StageTransition). When the form the
+SDR saw is out of date (``expected_updated_at`` no longer matches) nothing is written and
+the SDR is told who changed the lead and when, so no one's work is overwritten silently.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from qualification.models import Feedback, Lead, StageTransition
+from qualification.models.choices import (
+    FeedbackOutcome,
+    FeedbackReason,
+    LifecycleStage,
+    TransitionCause,
+)
+
+from .scoring import leads_mark_for_rescore
+
+WORK_QUEUE = "qualification.work_queue"
+
+# Rejections that mean "never a buyer"; any other rejection goes back to nurture.
+DISQUALIFYING_REJECTIONS = frozenset(
+    {FeedbackReason.NOT_ICP, FeedbackReason.STUDENT, FeedbackReason.COMPETITOR, FeedbackReason.SPAM}
+)
+OUTCOME_STAGE: dict[str, str] = {
+    FeedbackOutcome.ACCEPTED: LifecycleStage.SQL,
+    FeedbackOutcome.CONVERTED: LifecycleStage.OPPORTUNITY,
+    FeedbackOutcome.WON: LifecycleStage.CUSTOMER,
+    FeedbackOutcome.LOST: LifecycleStage.RECYCLED,
+}
+MAX_REASON = 300
+
+
+class LeadChanged(Exception):
+    """The lead changed since the SDR's page loaded; the message says who and when."""
+
+
+def _require_role(user) -> None:
+    if not user.has_perm(WORK_QUEUE):
+        raise PermissionDenied("Only SDRs and managers can work leads.")
+
+
+def _last_change_by(lead: Lead) -> str:
+    """Who most recently changed the lead, as far as the records tell."""
+    transition = lead.transitions.select_related("actor").order_by("-occurred_at", "-id").first()
+    feedback = lead.feedback.select_related("author").order_by("-created_at", "-id").first()
+    candidates = []
+    if transition is not None:
+        who = transition.actor
+        candidates.append((transition.occurred_at, who, "the scoring engine"))
+    if feedback is not None:
+        candidates.append((feedback.created_at, feedback.author, "someone"))
+    if not candidates:
+        return "someone"
+    _when, who, fallback = max(candidates, key=lambda c: c[0])
+    if who is None:
+        return fallback
+    return who.get_full_name() or who.get_username()
+
+
+def _locked_lead(lead_id: int, expected_updated_at: datetime | None) -> Lead:
+    """The lead, locked for this transaction; refuses when the SDR's copy is stale."""
+    try:
+        lead = Lead.objects.select_for_update().get(pk=lead_id)
+    except Lead.DoesNotExist as exc:
+        raise Lead.DoesNotExist(f"No lead with id {lead_id}.") from exc
+    if expected_updated_at is not None and lead.updated_at != expected_updated_at:
+        when = date_format(timezone.localtime(lead.updated_at), "H:i")
+        raise LeadChanged(
+            f"This lead was changed by {_last_change_by(lead)} at {when}; "
+            "reload the page to see the change. Nothing was saved."
+        )
+    return lead
+
+
+def _move(lead: Lead, *, to_stage: str, cause: str, user, reason: str, now: datetime) -> None:
+    """Move the lead and record the transition (no record when it is already there)."""
+    if lead.stage == to_stage:
+        return
+    StageTransition.objects.create(
+        lead=lead,
+        from_stage=lead.stage,
+        to_stage=to_stage,
+        cause=cause,
+        actor=user,
+        reason=reason[:MAX_REASON],
+        occurred_at=now,
+    )
+    lead.stage = to_stage
+
+
+@transaction.atomic
+def lead_first_touch(*, lead_id: int, user, expected_updated_at: datetime | None = None) -> Lead:
+    """Log the first touch once: it stops the SLA clock, so a second one must not move it."""
+    _require_role(user)
+    lead = _locked_lead(lead_id, expected_updated_at)
+    if lead.first_touched_at is not None:
+        when = date_format(timezone.localtime(lead.first_touched_at), "j M Y, H:i")
+        raise ValidationError(
+            {
+                "first_touched_at": f"First touch was already logged at {when}; the SLA clock stopped then."
+            }
+        )
+    lead.first_touched_at = timezone.now()
+    lead.save(update_fields=["first_touched_at", "updated_at"])
+    return lead
+
+
+def feedback_stage(outcome: str, reason: str) -> str | None:
+    """Where feedback moves a lead (None: it stays; no response changes nothing)."""
+    if outcome == FeedbackOutcome.REJECTED:
+        if reason in DISQUALIFYING_REJECTIONS:
+            return LifecycleStage.DISQUALIFIED
+        return LifecycleStage.RECYCLED
+    return OUTCOME_STAGE.get(outcome)
+
+
+@transaction.atomic
+def feedback_record(
+    *,
+    lead_id: int,
+    user,
+    outcome: str,
+    reason: str = "",
+    note: str = "",
+    expected_updated_at: datetime | None = None,
+) -> Feedback:
+    """Store what sales learned, move the stage it implies, and queue a rescore.
+
+    Validation runs before the lock is worth anything: an invalid entry raises a
+    ValidationError naming the field, and nothing is written.
+    """
+    _require_role(user)
+    if outcome not in FeedbackOutcome.values:
+        raise ValidationError({"outcome": "Choose an outcome from the list."})
+    if reason and reason not in FeedbackReason.values:
+        raise ValidationError({"reason": "Choose a reason from the list."})
+    lead = _locked_lead(lead_id, expected_updated_at)
+    feedback = Feedback(lead=lead, outcome=outcome, reason=reason, note=note.strip(), author=user)
+    feedback.clean()
+    feedback.save()
+    target = feedback_stage(outcome, reason)
+    if target is not None:
+        label = FeedbackOutcome(outcome).label
+        if reason:
+            label = f"{label}: {FeedbackReason(reason).label}"
+        _move(
+            lead,
+            to_stage=target,
+            cause=TransitionCause.FEEDBACK,
+            user=user,
+            reason=label,
+            now=feedback.created_at,
+        )
+    lead.save(update_fields=["stage", "updated_at"])
+    leads_mark_for_rescore(lead_ids=[lead.pk])
+    return feedback
+
+
+def _manual_exit(
+    *, lead_id: int, user, reason: str, to_stage: str, expected_updated_at: datetime | None
+) -> Lead:
+    _require_role(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why, so the next person knows."})
+    if len(reason) > MAX_REASON:
+        raise ValidationError({"reason": f"Keep the reason under {MAX_REASON} characters."})
+    lead = _locked_lead(lead_id, expected_updated_at)
+    if lead.stage == to_stage:
+        label = LifecycleStage(to_stage).label.lower()
+        raise ValidationError({"reason": f"This lead is already {label}."})
+    _move(
+        lead,
+        to_stage=to_stage,
+        cause=TransitionCause.MANUAL,
+        user=user,
+        reason=reason,
+        now=timezone.now(),
+    )
+    lead.save(update_fields=["stage", "updated_at"])
+    leads_mark_for_rescore(lead_ids=[lead.pk])
+    return lead
+
+
+@transaction.atomic
+def lead_recycle(
+    *, lead_id: int, user, reason: str, expected_updated_at: datetime | None = None
+) -> Lead:
+    """Back to nurture with a reason: not now, but maybe later."""
+    return _manual_exit(
+        lead_id=lead_id,
+        user=user,
+        reason=reason,
+        to_stage=LifecycleStage.RECYCLED,
+        expected_updated_at=expected_updated_at,
+    )
+
+
+@transaction.atomic
+def lead_disqualify(
+    *, lead_id: int, user, reason: str, expected_updated_at: datetime | None = None
+) -> Lead:
+    """Out of the funnel with a reason (outside the ICP, spam, competitor ...)."""
+    return _manual_exit(
+        lead_id=lead_id,
+        user=user,
+        reason=reason,
+        to_stage=LifecycleStage.DISQUALIFIED,
+        expected_updated_at=expected_updated_at,
+    )
