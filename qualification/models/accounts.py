@@ -82,6 +82,14 @@ class Lead(models.Model):
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
     first_touched_at = models.DateTimeField(null=True, blank=True)
+    first_touched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who logged the first touch (it stops the SLA clock).",
+    )
 
     # Precomputed by the scoring engine; queues read only these columns.
     fit_score = models.IntegerField(default=0)

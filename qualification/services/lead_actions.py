@@ -111,7 +111,8 @@ def lead_first_touch(*, lead_id: int, user, expected_updated_at: datetime | None
             }
         )
     lead.first_touched_at = timezone.now()
-    lead.save(update_fields=["first_touched_at", "updated_at"])
+    lead.first_touched_by = user
+    lead.save(update_fields=["first_touched_at", "first_touched_by", "updated_at"])
     return lead
 
 

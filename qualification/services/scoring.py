@@ -41,6 +41,8 @@ from .lead_writes import JSON_COLUMNS, SCORE_COLUMNS, lead_marks_clear, lead_sco
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 2000
+# Stages whose leads an SDR still works; queues hold only these.
+OPEN_STAGES = frozenset({"new", "mql", "active_user", "pql"})
 DIGESTED_COLUMNS = tuple(c for c in SCORE_COLUMNS if c not in {"scored_at", "score_digest"})
 TOP_REASONS = 4
 
@@ -247,6 +249,9 @@ def _rescore_batch(
             transitions.append(transition)
         else:
             row["stage"] = state["stage"]
+        if row["stage"] not in OPEN_STAGES:
+            # Sales owns the lead now (or it left the funnel): it stays scored, out of queues.
+            row["queue"] = "none"
         row["score_digest"] = _digest(row)
         if row["score_digest"] == state["score_digest"]:
             unchanged.append(lead_id)

@@ -285,3 +285,14 @@ def test_account_level_pql_when_enough_colleagues_use_the_product(catalog):
         )
     bystander.refresh_from_db()
     assert bystander.queue == "none"  # a colleague who never used the product is not queued
+
+
+@pytest.mark.parametrize("stage", ["sql", "opportunity", "customer", "recycled", "disqualified"])
+def test_leads_sales_owns_or_that_left_the_funnel_stay_out_of_queues(catalog, stage):
+    lead = LeadFactory(stage=stage, account=AccountFactory(country="DE"))
+    events(lead, "Pricing Page Viewed", days_ago(NOW, 1, 2, 3, 4))
+    lead_rescore(lead_ids=[lead.pk], now=NOW)
+    lead.refresh_from_db()
+    assert lead.qualification == "mql"  # still scored and explained
+    assert lead.queue == "none"
+    assert lead.stage == stage
