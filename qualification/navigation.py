@@ -26,10 +26,13 @@ class NavEntry:
     url_name: str
     perm: str | None = None
     staff_only: bool = False
+    # Marks the entry active for every page under this path (e.g. all the queue tabs).
+    section: str | None = None
 
 
 NAV: list[NavEntry] = [
     NavEntry("Overview", "home"),
+    NavEntry("Queues", "queue-all", "qualification.work_queue", section="/queues/"),
     NavEntry("Glossary", "glossary-list", "qualification.view_glossaryterm"),
     NavEntry("Criteria", "criteria-list", "qualification.view_criterion"),
     # The admin itself refuses non-staff users; only show it to those it will let in.
@@ -50,7 +53,8 @@ def nav_items(user, path: str) -> list[NavItem]:
         if not _allowed(user, entry.perm, entry.staff_only):
             continue
         url = reverse(entry.url_name)
-        active = path == url if url == "/" else path.startswith(url)
+        prefix = entry.section or url
+        active = path == url if url == "/" else path.startswith(prefix)
         items.append(NavItem(label=entry.label, url=url, active=active))
     return items
 
@@ -80,6 +84,18 @@ class ShortcutEntry:
 
 
 SHORTCUTS: list[ShortcutEntry] = [
+    ShortcutEntry(
+        "My queue",
+        "queue-mine",
+        "qualification.work_queue",
+        "The open leads you own, most urgent first.",
+    ),
+    ShortcutEntry(
+        "PQL queue",
+        "queue-pql",
+        "qualification.work_queue",
+        "Product-qualified leads waiting for a first touch, with the reasons they qualified.",
+    ),
     ShortcutEntry(
         "Glossary",
         "glossary-list",

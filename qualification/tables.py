@@ -224,3 +224,9 @@ class CriterionTable(tables.Table):
             url,
             record.name,
         )
+
+
+# The queue table lives in its own module (size); re-exported so tables are found in one place.
+from .queue_table import QueueTable  # noqa: E402
+
+__all__ = ["CriterionTable", "QueueTable"]

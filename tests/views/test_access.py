@@ -28,8 +28,8 @@ def test_anonymous_visitor_is_sent_to_login_with_next(client, url):
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.SDR, ["Overview", "Glossary", "Criteria"]),
-        (Role.MANAGER, ["Overview", "Glossary", "Criteria"]),
+        (Role.SDR, ["Overview", "Queues", "Glossary", "Criteria"]),
+        (Role.MANAGER, ["Overview", "Queues", "Glossary", "Criteria"]),
         (Role.OPS, ["Overview", "Glossary", "Criteria", "Admin"]),
         (Role.MARKETING, ["Overview", "Glossary", "Criteria", "Admin"]),
         (Role.PRODUCT, ["Overview", "Glossary", "Criteria", "Admin"]),

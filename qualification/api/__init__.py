@@ -1,0 +1,1 @@
+"""Edges for machines: the Segment-compatible tracking API."""

@@ -1,0 +1,34 @@
+// Lead page: copy the suggested message. navigator.clipboard needs a secure context;
+// on plain http (an intranet) fall back to selecting a textarea and execCommand("copy").
+(function () {
+  "use strict";
+  function announce(button, text) {
+    var status = document.getElementById(button.getAttribute("aria-describedby"));
+    if (status) { status.textContent = text; }
+  }
+  function fallbackCopy(source) {
+    source.removeAttribute("aria-hidden");
+    source.focus();
+    source.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    source.setAttribute("aria-hidden", "true");
+    return ok;
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) { return; }
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source) { return; }
+    var text = source.value;
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(
+        function () { announce(button, "Copied."); },
+        function () { announce(button, fallbackCopy(source) ? "Copied." : "Select the text and copy it."); }
+      );
+    } else {
+      announce(button, fallbackCopy(source) ? "Copied." : "Select the text and copy it.");
+    }
+    button.focus();
+  });
+})();

@@ -1,0 +1,145 @@
+"""The lead page in Chromium: an SDR reads why a lead is here and logs feedback by htmx."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from qualification.models import Feedback, GlossaryTerm, MessageTemplate
+from qualification.roles import Role
+from qualification.services.scoring import lead_rescore
+from tests.factories import AccountFactory, LeadFactory, criterion, days_ago, events, policy
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _seed_lead():
+    policy(
+        mql_threshold=30,
+        mql_min_fit=10,
+        pql_usage_threshold=30,
+        tier_hot=70,
+        tier_warm=45,
+        tier_cool=20,
+        limit_events=["Usage Limit Reached"],
+    )
+    GlossaryTerm.objects.create(
+        term="Ideal customer profile",
+        slug="ideal-customer-profile",
+        definition="The companies we sell to.",
+        owner_team="ops",
+    )
+    criterion(
+        key="icp-size",
+        name="ICP company size",
+        kind="fit",
+        signal_type="attribute",
+        event_name="",
+        attribute="account.employee_count",
+        operator="between",
+        value=[50, 2000],
+        points=20,
+        reason_template="Works at a company with {value} employees",
+        glossary_term=GlossaryTerm.objects.get(slug="ideal-customer-profile"),
+        owner_team="ops",
+    )
+    criterion(
+        key="reports",
+        name="Heavy reports use",
+        kind="usage",
+        event_name="Report Created",
+        threshold=5,
+        window_days=14,
+        points=30,
+        half_life_days=14,
+        reason_template="Created {count} reports {window}",
+        owner_team="product",
+    )
+    criterion(
+        key="pricing",
+        name="Pricing interest",
+        kind="intent",
+        event_name="Pricing Page Viewed",
+        threshold=2,
+        window_days=7,
+        points=15,
+        reason_template="Viewed the pricing page {times} {window}",
+    )
+    criterion(
+        key="integrations",
+        name="Integration connected",
+        kind="usage",
+        event_name="Integration Connected",
+        threshold=2,
+        window_days=30,
+        points=20,
+        reason_template="Connected {count} integrations",
+        owner_team="product",
+    )
+    MessageTemplate.objects.create(
+        name="Free-plan limit reached",
+        trigger="usage_limit",
+        subject="You've outgrown the free plan's {limit}",
+        body="Hi {first_name},\n\nI noticed {account} just reached the {limit} limit in {product}."
+        "\n\nBest,\n{sender}",
+    )
+    account = AccountFactory(name="Northwind Analytics", employee_count=240, plan="free")
+    lead = LeadFactory(
+        account=account, first_name="Ada", last_name="Lovelace", title="Head of Data"
+    )
+    for n, (first, last) in enumerate([("Grace", "Hopper"), ("Alan", "Turing")]):
+        LeadFactory(account=account, first_name=first, last_name=last, title=f"Analyst {n}")
+    now = timezone.now()
+    events(
+        lead,
+        "Report Created",
+        days_ago(now, 0.2, 1, 2, 3, 4, 6, 8),
+        source="product",
+        feature="Reports",
+    )
+    events(lead, "Pricing Page Viewed", days_ago(now, 0.5, 2, 3), path="/pricing")
+    events(lead, "Integration Connected", days_ago(now, 9), source="product", integration="Slack")
+    events(lead, "Usage Limit Reached", days_ago(now, 0.1), source="product", limit="5 dashboards")
+    lead_rescore(lead_ids=[lead.pk])
+    return lead
+
+
+def test_sdr_logs_feedback_and_sees_the_stage_change(
+    live_server, chromium_page, screenshot, make_user
+):
+    from playwright.sync_api import expect
+
+    lead = _seed_lead()
+    make_user(Role.SDR, username="sam", first_name="Sam", last_name="Rivera")
+    page = chromium_page
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("sam")
+    page.get_by_label("Password").fill("test-pass-123")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/leads/{lead.pk}/")
+
+    expect(page).to_have_title("Ada Lovelace · Lead · LeadHub")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ada Lovelace")
+    expect(page.locator(".breakdown")).to_contain_text("Created 7 reports")
+    expect(page.get_by_test_id("suggested-message")).to_contain_text("5 dashboards")
+    expect(page.get_by_test_id("suggested-message")).to_contain_text("Sam")
+    expect(page.get_by_test_id("stage")).to_have_text("Stage: PQL")
+    screenshot(page, "30-lead-page")
+
+    page.get_by_label("Outcome").select_option("rejected")
+    page.get_by_role("button", name="Save feedback").click()
+    expect(page.get_by_test_id("reason-error")).to_have_text("Say why the lead was rejected.")
+    expect(page.get_by_label("Outcome")).to_have_value("rejected")
+    assert not Feedback.objects.exists()
+    screenshot(page, "31-lead-feedback-error")
+
+    page.get_by_label("Reason (if rejected or lost)").select_option("bad_timing")
+    page.get_by_label("Note").fill("Budget review in Q3; call back in July.")
+    page.get_by_role("button", name="Save feedback").click()
+    expect(page.get_by_role("status").filter(has_text="Feedback saved")).to_be_visible()
+    expect(page.get_by_test_id("stage")).to_have_text("Stage: Recycled")
+    expect(page.get_by_test_id("stage-history")).to_contain_text("Rejected: Bad timing")
+    expect(page.get_by_test_id("feedback-history")).to_contain_text("call back in July")
+    assert Feedback.objects.get().reason == "bad_timing"
+    screenshot(page, "32-lead-feedback-saved")

@@ -1,0 +1,144 @@
+"""An SDR works the PQL queue in Chromium: filter by tier, claim with htmx, see the owner."""
+
+from __future__ import annotations
+
+import re
+from datetime import time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from qualification.models import Account, GlossaryTerm, Lead, SLAPolicy
+from qualification.roles import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PEOPLE = [
+    # first, last, title, company, employees, country, tier, score, kind, minutes ago, reasons
+    ("Maya", "Okafor", "VP Operations", "Northwind Logistics", 850, "DE", 4, 96, "hand_raiser", 90,
+     [("Asked to talk to sales from the billing page", 40, "hand-raiser"),
+      ("Invited 6 teammates in the last 14 days", 30, "pql"),
+      ("Northwind Logistics has 850 employees", 20, "icp")]),
+    ("Lukas", "Brandt", "Head of Data", "Brightline Analytics", 240, "DE", 4, 88, "limit_reached", 20,
+     [("Hit the 5-project limit on the free plan", 35, "pql"),
+      ("Active on 9 days in the last 14 days", 25, "pql"),
+      ("Viewed the pricing page 4 times in the last 7 days", 15, None)]),
+    ("Chloé", "Martin", "Engineering Manager", "Atelier Numérique", 120, "FR", 3, 71, "usage", 400,
+     [("Connected the Salesforce integration", 25, "pql"),
+      ("Active on 6 days in the last 14 days", 20, "pql")]),
+    ("Sven", "de Vries", "CTO", "Polder Cloud", 60, "NL", 3, 64, "usage", 5,
+     [("Invited 3 teammates in the last 14 days", 30, "pql"),
+      ("Polder Cloud has 60 employees", 20, "icp")]),
+    ("Grace", "Hall", "Finance Lead", "Thames Ledger", 1600, "GB", 2, 48, "self_serve", 30,
+     [("Bought the Team plan without talking to sales", 30, "pql"),
+      ("Thames Ledger has 1,600 employees", 20, "icp")]),
+]  # fmt: skip
+
+TERMS = [
+    ("PQL (product qualified lead)", "pql", "A user or account whose product use shows buying intent."),
+    ("Hand-raiser", "hand-raiser", "A user who asks to talk to sales from inside the product."),
+    ("Ideal customer profile", "icp", "B2B software and services firms, 50-2,000 employees."),
+]  # fmt: skip
+
+
+def seed(kim) -> None:
+    for term, slug, definition in TERMS:
+        GlossaryTerm.objects.create(
+            term=term, slug=slug, definition=definition, owner_team="product"
+        )
+    for tier in (1, 2, 3, 4):
+        SLAPolicy.objects.create(
+            queue="pql",
+            tier=tier,
+            response_minutes={4: 60, 3: 240, 2: 480, 1: 960}[tier],
+            warning_minutes=15,
+            business_day_start=time(0, 0),
+            business_day_end=time(23, 59),
+            workdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        )
+    now = timezone.now()
+    for i, (
+        first,
+        last,
+        title,
+        company,
+        size,
+        country,
+        tier,
+        score,
+        kind,
+        ago,
+        reasons,
+    ) in enumerate(PEOPLE):
+        account = Account.objects.create(
+            name=company, domain=f"{company.split()[0].lower()}.example", employee_count=size,
+            country=country, industry="software",
+        )  # fmt: skip
+        Lead.objects.create(
+            account=account,
+            email=f"{first.lower()}@{account.domain}",
+            first_name=first,
+            last_name=last,
+            title=title,
+            source="webinar" if i % 2 else "product signup",
+            stage="pql",
+            qualification="pql",
+            pql_kind=kind,
+            queue="pql",
+            tier=tier,
+            total_score=score,
+            qualified_at=now - timedelta(minutes=ago),
+            last_signal_at=now - timedelta(minutes=ago + 3),
+            owner=kim if i == 3 else None,
+            claimed_at=now if i == 3 else None,
+            reasons=[
+                {"text": text, "points": points, "kind": "usage", "term": term}
+                for text, points, term in reasons
+            ],
+        )
+
+
+def test_sdr_filters_the_pql_queue_and_claims_a_lead(
+    live_server, chromium_page, screenshot, make_user
+):
+    from playwright.sync_api import expect
+
+    kim = make_user(Role.SDR, username="kim", first_name="Kim", last_name="Lee")
+    make_user(Role.SDR, username="sam", first_name="Sam", last_name="Rivera")
+    seed(kim)
+    page = chromium_page
+
+    page.goto(f"{live_server.url}/accounts/login/?next=/queues/pql/")
+    page.get_by_label("Username").fill("sam")
+    page.get_by_label("Password").fill("test-pass-123")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/queues/pql/")
+    expect(page).to_have_title("PQL queue · LeadHub")
+    rows = page.locator("table.queue-table tbody tr")
+    expect(rows).to_have_count(5)
+    expect(rows.first).to_contain_text("Maya Okafor")
+    expect(rows.first.locator(".sla")).to_contain_text("Overdue")
+
+    page.get_by_label("Tier").select_option(label="Hot")
+    page.get_by_role("button", name="Apply").click()
+    expect(page).to_have_url(re.compile(r"/queues/pql/\?.*tier=4"))
+    expect(rows).to_have_count(2)
+    expect(page.get_by_label("Tier")).to_have_value("4")
+
+    # Claim with htmx: the row changes in place, the page does not reload.
+    page.evaluate("window.__noReload = true")
+    row = page.locator("tr", has_text="Lukas Brandt")
+    row.get_by_role("button", name="Claim Lukas Brandt").click()
+    expect(row.locator(".owner-me")).to_have_text("You")
+    expect(page.locator("#queue-flash")).to_contain_text("You claimed this lead.")
+    assert page.evaluate("window.__noReload") is True
+    assert Lead.objects.get(first_name="Lukas").owner.username == "sam"
+
+    page.goto(f"{live_server.url}/queues/pql/")
+    expect(rows).to_have_count(5)
+    page.locator(".gloss").first.focus()
+    screenshot(page, "20-queue-pql")
+
+    page.get_by_role("link", name="My queue").click()
+    expect(page.locator("table.queue-table tbody tr")).to_have_count(1)
+    expect(page.locator("table.queue-table")).to_contain_text("Lukas Brandt")
