@@ -19,8 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from qualification.models import IngestKey
 from qualification.services.ingest import events_ingest
 from qualification.services.ingest_keys import ingest_key_authenticate
-
-from .parsing import (
+from qualification.tracking.parsing import (
     MAX_BATCH_BYTES,
     PayloadError,
     basic_auth_username,

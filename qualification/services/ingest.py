@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
 
-from qualification.api.parsing import Message, Refusal
 from qualification.models import Account, AnonymousId, Event, EventType, Lead
 from qualification.models.choices import BusinessModel, Plan
 from qualification.selectors.identity import (
@@ -28,6 +27,7 @@ from qualification.selectors.identity import (
     account_for_email_read,
     lead_for_anonymous_id_read,
 )
+from qualification.tracking.parsing import Message, Refusal
 
 from .scoring import leads_mark_for_rescore
 

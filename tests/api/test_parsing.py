@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from qualification.api.parsing import (
+from qualification.tracking.parsing import (
     MAX_BATCH_BYTES,
     PayloadError,
     basic_auth_username,

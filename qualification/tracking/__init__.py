@@ -1,0 +1,1 @@
+"""The tracking plan's wire format: pure parsing and validation of Segment-style payloads."""
