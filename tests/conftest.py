@@ -60,3 +60,35 @@ def redis_url() -> str:
     if not services.redis_reachable(url):
         services.unavailable(f"Redis at {url} is not reachable")
     return url
+
+
+@pytest.fixture
+def broker_down():
+    """Point Celery at a port where no broker listens: a real outage, not a mock.
+
+    Publishing then fails fast, as it would with Redis down; the previous broker settings
+    and connections are restored afterwards.
+    """
+    from kombu import pools as kombu_pools
+
+    from leadhub.celery import app
+
+    def drop_connections() -> None:
+        kombu_pools.reset()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    keys = ("broker_url", "task_always_eager", "task_publish_retry", "broker_connection_timeout")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(
+        broker_url="redis://127.0.0.1:9/0",
+        task_always_eager=False,
+        task_publish_retry=False,
+        broker_connection_timeout=1,
+    )
+    drop_connections()
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        drop_connections()

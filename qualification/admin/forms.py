@@ -16,6 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Validati
 from django.utils.text import capfirst
 
 from qualification.models import Account, Criterion, IngestKey, Lead, QualificationPolicy
+from qualification.models.criteria import DEFINITION_FIELDS
 from qualification.scoring.validation import REASON_PLACEHOLDERS
 
 # What each reason placeholder becomes; the list itself comes from the scoring validation so
@@ -170,29 +171,16 @@ class LeadAdminForm(LeadHubModelForm):
         return cleaned
 
 
+# What it is and who owns it first, then the definition in the engine's own order.
 CRITERION_FORM_FIELDS = (
     "name",
     "key",
     "description",
-    "kind",
     "applies_to",
-    "signal_type",
     "glossary_term",
     "owner_team",
     "is_active",
-    "event_name",
-    "property_filter",
-    "measure",
-    "threshold",
-    "window_days",
-    "attribute",
-    "operator",
-    "value",
-    "points",
-    "points_mode",
-    "max_occurrences",
-    "half_life_days",
-    "reason_template",
+    *DEFINITION_FIELDS,
 )
 
 

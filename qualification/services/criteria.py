@@ -45,30 +45,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from qualification.models import Criterion, GlossaryTerm
+from qualification.models.criteria import DEFINITION_FIELDS
 
 from .scoring import criteria_changed
 
 SCHEMA_VERSION = 1
+# Identity, then the definition the engine evaluates (one list, kept on the model).
 EXPORT_FIELDS = (
     "key",
     "name",
     "description",
-    "kind",
     "applies_to",
-    "signal_type",
-    "event_name",
-    "property_filter",
-    "measure",
-    "threshold",
-    "window_days",
-    "attribute",
-    "operator",
-    "value",
-    "points",
-    "points_mode",
-    "max_occurrences",
-    "half_life_days",
-    "reason_template",
+    *DEFINITION_FIELDS,
     "owner_team",
     "is_active",
 )

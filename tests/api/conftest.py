@@ -9,9 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from kombu import pools as kombu_pools
 
-from leadhub.celery import app
 from qualification.services.ingest_keys import ingest_key_create
 
 
@@ -52,28 +50,3 @@ def send(client, product_key) -> Callable[..., Any]:
         return client.post(f"/v1/{endpoint}", data=data, content_type="application/json", **headers)
 
     return _send
-
-
-@pytest.fixture
-def broker_down():
-    """Point Celery at a port where no broker listens (a real outage, not a mock)."""
-    keys = ("broker_url", "task_always_eager", "task_publish_retry", "broker_connection_timeout")
-    saved = {key: app.conf[key] for key in keys}
-    app.conf.update(
-        broker_url="redis://127.0.0.1:9/0",
-        task_always_eager=False,
-        task_publish_retry=False,
-        broker_connection_timeout=1,
-    )
-    _drop_broker_connections()
-    try:
-        yield
-    finally:
-        app.conf.update(saved)
-        _drop_broker_connections()
-
-
-def _drop_broker_connections() -> None:
-    kombu_pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None

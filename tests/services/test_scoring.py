@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
-from kombu import pools as kombu_pools
 
 from leadhub.celery import app
 from qualification.models import Lead, StageTransition
@@ -218,39 +217,6 @@ def test_marking_enqueues_on_commit(catalog, in_process_tasks, django_capture_on
     lead.refresh_from_db()
     assert lead.queue == "mql"
     assert lead.needs_rescore is False
-
-
-@pytest.fixture
-def broker_down():
-    """Point Celery at a port where no broker listens (a real outage, not a mock)."""
-    saved = {
-        key: app.conf[key]
-        for key in (
-            "broker_url",
-            "task_always_eager",
-            "task_publish_retry",
-            "broker_connection_timeout",
-        )
-    }
-    app.conf.update(
-        broker_url="redis://127.0.0.1:9/0",
-        task_always_eager=False,
-        task_publish_retry=False,
-        broker_connection_timeout=1,
-    )
-    _drop_broker_connections()
-    try:
-        yield
-    finally:
-        app.conf.update(saved)
-        _drop_broker_connections()
-
-
-def _drop_broker_connections() -> None:
-    """Forget pooled connections so the next publish connects to the configured broker."""
-    kombu_pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def test_broker_outage_delays_scoring_and_the_sweep_catches_up(catalog, broker_down):
