@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_BATCH_SIZE = 2000
 # Stages whose leads an SDR still works; queues hold only these.
 OPEN_STAGES = frozenset({"new", "mql", "active_user", "pql"})
+SDR_QUEUES = frozenset({"mql", "pql"})
 DIGESTED_COLUMNS = tuple(c for c in SCORE_COLUMNS if c not in {"scored_at", "score_digest"})
 TOP_REASONS = 4
 
@@ -249,8 +250,9 @@ def _rescore_batch(
             transitions.append(transition)
         else:
             row["stage"] = state["stage"]
-        if row["stage"] not in OPEN_STAGES:
-            # Sales owns the lead now (or it left the funnel): it stays scored, out of queues.
+        if row["queue"] in SDR_QUEUES and row["stage"] not in OPEN_STAGES:
+            # Sales owns the lead now (or it left the funnel): it stays scored, out of the
+            # SDR queues. Customer success keeps self-serve buyers, who are customers.
             row["queue"] = "none"
         row["score_digest"] = _digest(row)
         if row["score_digest"] == state["score_digest"]:
