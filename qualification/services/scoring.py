@@ -8,7 +8,6 @@ one bulk insert of stage transitions) whatever the number of criteria or leads i
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from qualification.selectors.signals import (
     policy_spec_read,
 )
 
-from .lead_writes import JSON_COLUMNS, SCORE_COLUMNS, lead_marks_clear, lead_scores_write
+from .lead_writes import SCORE_COLUMNS, lead_marks_clear, lead_scores_write
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +43,6 @@ DEFAULT_BATCH_SIZE = 2000
 # Stages whose leads an SDR still works; queues hold only these.
 OPEN_STAGES = frozenset({"new", "mql", "active_user", "pql"})
 SDR_QUEUES = frozenset({"mql", "pql"})
-DIGESTED_COLUMNS = tuple(c for c in SCORE_COLUMNS if c not in {"scored_at", "score_digest"})
 TOP_REASONS = 4
 
 
@@ -142,13 +140,18 @@ def _breakdown(result: ScoreResult) -> dict[str, Any]:
     return data
 
 
-def _row(lead_id: int, state: dict[str, Any], result: ScoreResult, now: datetime) -> dict[str, Any]:
-    was_qualified = state["qualification"] != "none"
-    qualified_at = state["qualified_at"]
+def _qualified_at(state: dict[str, Any], result: ScoreResult, now: datetime) -> datetime | None:
+    """When the lead (last) became qualified: kept while it stays qualified."""
     if result.qualification == "none":
-        qualified_at = None
-    elif not was_qualified or qualified_at is None:
-        qualified_at = now
+        return None
+    if state["qualification"] == "none" or state["qualified_at"] is None:
+        return now
+    return state["qualified_at"]
+
+
+def _row(
+    lead_id: int, result: ScoreResult, decided: dict[str, Any], now: datetime
+) -> dict[str, Any]:
     return {
         "id": lead_id,
         "fit_score": result.fit,
@@ -158,32 +161,47 @@ def _row(lead_id: int, state: dict[str, Any], result: ScoreResult, now: datetime
         "tier": result.tier,
         "qualification": result.qualification,
         "pql_kind": result.pql_kind if result.qualification == "pql" else "",
-        "queue": result.queue,
-        "qualified_at": qualified_at,
         "reasons": reasons_summary(result),
         "breakdown": _breakdown(result),
         "disqualified_reasons": list(result.disqualification_reasons),
-        "last_signal_at": result.strongest_signal_at or state["last_signal_at"],
         "scored_at": now,
+        **decided,
     }
 
 
-def _digest(row: dict[str, Any]) -> str:
+def _digest(result: ScoreResult, decided: dict[str, Any]) -> str:
     """A fingerprint of everything a rescore stores except when it ran.
 
     Nightly rescores mostly recompute what is already stored; comparing fingerprints
-    lets them skip those writes (the largest cost of a full rescore on PostgreSQL).
-    The JSON columns are serialized here once and the writer reuses the text.
+    lets them skip building and writing those rows (the largest costs of a full rescore).
+    It covers every ScoreResult field the stored columns derive from. ``repr`` is the
+    canonical text (pickle is not: its bytes depend on object identity); if a Python
+    upgrade changed a repr, the only effect would be one rewrite of every score.
     """
-    encoded = row.setdefault("_json", {})
-    for column in JSON_COLUMNS:
-        encoded[column] = json.dumps(row[column], separators=(",", ":"))
-    payload = [
-        encoded[column] if column in JSON_COLUMNS else row[column] for column in DIGESTED_COLUMNS
-    ]
-    return hashlib.md5(
-        json.dumps(payload, default=str, separators=(",", ":")).encode(), usedforsecurity=False
-    ).hexdigest()
+    payload = (
+        result.fit,
+        result.intent,
+        result.usage,
+        result.total,
+        result.tier,
+        result.qualification,
+        result.pql_kind,
+        result.pql_level,
+        result.also_mql,
+        result.meets_mql,
+        result.meets_pql,
+        result.qualification_reason,
+        result.disqualified,
+        result.signed_up,
+        result.strongest_signal_at,
+        tuple(tuple(vars(c).values()) for c in result.contributions),
+        tuple(tuple(vars(c).values()) for c in result.disqualifiers),
+        tuple(tuple(vars(n).values()) for n in result.near_misses),
+        result.disqualification_reasons,
+        result.unknown_attributes,
+        tuple(decided.values()),
+    )
+    return hashlib.md5(repr(payload).encode(), usedforsecurity=False).hexdigest()
 
 
 def _transition(
@@ -239,26 +257,32 @@ def _rescore_batch(
             continue
         try:
             result = score_lead(criteria, lead_signals, policy, now)
-            row = _row(lead_id, state, result, now)
             transition = _transition(lead_id, state["stage"], result, criteria_ids, now)
+            stage = transition.to_stage if transition is not None else state["stage"]
+            queue = result.queue
+            if queue in SDR_QUEUES and stage not in OPEN_STAGES:
+                # Sales owns the lead now (or it left the funnel): it stays scored, out of
+                # the SDR queues. Customer success keeps self-serve buyers (customers).
+                queue = "none"
+            decided = {
+                "stage": stage,
+                "queue": queue,
+                "qualified_at": _qualified_at(state, result, now),
+                "last_signal_at": result.strongest_signal_at or state["last_signal_at"],
+            }
+            digest = _digest(result, decided)
+            if digest == state["score_digest"]:
+                unchanged.append(lead_id)
+                continue
+            row = _row(lead_id, result, decided, now)
+            row["score_digest"] = digest
         except Exception:  # one bad lead must not abort the batch
             logger.exception("Rescoring lead %s failed; it stays marked for rescoring", lead_id)
             report.failed.append(lead_id)
             continue
         if transition is not None:
-            row["stage"] = transition.to_stage
             transitions.append(transition)
-        else:
-            row["stage"] = state["stage"]
-        if row["queue"] in SDR_QUEUES and row["stage"] not in OPEN_STAGES:
-            # Sales owns the lead now (or it left the funnel): it stays scored, out of the
-            # SDR queues. Customer success keeps self-serve buyers, who are customers.
-            row["queue"] = "none"
-        row["score_digest"] = _digest(row)
-        if row["score_digest"] == state["score_digest"]:
-            unchanged.append(lead_id)
-        else:
-            rows.append(row)
+        rows.append(row)
     with transaction.atomic():
         lead_scores_write(rows, started=started)
         lead_marks_clear(unchanged, started=started)

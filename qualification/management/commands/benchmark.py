@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from qualification.benchmark import dataset, measure
+from qualification.benchmark import dataset, measure, queues
+from qualification.models import Lead
 
 
 class Command(BaseCommand):
@@ -48,6 +49,9 @@ class Command(BaseCommand):
         full_s, report = measure.rescore_full()
         say("Timing 1,000 dirty leads…")
         sample_s = measure.rescore_sample(1000)
+        say("Timing the PQL queue page…")
+        page_ms = queues.queue_page_ms()
+        page_sql_ms = queues.queue_sql_ms()
         figures = {
             "database": connection.vendor,
             "leads": leads,
@@ -63,6 +67,9 @@ class Command(BaseCommand):
             "rescored": report["scored"],
             "rescore_written": report["written"],
             "rescore_failed": len(report["failed"]),
+            "pql_queue_leads": Lead.objects.filter(queue="pql").count(),
+            "queue_page_ms": round(page_ms, 1),
+            "queue_sql_ms": round(page_sql_ms, 1),
             "peak_rss_mb": measure.peak_rss_mb(),
         }
         self.stdout.write(json_dumps(figures))
