@@ -12,6 +12,7 @@ admin.site.enable_nav_sidebar = False  # list pages need the width more than the
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("v1/", include("qualification.api.segment_urls")),
+    path("api/", include("qualification.api.rest.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -47,6 +47,7 @@ def _mark_for_rescoring(lead_ids: set[int | None]) -> None:
 
 @admin.register(Event)
 class EventAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+    change_list_template = "admin/qualification/change_list_csv.html"
     deletable = True
     list_display = (
         "name",

@@ -58,6 +58,7 @@ def changelist_link(model: type, label: str, **filters: object) -> SafeString:
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
+    change_list_template = "admin/qualification/change_list_csv.html"
     form = AccountAdminForm
     list_display = (
         "name",
@@ -150,6 +151,7 @@ class FeedbackInline(ReadOnlyInline):
 
 @admin.register(Lead)
 class LeadAdmin(admin.ModelAdmin):
+    change_list_template = "admin/qualification/change_list_csv.html"
     form = LeadAdminForm
     list_display = (
         "display_name",

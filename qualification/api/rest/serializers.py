@@ -1,0 +1,225 @@
+"""What the API shows and accepts. Reads are flat and stable; the write validates input
+shape only, the service (``feedback_record``) owns the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from qualification.models import Account, Criterion, Feedback, GlossaryTerm, Lead
+from qualification.models.choices import FeedbackOutcome, FeedbackReason, Tier
+
+
+class AccountSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Account
+        fields = ["id", "name", "domain", "industry", "employee_count", "country", "plan"]
+
+
+class UserSummarySerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = get_user_model()
+        fields = ["id", "username", "name"]
+
+    def get_name(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+class TierSerializer(serializers.Serializer):
+    """The tier as stored (a number, so it sorts) and as people say it."""
+
+    value = serializers.ChoiceField(choices=Tier.choices)
+    label = serializers.CharField()
+
+
+class ScoreSerializer(serializers.Serializer):
+    fit = serializers.IntegerField(source="fit_score")
+    intent = serializers.IntegerField(source="intent_score")
+    usage = serializers.IntegerField(source="usage_score")
+    total = serializers.IntegerField(source="total_score")
+
+
+class ReasonSerializer(serializers.Serializer):
+    """One plain-language reason, as the scoring engine stored it."""
+
+    text = serializers.CharField()
+    points = serializers.IntegerField()
+    kind = serializers.CharField()
+    term = serializers.CharField(allow_null=True, required=False)
+
+
+class LeadSerializer(serializers.ModelSerializer):
+    """A lead as the queues see it: score, tier, stage, qualification and reasons."""
+
+    name = serializers.CharField(source="display_name", read_only=True)
+    score = ScoreSerializer(source="*", read_only=True)
+    tier = serializers.SerializerMethodField()
+    account = AccountSummarySerializer(read_only=True, allow_null=True)
+    owner = UserSummarySerializer(read_only=True, allow_null=True)
+    reasons = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Lead
+        fields = [
+            "id",
+            "email",
+            "user_id",
+            "name",
+            "first_name",
+            "last_name",
+            "title",
+            "source",
+            "score",
+            "tier",
+            "stage",
+            "qualification",
+            "pql_kind",
+            "queue",
+            "reasons",
+            "owner",
+            "account",
+            "qualified_at",
+            "last_signal_at",
+            "scored_at",
+            "claimed_at",
+            "first_touched_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(TierSerializer)
+    def get_tier(self, lead: Lead) -> dict[str, Any]:
+        return {"value": lead.tier, "label": lead.get_tier_display()}
+
+    @extend_schema_field(ReasonSerializer(many=True))
+    def get_reasons(self, lead: Lead) -> list[Any]:
+        """Stored as the engine wrote them (strongest first); passed through unchanged."""
+        return list(lead.reasons or [])
+
+
+class LeadDetailSerializer(LeadSerializer):
+    """One lead adds the itemized breakdown (every contribution behind the score)."""
+
+    breakdown = serializers.JSONField(read_only=True)
+
+    class Meta(LeadSerializer.Meta):
+        fields = [*LeadSerializer.Meta.fields, "breakdown", "disqualified_reasons"]
+        read_only_fields = fields
+
+
+class FeedbackCreateSerializer(serializers.Serializer):
+    """The lead by id or by email (exactly one), and what sales learned."""
+
+    lead = serializers.IntegerField(required=False, min_value=1)
+    lead_email = serializers.EmailField(required=False)
+    outcome = serializers.ChoiceField(choices=FeedbackOutcome.choices)
+    reason = serializers.ChoiceField(
+        choices=FeedbackReason.choices, required=False, allow_blank=True
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Resolve the lead here, so an unknown one is a 400 naming the field."""
+        lead_id = attrs.get("lead")
+        email = attrs.get("lead_email")
+        if lead_id is None and not email:
+            raise serializers.ValidationError({"lead": ["Give the lead's id or its email."]})
+        if lead_id is not None and email:
+            raise serializers.ValidationError(
+                {"lead": ["Give the lead's id or its email, not both."]}
+            )
+        if lead_id is not None:
+            if not Lead.objects.filter(pk=lead_id).exists():
+                raise serializers.ValidationError({"lead": [f"No lead with id {lead_id}."]})
+        else:
+            lead_id = Lead.objects.filter(email__iexact=email).values_list("pk", flat=True).first()
+            if lead_id is None:
+                raise serializers.ValidationError({"lead_email": [f"No lead with email {email}."]})
+        attrs["lead_id"] = lead_id
+        return attrs
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    """A stored feedback entry, with the stage the lead moved to."""
+
+    lead_email = serializers.CharField(source="lead.email", read_only=True)
+    lead_stage = serializers.CharField(source="lead.stage", read_only=True)
+    author = UserSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Feedback
+        fields = [
+            "id",
+            "lead",
+            "lead_email",
+            "lead_stage",
+            "outcome",
+            "reason",
+            "note",
+            "author",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class GlossaryTermSerializer(serializers.ModelSerializer):
+    examples = serializers.ListField(
+        source="example_list", child=serializers.CharField(), read_only=True
+    )
+    criteria = serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
+
+    class Meta:
+        model = GlossaryTerm
+        fields = [
+            "term",
+            "slug",
+            "definition",
+            "owner_team",
+            "examples",
+            "criteria",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    glossary_term = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    value = serializers.JSONField(read_only=True, allow_null=True)
+    property_filter = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = Criterion
+        fields = [
+            "key",
+            "name",
+            "description",
+            "kind",
+            "applies_to",
+            "signal_type",
+            "event_name",
+            "property_filter",
+            "measure",
+            "threshold",
+            "window_days",
+            "attribute",
+            "operator",
+            "value",
+            "points",
+            "points_mode",
+            "max_occurrences",
+            "half_life_days",
+            "reason_template",
+            "glossary_term",
+            "owner_team",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields

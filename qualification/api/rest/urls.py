@@ -1,0 +1,26 @@
+"""/api/ routes: leads, feedback, glossary, criteria, the OpenAPI schema and its docs."""
+
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("leads", views.LeadViewSet, basename="api-lead")
+router.register("glossary", views.GlossaryTermViewSet, basename="api-glossary")
+router.register("criteria", views.CriterionViewSet, basename="api-criterion")
+
+urlpatterns = [
+    path("feedback/", views.FeedbackCreateView.as_view(), name="api-feedback"),
+    # Any signed-in user (token or session) may read the schema: SERVE_PERMISSIONS.
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # A browser page, so anonymous visitors go to the login page rather than get a 401.
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,176 @@
+"""API views: thin. Filters are parsed here, writes go through the services, and every
+list reads a fixed number of queries whatever the page holds.
+
+DRF marks its views ``login_required = False``, so LoginRequiredMiddleware leaves them to
+DRF's own authentication (token or session) and a token client gets a JSON 401/403, not
+a redirect to the login page.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from qualification.models import Criterion, Feedback, GlossaryTerm, Lead
+from qualification.models.choices import LifecycleStage, Queue, Tier
+from qualification.selectors.criteria import criterion_list
+from qualification.services.lead_actions import WORK_QUEUE, feedback_record
+
+from .serializers import (
+    CriterionSerializer,
+    FeedbackCreateSerializer,
+    FeedbackSerializer,
+    GlossaryTermSerializer,
+    LeadDetailSerializer,
+    LeadSerializer,
+)
+
+
+def _choice(params: dict[str, str], name: str, allowed: list[str]) -> str | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    if value not in allowed:
+        raise ValidationError({name: [f"Choose one of: {', '.join(allowed)}."]})
+    return value
+
+
+def _tier(value: str | None) -> int | None:
+    """A tier by number (4) or name (hot): scripts use either."""
+    if value in (None, ""):
+        return None
+    by_name = {label.lower(): number for number, label in Tier.choices}
+    if value.lower() in by_name:
+        return by_name[value.lower()]
+    if value.isdigit() and int(value) in Tier.values:
+        return int(value)
+    names = ", ".join(f"{n} or {label.lower()}" for n, label in Tier.choices)
+    raise ValidationError({"tier": [f"Choose one of: {names}."]})
+
+
+def _owner(value: str | None, user) -> dict[str, Any] | None:
+    if value in (None, ""):
+        return None
+    if value == "me":
+        return {"owner": user}
+    if value == "none":
+        return {"owner__isnull": True}
+    if value.isdigit():
+        return {"owner_id": int(value)}
+    raise ValidationError({"owner": ['Give a user id, "me" or "none".']})
+
+
+def _updated_since(value: str | None) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        when = parse_datetime(value)
+    except ValueError:
+        when = None
+    if when is None:
+        raise ValidationError(
+            {"updated_since": ["Give an ISO 8601 date and time, e.g. 2026-01-31T09:00:00Z."]}
+        )
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when, timezone.get_current_timezone())
+    return when
+
+
+LEAD_FILTERS = [
+    OpenApiParameter("queue", str, enum=Queue.values, description="Leads in this queue."),
+    OpenApiParameter("tier", str, description="1-4 or cold, cool, warm, hot."),
+    OpenApiParameter("stage", str, enum=LifecycleStage.values),
+    OpenApiParameter("owner", str, description='A user id, "me" or "none" (unowned).'),
+    OpenApiParameter(
+        "updated_since",
+        OpenApiTypes.DATETIME,
+        description="Only leads changed at or after this time (ISO 8601).",
+    ),
+]
+
+
+@extend_schema_view(list=extend_schema(parameters=LEAD_FILTERS))
+class LeadViewSet(viewsets.ReadOnlyModelViewSet):
+    """Leads in queue priority order (tier, score, latest signal), with their reasons."""
+
+    queryset = Lead.objects.select_related("account", "owner")
+
+    def get_serializer_class(self):
+        return LeadDetailSerializer if self.action == "retrieve" else LeadSerializer
+
+    def get_queryset(self) -> QuerySet[Lead]:
+        leads = super().get_queryset()
+        if self.action == "list":
+            # The list never shows the breakdown; it can be large.
+            leads = leads.defer("breakdown", "traits", "external_ids").filter(
+                **self._filters(self.request)
+            )
+        return leads.order_by("-tier", "-total_score", "-last_signal_at", "-id")
+
+    def _filters(self, request: Request) -> dict[str, Any]:
+        """Parse every filter up front; a bad value is a 400 naming the parameter."""
+        params = request.query_params
+        lookups: dict[str, Any] = {}
+        if (queue := _choice(params, "queue", Queue.values)) is not None:
+            lookups["queue"] = queue
+        if (stage := _choice(params, "stage", LifecycleStage.values)) is not None:
+            lookups["stage"] = stage
+        if (tier := _tier(params.get("tier"))) is not None:
+            lookups["tier"] = tier
+        if (owner := _owner(params.get("owner"), request.user)) is not None:
+            lookups.update(owner)
+        if (since := _updated_since(params.get("updated_since"))) is not None:
+            lookups["updated_at__gte"] = since
+        return lookups
+
+
+class FeedbackCreateView(GenericAPIView):
+    """Record what sales learned about a lead (same rules as the lead page)."""
+
+    permission_model = Feedback
+    extra_permissions: ClassVar[dict[str, tuple[str, ...]]] = {"POST": (WORK_QUEUE,)}
+    serializer_class = FeedbackCreateSerializer
+
+    @extend_schema(request=FeedbackCreateSerializer, responses={201: FeedbackSerializer})
+    def post(self, request: Request) -> Response:
+        incoming = self.get_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        feedback = feedback_record(
+            lead_id=data["lead_id"],
+            user=request.user,
+            outcome=data["outcome"],
+            reason=data.get("reason", ""),
+            note=data.get("note", ""),
+        )
+        return Response(FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
+
+
+class GlossaryTermViewSet(viewsets.ReadOnlyModelViewSet):
+    """The shared glossary, with the keys of the criteria that implement each term."""
+
+    queryset = GlossaryTerm.objects.prefetch_related("criteria").order_by("term")
+    serializer_class = GlossaryTermSerializer
+    lookup_field = "slug"
+
+
+class CriterionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Scoring criteria, active and inactive (``is_active`` says which)."""
+
+    queryset = Criterion.objects.all()
+    serializer_class = CriterionSerializer
+    lookup_field = "key"
+
+    def get_queryset(self) -> QuerySet[Criterion]:
+        return criterion_list().order_by("kind", "-points", "name", "pk")
