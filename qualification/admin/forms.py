@@ -190,6 +190,8 @@ class CriterionAdminForm(LeadHubModelForm):
         fields = CRITERION_FORM_FIELDS
         help_texts = {"reason_template": reason_placeholder_help()}
         field_classes = {"value": NullableJSONField}
+        # The sentence must be readable whole while ops edit it.
+        widgets = {"reason_template": forms.TextInput(attrs={"size": 90})}
 
 
 class QualificationPolicyAdminForm(LeadHubModelForm):

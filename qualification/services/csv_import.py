@@ -39,7 +39,7 @@ from qualification.tracking.csv_rows import (
     lead_row,
 )
 
-from .ingest import IdentityError, _event_types_ensure, normalize_domain
+from .ingest import IdentityError, event_types_ensure, normalize_domain
 from .scoring import leads_mark_for_rescore
 
 BATCH_SIZE = 500
@@ -385,7 +385,7 @@ def _events_write(rows: list[ParsedRow], report: ImportReport) -> set[int]:
     known = set(EventType.objects.filter(name__in=all_names).values_list("name", flat=True))
     report.new_event_types |= all_names - known
     for source, source_names in names.items():
-        _event_types_ensure(source_names, source)
+        event_types_ensure(source_names, source)
     Event.objects.bulk_create(new.values())
     Event.objects.bulk_update(
         changed.values(), ["lead", "account", "name", "properties", "occurred_at"]

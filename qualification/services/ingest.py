@@ -75,7 +75,7 @@ def events_ingest(*, source: str, messages: Sequence[Message]) -> IngestReport:
         tracked = [m for m in messages if m.event]
         if tracked:
             owners = _event_owners(tracked)
-            _event_types_ensure({m.event for m in tracked}, source)
+            event_types_ensure({m.event for m in tracked}, source)
             rows = []
             for m in tracked:
                 lead_id, account_id = owners.get(m.index, (None, None))
@@ -158,7 +158,7 @@ def _event_owners(tracked: Sequence[Message]) -> dict[int, tuple[int | None, int
     return owners
 
 
-def _event_types_ensure(names: set[str], source: str) -> None:
+def event_types_ensure(names: set[str], source: str) -> None:
     """Add event names never seen before to the tracking plan (with the key's source)."""
     known = set(EventType.objects.filter(name__in=names).values_list("name", flat=True))
     EventType.objects.bulk_create(

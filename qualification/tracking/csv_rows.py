@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from .parsing import _EMAIL, _UNSTORABLE_ESCAPE, MAX_EMAIL_LENGTH, MAX_ID_LENGTH
+from .parsing import EMAIL_RE, MAX_EMAIL_LENGTH, MAX_ID_LENGTH, UNSTORABLE_ESCAPE
 
 KINDS = ("accounts", "leads", "events")
 SOURCES = ("marketing", "product")
@@ -198,7 +198,7 @@ def _choice(parsed: ParsedRow, cells: dict[str, str], column: str, allowed: tupl
 
 def _email(parsed: ParsedRow, cells: dict[str, str], column: str = "email") -> str | None:
     value = _text(parsed, cells, column)
-    if value is not None and not _EMAIL.match(value):
+    if value is not None and not EMAIL_RE.match(value):
         parsed.refuse(column, f"{value!r} is not an email address")
         return None
     return value
@@ -326,7 +326,7 @@ def _properties(parsed: ParsedRow, raw: str) -> dict[str, Any]:
     raw = raw.strip()
     if not raw:
         return {}
-    if "\x00" in raw or _UNSTORABLE_ESCAPE.search(raw.encode()):
+    if "\x00" in raw or UNSTORABLE_ESCAPE.search(raw.encode()):
         parsed.refuse("properties", "contains a NUL character or a lone surrogate")
         return {}
     try:

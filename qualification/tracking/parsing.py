@@ -29,9 +29,9 @@ MESSAGE_TYPES = ("track", "identify", "group", "page", "screen", "alias")
 # Page and screen calls become events with a fixed name; the page's own name is a property.
 VIEW_EVENT_NAMES = {"page": "Page Viewed", "screen": "Screen Viewed"}
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # JSON escapes that decode to text PostgreSQL will not store: NUL and (lone) surrogates.
-_UNSTORABLE_ESCAPE = re.compile(rb"\\u(0000|[dD][89abAB])")
+UNSTORABLE_ESCAPE = re.compile(rb"\\u(0000|[dD][89abAB])")
 
 
 class PayloadError(ValueError):
@@ -130,7 +130,7 @@ def parse_json(data: bytes) -> dict[str, Any]:
         raise PayloadError("invalid_json", f"The body is not valid JSON: {exc}.") from exc
     if not isinstance(payload, dict):
         raise PayloadError("invalid_json", "The body must be a JSON object.")
-    if _UNSTORABLE_ESCAPE.search(data):
+    if UNSTORABLE_ESCAPE.search(data):
         payload = _storable(payload)
     return payload
 
@@ -263,7 +263,7 @@ def _check_email(traits: dict[str, Any]) -> None:
     email = traits.get("email")
     if email is None or email == "":
         return
-    if not isinstance(email, str) or len(email) > MAX_EMAIL_LENGTH or not _EMAIL.match(email):
+    if not isinstance(email, str) or len(email) > MAX_EMAIL_LENGTH or not EMAIL_RE.match(email):
         raise MessageError(f"traits.email: {email!r} is not an email address")
 
 
