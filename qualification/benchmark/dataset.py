@@ -214,7 +214,7 @@ def _leads(
             "{}",
             json.dumps({"role": rng.choice(["admin", "member", "owner", "viewer"])}),
             "new",
-            0, 0, 0, 0, 1, "none", "", "none", "[]", "{}", "[]", True, now, now,
+            0, 0, 0, 0, 1, "none", "", "none", "[]", "{}", "[]", True, "", now, now,
         )  # fmt: skip
 
 
@@ -266,7 +266,7 @@ LEAD_COLUMNS = [
     "account_id", "email", "user_id", "first_name", "last_name", "title", "source",
     "external_ids", "traits", "stage", "fit_score", "intent_score", "usage_score",
     "total_score", "tier", "qualification", "pql_kind", "queue", "reasons", "breakdown",
-    "disqualified_reasons", "needs_rescore", "created_at", "updated_at",
+    "disqualified_reasons", "needs_rescore", "score_digest", "created_at", "updated_at",
 ]  # fmt: skip
 ACCOUNT_COLUMNS = [
     "name", "domain", "industry", "employee_count", "country", "business_model", "plan",

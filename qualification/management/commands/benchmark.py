@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from qualification.benchmark import dataset, measure, queues
+from qualification.benchmark import dataset, ingest, measure, queues
 from qualification.models import Lead
 
 
@@ -26,8 +26,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--regenerate", action="store_true", help="Rebuild the data set even if present."
         )
+        parser.add_argument(
+            "--no-ingest",
+            action="store_true",
+            help="Skip the ingestion figures (they start gunicorn against this database).",
+        )
 
-    def handle(self, *args, leads: int, events: int, json: bool, regenerate: bool, **options):
+    def handle(
+        self,
+        *args,
+        leads: int,
+        events: int,
+        json: bool,
+        regenerate: bool,
+        no_ingest: bool,
+        **options,
+    ):
         if leads < 1 or events < 0:
             raise CommandError("--leads must be at least 1 and --events at least 0.")
         # Query logging under DEBUG would keep every statement (and its megabytes of
@@ -70,8 +84,15 @@ class Command(BaseCommand):
             "pql_queue_leads": Lead.objects.filter(queue="pql").count(),
             "queue_page_ms": round(page_ms, 1),
             "queue_sql_ms": round(page_sql_ms, 1),
-            "peak_rss_mb": measure.peak_rss_mb(),
         }
+        if not no_ingest:
+            say("Timing ingestion through /v1/batch (gunicorn) and raw inserts…")
+            ingest_rate = ingest.ingest_events_per_s()
+            raw_rate = ingest.raw_insert_events_per_s()
+            figures["ingest_events_per_s"] = round(ingest_rate)
+            figures["raw_insert_events_per_s"] = round(raw_rate)
+            figures["ingest_share_of_raw"] = round(ingest_rate / raw_rate, 3)
+        figures["peak_rss_mb"] = measure.peak_rss_mb()
         self.stdout.write(json_dumps(figures))
         sys.stdout.flush()
 
