@@ -43,11 +43,11 @@ def _batch_body(run: str, number: int) -> bytes:
     items = [
         {
             "type": "track",
-            "userId": f"bench-ingest-{(number * BATCH + i) % USERS}",
+            "userId": f"ingest-bench-{(number * BATCH + i) % USERS}",
             "event": EVENT_NAMES[i % len(EVENT_NAMES)],
             "properties": {"feature": "reports", "i": i},
             "timestamp": (base + timedelta(milliseconds=i)).isoformat(),
-            "messageId": f"bench-ingest-{run}-{number}-{i}",
+            "messageId": f"ingest-bench-{run}-{number}-{i}",
         }
         for i in range(BATCH)
     ]
@@ -144,9 +144,22 @@ def ingest_events_per_s(*, requests: int = 300, clients: int = 4, workers: int =
             elapsed = time.perf_counter() - started
     finally:
         IngestKey.objects.filter(pk=key.pk).delete()
+        _remove_ingested()
     if failures:
         raise RuntimeError(f"{len(failures)} ingestion request(s) failed, e.g. {failures[0]}")
     return requests * BATCH / elapsed
+
+
+def _remove_ingested() -> None:
+    """Drop what the ingestion run created, so reruns measure the same steady traffic."""
+    from qualification.models import AnonymousId, Lead, StageTransition
+
+    leads = Lead.objects.filter(user_id__startswith="ingest-bench-").values("pk")
+    with transaction.atomic():
+        Event.objects.filter(message_id__startswith="ingest-bench-")._raw_delete(Event.objects.db)
+        for model in (StageTransition, AnonymousId):
+            model.objects.filter(lead_id__in=leads)._raw_delete(model.objects.db)
+        Lead.objects.filter(user_id__startswith="ingest-bench-")._raw_delete(Lead.objects.db)
 
 
 def raw_insert_events_per_s(*, events: int = 30_000) -> float:
