@@ -56,3 +56,14 @@ def test_raw_insert_figure_leaves_no_rows_behind():
     before = Event.objects.count()
     assert ingest.raw_insert_events_per_s(events=500) > 0
     assert Event.objects.count() == before
+
+
+def test_all_qualified_queue_figures_roll_back():
+    _run("--leads", "40", "--events", "200")
+    before = list(Lead.objects.order_by("pk").values_list("queue", "qualification", "stage"))
+    figures = _run("--leads", "40", "--events", "200")
+    assert figures["queue_leads_all_qualified"] == 40
+    assert figures["queue_page_ms_all_qualified"] > 0
+    assert (
+        list(Lead.objects.order_by("pk").values_list("queue", "qualification", "stage")) == before
+    )

@@ -66,6 +66,7 @@ class Command(BaseCommand):
         say("Timing the PQL queue page…")
         page_ms = queues.queue_page_ms()
         page_sql_ms = queues.queue_sql_ms()
+        all_qualified = queues.queue_figures_with_all_qualified()
         figures = {
             "database": connection.vendor,
             "leads": leads,
@@ -84,6 +85,7 @@ class Command(BaseCommand):
             "pql_queue_leads": Lead.objects.filter(queue="pql").count(),
             "queue_page_ms": round(page_ms, 1),
             "queue_sql_ms": round(page_sql_ms, 1),
+            **all_qualified,
         }
         if not no_ingest:
             say("Timing ingestion through /v1/batch (gunicorn) and raw inserts…")
