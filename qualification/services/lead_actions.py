@@ -23,7 +23,7 @@ from qualification.models.choices import (
     TransitionCause,
 )
 
-from .scoring import leads_mark_for_rescore
+from .scoring import OPEN_STAGES, SDR_QUEUES, leads_mark_for_rescore
 
 WORK_QUEUE = "qualification.work_queue"
 
@@ -96,6 +96,9 @@ def _move(lead: Lead, *, to_stage: str, cause: str, user, reason: str, now: date
         occurred_at=now,
     )
     lead.stage = to_stage
+    if to_stage not in OPEN_STAGES and lead.queue in SDR_QUEUES:
+        # Out of the SDR queues at once, not only after the rescore this action enqueues.
+        lead.queue = "none"
 
 
 @transaction.atomic
@@ -162,7 +165,7 @@ def feedback_record(
             reason=label,
             now=feedback.created_at,
         )
-    lead.save(update_fields=["stage", "updated_at"])
+    lead.save(update_fields=["stage", "queue", "updated_at"])
     leads_mark_for_rescore(lead_ids=[lead.pk])
     return feedback
 
@@ -188,7 +191,7 @@ def _manual_exit(
         reason=reason,
         now=timezone.now(),
     )
-    lead.save(update_fields=["stage", "updated_at"])
+    lead.save(update_fields=["stage", "queue", "updated_at"])
     leads_mark_for_rescore(lead_ids=[lead.pk])
     return lead
 

@@ -167,3 +167,13 @@ def test_a_manager_may_work_leads(make_user, lead):
     manager = make_user(Role.MANAGER)
     feedback_record(lead_id=lead.pk, user=manager, outcome="accepted")
     assert Lead.objects.get(pk=lead.pk).stage == "sql"
+
+
+@pytest.mark.parametrize(
+    ("outcome", "reason", "queue_after"),
+    [("accepted", "", "none"), ("rejected", "bad_timing", "none"), ("no_response", "", "pql")],
+)
+def test_feedback_takes_the_lead_out_of_the_queue_at_once(sdr, lead, outcome, reason, queue_after):
+    Lead.objects.filter(pk=lead.pk).update(queue="pql", qualification="pql", pql_kind="usage")
+    feedback_record(lead_id=lead.pk, user=sdr, outcome=outcome, reason=reason)
+    assert Lead.objects.get(pk=lead.pk).queue == queue_after
