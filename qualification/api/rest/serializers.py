@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from qualification.models import Account, Criterion, Feedback, GlossaryTerm, Lead
 from qualification.models.choices import FeedbackOutcome, FeedbackReason, Tier
+from qualification.services.criteria import EXPORT_FIELDS
 
 
 class AccountSummarySerializer(serializers.ModelSerializer):
@@ -196,30 +197,6 @@ class CriterionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Criterion
-        fields = [
-            "key",
-            "name",
-            "description",
-            "kind",
-            "applies_to",
-            "signal_type",
-            "event_name",
-            "property_filter",
-            "measure",
-            "threshold",
-            "window_days",
-            "attribute",
-            "operator",
-            "value",
-            "points",
-            "points_mode",
-            "max_occurrences",
-            "half_life_days",
-            "reason_template",
-            "glossary_term",
-            "owner_team",
-            "is_active",
-            "created_at",
-            "updated_at",
-        ]
+        # The export schema's fields (one list, kept with the JSON import/export) plus links.
+        fields = [*EXPORT_FIELDS, "glossary_term", "created_at", "updated_at"]
         read_only_fields = fields
