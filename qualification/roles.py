@@ -30,6 +30,7 @@ _ALL_MODELS = (
     "qualificationpolicy",
     "stagetransition",
     "feedback",
+    "leadactivity",
     "slapolicy",
     "messagetemplate",
     "ingestkey",
@@ -79,7 +80,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "ingestkey",
         "userprofile",
     )
-    | _view("stagetransition", "feedback")
+    | _view("stagetransition", "feedback", "leadactivity")
     | {
         f"{APP}.view_manager_dashboard",
         f"{APP}.assign_lead",

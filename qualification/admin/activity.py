@@ -17,7 +17,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from qualification.models import Criterion, Event, EventType, Feedback, StageTransition
+from qualification.models import (
+    Criterion,
+    Event,
+    EventType,
+    Feedback,
+    LeadActivity,
+    StageTransition,
+)
 from qualification.services.scoring import leads_mark_for_rescore
 
 from .base import AppendOnlyAdminMixin
@@ -139,3 +146,15 @@ class FeedbackAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("lead__email", "lead__first_name", "lead__last_name", "note")
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
+
+
+@admin.register(LeadActivity)
+class LeadActivityAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+    """Claims, assignments and first touches: read-only, like the other lead records."""
+
+    list_display = ("lead", "kind", "note", "actor", "occurred_at")
+    list_filter = ("kind",)
+    list_select_related = ("lead", "actor")
+    search_fields = ("lead__email", "lead__first_name", "lead__last_name", "actor__username")
+    date_hierarchy = "occurred_at"
+    ordering = ("-occurred_at", "-id")

@@ -1,7 +1,7 @@
 """LeadHub's models, one module per concern, re-exported here."""
 
 from .accounts import Account, AnonymousId, Lead
-from .activity import Feedback, StageTransition
+from .activity import Feedback, LeadActivity, StageTransition
 from .criteria import Criterion, QualificationPolicy
 from .events import Event, EventType
 from .glossary import GlossaryTerm
@@ -17,6 +17,7 @@ __all__ = [
     "GlossaryTerm",
     "IngestKey",
     "Lead",
+    "LeadActivity",
     "MessageTemplate",
     "QualificationPolicy",
     "SLAPolicy",

@@ -102,3 +102,38 @@ class Feedback(models.Model):
                 raise ValidationError({"reason": "Say why the deal was lost."})
             if self.reason not in LOSS_REASONS:
                 raise ValidationError({"reason": "That is not a reason for losing a deal."})
+
+
+class LeadActivity(models.Model):
+    """SDR work on a lead that is not a stage change: claims, assignments, first touches.
+
+    Together with StageTransition and Feedback it means every action on a lead leaves a
+    record of who did what, when.
+    """
+
+    class Kind(models.TextChoices):
+        CLAIMED = "claimed", "Claimed"
+        ASSIGNED = "assigned", "Assigned"
+        FIRST_TOUCH = "first_touch", "First touch"
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name_plural = "lead activities"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["claimed", "assigned", "first_touch"]),
+                name="lead_activity_kind_valid",
+            )
+        ]
+        indexes = [models.Index(fields=["lead", "occurred_at"], name="activity_lead_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.lead}"

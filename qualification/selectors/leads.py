@@ -19,11 +19,13 @@ from qualification.models import (
     Feedback,
     GlossaryTerm,
     Lead,
+    LeadActivity,
     MessageTemplate,
     StageTransition,
 )
 from qualification.models.choices import SignalSource
 
+ACTIVITY_LIMIT = 50
 TIMELINE_LIMIT = 100
 ACCOUNT_LEADS_LIMIT = 20
 
@@ -37,6 +39,7 @@ class LeadPage:
     event_count: int
     transitions: list[StageTransition]
     feedback: list[Feedback]
+    activities: list[LeadActivity] = field(default_factory=list)
     account_leads: list[Lead] = field(default_factory=list)
     account_lead_count: int = 0
     templates: list[dict[str, Any]] = field(default_factory=list)
@@ -67,12 +70,18 @@ def lead_page_read(*, lead_id: int, source: str = "") -> LeadPage:
     feedback = list(
         Feedback.objects.filter(lead_id=lead.pk).select_related("author").order_by("-created_at")
     )
+    activities = list(
+        LeadActivity.objects.filter(lead_id=lead.pk)
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")[:ACTIVITY_LIMIT]
+    )
     page = LeadPage(
         lead=lead,
         events=events,
         event_count=event_count,
         transitions=transitions,
         feedback=feedback,
+        activities=activities,
     )
     if lead.account_id:
         others = (

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from qualification.models import Lead
+from qualification.models import Lead, LeadActivity
 from qualification.selectors.queues import CLOSED_STAGES
 
 
@@ -70,6 +70,9 @@ def lead_claim(*, lead_id: int, user, expected_owner_id: int | None = None) -> C
         owner=user, claimed_at=now, updated_at=now
     )
     if updated:
+        LeadActivity.objects.create(
+            lead_id=lead_id, kind=LeadActivity.Kind.CLAIMED, actor=user, occurred_at=now
+        )
         return ClaimResult(lead_id, user.pk, now, changed=True)
     lead, why = _explain_miss(lead_id, user)
     if why == "yours":
@@ -99,6 +102,10 @@ def lead_assign(
         owner=assignee, claimed_at=now if assignee else None, updated_at=now
     )
     if updated:
+        note = f"to {assignee.get_full_name() or assignee.username}" if assignee else "unassigned"
+        LeadActivity.objects.create(
+            lead_id=lead_id, kind=LeadActivity.Kind.ASSIGNED, actor=user, note=note, occurred_at=now
+        )
         return ClaimResult(lead_id, assignee.pk, now, True) if assignee else None
     lead, why = _explain_miss(lead_id, user)
     if why == "yours":

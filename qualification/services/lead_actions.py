@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from qualification.models import Feedback, Lead, StageTransition
+from qualification.models import Feedback, Lead, LeadActivity, StageTransition
 from qualification.models.choices import (
     FeedbackOutcome,
     FeedbackReason,
@@ -116,6 +116,9 @@ def lead_first_touch(*, lead_id: int, user, expected_updated_at: datetime | None
     lead.first_touched_at = timezone.now()
     lead.first_touched_by = user
     lead.save(update_fields=["first_touched_at", "first_touched_by", "updated_at"])
+    LeadActivity.objects.create(
+        lead=lead, kind=LeadActivity.Kind.FIRST_TOUCH, actor=user, occurred_at=lead.first_touched_at
+    )
     return lead
 
 

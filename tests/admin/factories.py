@@ -18,6 +18,7 @@ from qualification.models import (
     GlossaryTerm,
     IngestKey,
     Lead,
+    LeadActivity,
     MessageTemplate,
     QualificationPolicy,
     SLAPolicy,
@@ -167,6 +168,7 @@ def populate(rows: int) -> dict[str, list[Any]]:
         event(lead=person, account=acc)
         transition(lead=person, criterion=crit, actor=owner)
         feedback(lead=person, author=owner)
+        LeadActivity.objects.create(lead=person, kind="claimed", actor=owner, occurred_at=T0)
         policy(is_active=False)
         template()
         ingest_key()

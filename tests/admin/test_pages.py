@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from qualification.models import Event, Feedback, StageTransition
+from qualification.models import Event, Feedback, LeadActivity, StageTransition
 from tests.admin import factories
 from tests.admin.helpers import admin_url
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 REGISTERED = sorted(admin.site._registry, key=lambda m: m._meta.label)
 LEADHUB = [m for m in REGISTERED if m._meta.app_label == "qualification" or m is User]
-APPEND_ONLY = {Event, StageTransition, Feedback}
+APPEND_ONLY = {Event, StageTransition, Feedback, LeadActivity}
 
 
 def test_every_leadhub_model_is_registered():
@@ -31,6 +31,7 @@ def test_every_leadhub_model_is_registered():
         "qualificationpolicy",
         "stagetransition",
         "feedback",
+        "leadactivity",
         "slapolicy",
         "messagetemplate",
         "ingestkey",

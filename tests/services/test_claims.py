@@ -137,8 +137,29 @@ def test_claim_is_one_conditional_update(make_user, django_assert_num_queries):
     """The winning path is a single UPDATE ... WHERE owner IS NULL (no read-then-write)."""
     sam = make_user(Role.SDR, username="sam")
     lead = pql()
-    with django_assert_num_queries(3) as ctx:  # savepoint, UPDATE, release
+    with django_assert_num_queries(4) as ctx:  # savepoint, UPDATE, activity INSERT, release
         lead_claim(lead_id=lead.pk, user=sam)
     update = next(q["sql"] for q in ctx.captured_queries if q["sql"].startswith("UPDATE"))
     assert '"owner_id" IS NULL' in update
     assert timezone.is_aware(Lead.objects.get(pk=lead.pk).claimed_at)
+
+
+@pytest.mark.django_db
+def test_claim_and_assign_leave_activity_records(make_user):
+    from qualification.models import Lead, LeadActivity
+    from qualification.roles import Role
+    from qualification.services.claims import lead_assign, lead_claim
+
+    sdr = make_user(Role.SDR, username="act-sdr")
+    other = make_user(Role.SDR, username="act-sdr2")
+    manager = make_user(Role.MANAGER, username="act-manager")
+    lead = Lead.objects.create(
+        email="act@example.test", queue="pql", qualification="pql", pql_kind="usage"
+    )
+    lead_claim(lead_id=lead.pk, user=sdr)
+    lead_assign(lead_id=lead.pk, user=manager, assignee_id=other.pk, expected_owner_id=sdr.pk)
+    kinds = list(
+        LeadActivity.objects.filter(lead=lead).order_by("id").values_list("kind", "actor__username")
+    )
+    assert kinds == [("claimed", "act-sdr"), ("assigned", "act-manager")]
+    assert LeadActivity.objects.get(kind="assigned").note == "to act-sdr2"

@@ -37,6 +37,7 @@ def test_first_touch_sets_the_time_once(sdr, lead):
     assert touched.first_touched_at is not None
     first = Lead.objects.get(pk=lead.pk).first_touched_at
     assert Lead.objects.get(pk=lead.pk).first_touched_by == sdr
+    assert list(lead.activities.values_list("kind", "actor")) == [("first_touch", sdr.pk)]
     with pytest.raises(ValidationError) as exc:
         lead_first_touch(lead_id=lead.pk, user=sdr)
     assert "already logged" in str(exc.value)
