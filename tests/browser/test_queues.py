@@ -142,3 +142,18 @@ def test_sdr_filters_the_pql_queue_and_claims_a_lead(
     page.get_by_role("link", name="My queue").click()
     expect(page.locator("table.queue-table tbody tr")).to_have_count(1)
     expect(page.locator("table.queue-table")).to_contain_text("Lukas Brandt")
+
+    # Log feedback on the claimed lead; accepted by sales, it leaves the SDR queue.
+    page.get_by_role("link", name="Lukas Brandt").click()
+    expect(page).to_have_url(re.compile(r"/leads/\d+/$"))
+    page.get_by_label("Outcome").select_option("accepted")
+    page.get_by_label("Note").fill("Budget owner, wants a call next week.")
+    page.get_by_role("button", name="Save feedback").click()
+    expect(page.locator("[data-testid=feedback-history]")).to_contain_text("Accepted")
+    lukas = Lead.objects.get(first_name="Lukas")
+    assert (lukas.stage, lukas.queue) == ("sql", "none")
+    assert lukas.activities.filter(kind="claimed", actor__username="sam").exists()
+
+    page.goto(f"{live_server.url}/queues/pql/")
+    expect(page.locator("table.queue-table tbody tr")).to_have_count(4)
+    expect(page.locator("table.queue-table")).not_to_contain_text("Lukas Brandt")
