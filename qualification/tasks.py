@@ -10,7 +10,12 @@ from celery import shared_task
 from django.db import DatabaseError, connection
 
 from .selectors.system import system_status_read
-from .services.scoring import dirty_lead_ids_read, lead_rescore, lead_rescore_all
+from .services.scoring import (
+    dirty_lead_ids_read,
+    lead_rescore,
+    lead_rescore_all,
+    lead_table_maintain,
+)
 
 RETRY = {
     "autoretry_for": (DatabaseError,),
@@ -32,7 +37,9 @@ def rescore_leads(lead_ids: list[int]) -> dict:
 @shared_task(name="qualification.rescore_all", **RETRY)
 def rescore_all() -> dict:
     """Rescore every lead; periodic (nightly by default) so windows and decay move."""
-    return lead_rescore_all().as_dict()
+    report = lead_rescore_all(pipeline=True)
+    lead_table_maintain(report=report, total_leads=report.scored + len(report.failed))
+    return report.as_dict()
 
 
 @shared_task(name="qualification.rescore_sweep", **RETRY)

@@ -20,7 +20,7 @@ from qualification.selectors.signals import (
     relevant_event_names,
     relevant_events,
 )
-from qualification.services.scoring import lead_rescore, lead_rescore_all
+from qualification.services.scoring import RescoreReport, lead_rescore, lead_rescore_all
 
 
 def timed(action: Callable[[], Any]) -> tuple[float, Any]:
@@ -64,9 +64,8 @@ def sql_aggregate_seconds() -> tuple[float, int]:
     return seconds, rows
 
 
-def rescore_full() -> tuple[float, dict]:
-    seconds, report = timed(lead_rescore_all)
-    return seconds, report.as_dict()
+def rescore_full() -> tuple[float, RescoreReport]:
+    return timed(lambda: lead_rescore_all(pipeline=True))
 
 
 def rescore_sample(size: int = 1000, repeats: int = 3) -> float:

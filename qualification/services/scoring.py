@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from queue import Queue
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from qualification.models import Lead, StageTransition
@@ -231,15 +233,70 @@ def _transition(
     )
 
 
-def _rescore_batch(
+def _write_batch(
+    rows: list[dict[str, Any]],
+    unchanged: list[int],
+    transitions: list[StageTransition],
+    started: datetime,
+) -> None:
+    with transaction.atomic():
+        lead_scores_write(rows, started=started)
+        lead_marks_clear(unchanged, started=started)
+        StageTransition.objects.bulk_create(transitions, batch_size=1000)
+
+
+class _BatchWriter:
+    """Writes scored batches, inline or on a second connection while the next batch scores.
+
+    A full rescore alternates Python work (scoring) with database work (the bulk write);
+    on PostgreSQL a writer thread with its own connection lets the two overlap on a
+    2-core machine. The thread's connection sees only committed rows, so it is used only
+    when the caller is not inside a transaction; otherwise writes stay inline.
+    """
+
+    def __init__(self, *, background: bool) -> None:
+        self.background = background
+        self.error: BaseException | None = None
+        if background:
+            self.queue: Queue = Queue(maxsize=2)
+            self.thread = threading.Thread(target=self._run, name="rescore-writer", daemon=True)
+            self.thread.start()
+
+    def submit(self, *batch: Any) -> None:
+        if not self.background:
+            _write_batch(*batch)
+            return
+        if self.error is not None:
+            raise self.error
+        self.queue.put(batch)
+
+    def close(self) -> None:
+        if self.background:
+            self.queue.put(None)
+            self.thread.join()
+            if self.error is not None:
+                raise self.error
+
+    def _run(self) -> None:
+        try:
+            while (batch := self.queue.get()) is not None:
+                if self.error is None:
+                    try:
+                        _write_batch(*batch)
+                    except BaseException as exc:  # handed to the scoring thread
+                        self.error = exc
+        finally:
+            connection.close()  # this thread's own connection
+
+
+def _read_batch(
     lead_ids: Sequence[int],
     criteria: Sequence[CriterionSpec],
     policy: PolicySpec,
     now: datetime,
-    started: datetime,
-    account_activity: AccountActivity | None = None,
-) -> RescoreReport:
-    report = RescoreReport(batches=1)
+    account_activity: AccountActivity | None,
+) -> tuple[dict, dict]:
+    """The batch's signals and the stored state its scores are compared with."""
     signals = lead_signals_read(lead_ids, criteria, policy, now, account_activity)
     states = {
         row["id"]: row
@@ -247,6 +304,80 @@ def _rescore_batch(
             "id", "stage", "qualification", "qualified_at", "last_signal_at", "score_digest"
         )
     }
+    return signals, states
+
+
+def _chunks_by_id(batch_size: int) -> Iterator[list[int]]:
+    """Every lead id, in batches, walking the primary key (no OFFSET)."""
+    last_id = 0
+    while True:
+        chunk = list(
+            Lead.objects.filter(pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not chunk:
+            return
+        yield chunk
+        last_id = chunk[-1]
+
+
+def _prefetching(
+    batch_size: int,
+    criteria: Sequence[CriterionSpec],
+    policy: PolicySpec,
+    now: datetime,
+    activity: AccountActivity,
+) -> Iterator[tuple[list[int], tuple[dict, dict]]]:
+    """Batches read on a second connection one step ahead of the scoring thread.
+
+    The aggregation query of batch N+1 runs in PostgreSQL while Python scores batch N.
+    """
+    ahead: Queue = Queue(maxsize=2)
+    stop = threading.Event()
+    failure: list[BaseException] = []
+
+    def read_ahead() -> None:
+        try:
+            for chunk in _chunks_by_id(batch_size):
+                if stop.is_set():
+                    break
+                ahead.put((chunk, _read_batch(chunk, criteria, policy, now, activity)))
+        except BaseException as exc:  # handed to the scoring thread
+            failure.append(exc)
+        finally:
+            connection.close()  # this thread's own connection
+            ahead.put(None)
+
+    reader = threading.Thread(target=read_ahead, name="rescore-reader", daemon=True)
+    reader.start()
+    finished = False
+    try:
+        while (item := ahead.get()) is not None:
+            yield item
+        finished = True
+    finally:
+        if not finished:  # the scoring side stopped early: let the reader wind down
+            stop.set()
+            while ahead.get() is not None:
+                pass
+        reader.join()
+    if failure:
+        raise failure[0]
+
+
+def _rescore_batch(
+    lead_ids: Sequence[int],
+    criteria: Sequence[CriterionSpec],
+    policy: PolicySpec,
+    now: datetime,
+    started: datetime,
+    account_activity: AccountActivity | None = None,
+    writer: _BatchWriter | None = None,
+    prefetched: tuple[dict, dict] | None = None,
+) -> RescoreReport:
+    report = RescoreReport(batches=1)
+    signals, states = prefetched or _read_batch(lead_ids, criteria, policy, now, account_activity)
     criteria_ids = {spec.key: spec.id for spec in criteria}
     rows: list[dict[str, Any]] = []
     unchanged: list[int] = []
@@ -283,10 +414,10 @@ def _rescore_batch(
         if transition is not None:
             transitions.append(transition)
         rows.append(row)
-    with transaction.atomic():
-        lead_scores_write(rows, started=started)
-        lead_marks_clear(unchanged, started=started)
-        StageTransition.objects.bulk_create(transitions, batch_size=1000)
+    if writer is None:
+        _write_batch(rows, unchanged, transitions, started)
+    else:
+        writer.submit(rows, unchanged, transitions, started)
     report.scored = len(rows) + len(unchanged)
     report.written = len(rows)
     report.transitions = len(transitions)
@@ -313,9 +444,16 @@ def lead_rescore(
 
 
 def lead_rescore_all(
-    *, now: datetime | None = None, batch_size: int = DEFAULT_BATCH_SIZE
+    *,
+    now: datetime | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    pipeline: bool = False,
 ) -> RescoreReport:
-    """Rescore every lead (windows and decay move with time), batch by batch by id."""
+    """Rescore every lead (windows and decay move with time), batch by batch by id.
+
+    ``pipeline=True`` (the nightly task, the command, the benchmark) overlaps each
+    batch's write with the next batch's scoring on PostgreSQL, outside a transaction.
+    """
     started = timezone.now()
     now = now or started
     criteria = prepare_criteria(criteria_specs_read())
@@ -323,17 +461,24 @@ def lead_rescore_all(
     report = RescoreReport()
     # Every lead is scored at the same ``now``: read the account-level activity once.
     activity = account_active_users_read(None, criteria, policy, now)
-    last_id = 0
-    while True:
-        chunk = list(
-            Lead.objects.filter(pk__gt=last_id)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        if not chunk:
-            break
-        report.merge(_rescore_batch(chunk, criteria, policy, now, started, activity))
-        last_id = chunk[-1]
+    writer = _BatchWriter(
+        background=pipeline and connection.vendor == "postgresql" and not connection.in_atomic_block
+    )
+    try:
+        if writer.background:
+            for chunk, prefetched in _prefetching(batch_size, criteria, policy, now, activity):
+                report.merge(
+                    _rescore_batch(
+                        chunk, criteria, policy, now, started, activity, writer, prefetched
+                    )
+                )
+        else:
+            for chunk in _chunks_by_id(batch_size):
+                report.merge(
+                    _rescore_batch(chunk, criteria, policy, now, started, activity, writer)
+                )
+    finally:
+        writer.close()
     return report
 
 
@@ -385,6 +530,7 @@ __all__ = [
     "enqueue_rescore",
     "lead_rescore",
     "lead_rescore_all",
+    "lead_table_maintain",
     "leads_mark_for_rescore",
     "reasons_summary",
 ]
@@ -405,3 +551,22 @@ def _enqueue_rescore_all() -> None:
             "Could not enqueue the full rescore; the nightly run will apply the change",
             exc_info=True,
         )
+
+
+def lead_table_maintain(*, report: RescoreReport, total_leads: int) -> bool:
+    """VACUUM ANALYZE the lead table after a rescore that rewrote a large share of it.
+
+    Rewriting most rows leaves dead tuples and a stale visibility map, which makes the
+    queue pages' counts slow until autovacuum catches up; the nightly task and the
+    rescore command run this right away instead. PostgreSQL only, outside transactions.
+    """
+    if (
+        connection.vendor != "postgresql"
+        or connection.in_atomic_block
+        or total_leads == 0
+        or report.written < max(1000, total_leads // 10)
+    ):
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(Lead._meta.db_table)}")
+    return True

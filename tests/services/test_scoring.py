@@ -262,3 +262,39 @@ def test_leads_sales_owns_or_that_left_the_funnel_stay_out_of_queues(catalog, st
     assert lead.qualification == "mql"  # still scored and explained
     assert lead.queue == "none"
     assert lead.stage == stage
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pipelined_full_rescore_scores_everyone(catalog):
+    """The nightly path: on PostgreSQL, reads and writes run on their own connections."""
+    leads = LeadFactory.create_batch(7, account=AccountFactory(country="FR"))
+    events(leads[0], "Pricing Page Viewed", days_ago(NOW, 1, 2, 3, 4))
+    report = lead_rescore_all(now=NOW, batch_size=3, pipeline=True)
+    assert (report.batches, report.scored, report.failed) == (3, 7, [])
+    assert set(Lead.objects.values_list("fit_score", flat=True)) == {15}
+    assert Lead.objects.get(pk=leads[0].pk).queue == "mql"
+    assert not Lead.objects.filter(needs_rescore=True).exists()
+    again = lead_rescore_all(now=NOW, batch_size=3, pipeline=True)
+    assert (again.scored, again.written) == (7, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pipelined_rescore_reports_a_write_failure(catalog, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(scoring, "lead_scores_write", broken)
+    LeadFactory.create_batch(5)
+    with pytest.raises(RuntimeError, match="disk full"):
+        lead_rescore_all(now=NOW, batch_size=2, pipeline=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_table_maintenance_only_after_a_large_rewrite_on_postgresql():
+    from django.db import connection
+
+    from qualification.services.scoring import RescoreReport, lead_table_maintain
+
+    assert lead_table_maintain(report=RescoreReport(written=10), total_leads=100_000) is False
+    ran = lead_table_maintain(report=RescoreReport(written=50_000), total_leads=100_000)
+    assert ran is (connection.vendor == "postgresql")

@@ -13,6 +13,7 @@ from qualification.services.scoring import (
     dirty_lead_ids_read,
     lead_rescore,
     lead_rescore_all,
+    lead_table_maintain,
 )
 
 
@@ -37,7 +38,8 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1.")
         started = time.perf_counter()
         if all:
-            report = lead_rescore_all(batch_size=batch_size)
+            report = lead_rescore_all(batch_size=batch_size, pipeline=True)
+            lead_table_maintain(report=report, total_leads=report.scored + len(report.failed))
         else:
             if dirty:
                 ids = dirty_lead_ids_read(limit=10**9)
