@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from ..filters import PAGE_SIZES, QueueFilter
+from ..paginators import CappedPaginator
 from ..selectors.queues import (
     account_facets,
     queue_lead,
@@ -89,12 +90,17 @@ def queue_list(request: HttpRequest, scope: str) -> HttpResponse:
         filterset.qs, request=request, policies=policies, terms={}, now=now, workers=workers
     )
     RequestConfig(request, paginate=False).configure(table)
+    paging = {
+        "paginator_class": CappedPaginator,
+        "per_page": _per_page(request),
+        "count_source": filterset.qs,
+    }
     try:
-        table.paginate(page=request.GET.get("page", 1), per_page=_per_page(request))
+        table.paginate(page=request.GET.get("page", 1), **paging)
     except PageNotAnInteger:
-        table.paginate(page=1, per_page=_per_page(request))
+        table.paginate(page=1, **paging)
     except EmptyPage:
-        table.paginate(page=table.paginator.num_pages, per_page=_per_page(request))
+        table.paginate(page=table.paginator.num_pages, **paging)
     rows = list(table.page.object_list)  # evaluated once; the template reuses these rows
     table.page.object_list = rows
     table.terms = reason_terms_read(row.record for row in rows)

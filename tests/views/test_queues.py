@@ -200,6 +200,41 @@ def test_sorting_and_page_size(client_as):
     assert scores[0] == 0
 
 
+def test_count_stops_at_the_cap_and_pages_stop_there(client_as, monkeypatch):
+    monkeypatch.setattr("qualification.paginators.COUNT_CAP", 4)
+    client = client_as(Role.SDR)
+    for score in range(6):
+        qualified(tier=2, total_score=score)
+    response = client.get("/queues/pql/?per_page=25")
+    paginator = response.context["table"].paginator
+    assert (paginator.count, paginator.capped, paginator.count_label) == (4, True, "4+")
+    html = response.content.decode()
+    assert "4+ leads" in html
+    assert "the first 4 are listed" in html
+    # The rows shown are the cap's worth, in priority order.
+    assert [r.record.total_score for r in response.context["table"].page.object_list] == [
+        5,
+        4,
+        3,
+        2,
+    ]
+    # Past the last counted page: the last page, not an error.
+    last = client.get("/queues/pql/?per_page=25&page=9")
+    assert last.status_code == 200
+    assert last.context["table"].page.number == 1
+
+
+def test_count_below_the_cap_is_exact(client_as, monkeypatch):
+    monkeypatch.setattr("qualification.paginators.COUNT_CAP", 4)
+    client = client_as(Role.SDR)
+    for score in range(4):
+        qualified(tier=2, total_score=score)
+    response = client.get("/queues/pql/")
+    paginator = response.context["table"].paginator
+    assert (paginator.count, paginator.capped, paginator.count_label) == (4, False, "4")
+    assert "the first" not in response.content.decode()
+
+
 def test_empty_states_say_what_to_do(client_as):
     client = client_as(Role.SDR)
     assert "Claim one from the PQL or MQL queue" in client.get("/queues/mine/").content.decode()
