@@ -14,6 +14,7 @@ from .choices import (
     Tier,
     values_sql,
 )
+from .fields import DocumentJSONField
 
 
 class Account(models.Model):
@@ -104,7 +105,7 @@ class Lead(models.Model):
     queue = models.CharField(max_length=4, choices=Queue.choices, default=Queue.NONE)
     qualified_at = models.DateTimeField(null=True, blank=True)
     reasons = models.JSONField(default=list, blank=True, help_text="Top reasons, strongest first.")
-    breakdown = models.JSONField(default=dict, blank=True, help_text="Itemized contributions.")
+    breakdown = DocumentJSONField(default=dict, blank=True, help_text="Itemized contributions.")
     disqualified_reasons = models.JSONField(default=list, blank=True)
     last_signal_at = models.DateTimeField(null=True, blank=True)
     scored_at = models.DateTimeField(

@@ -31,14 +31,14 @@ SCORE_COLUMNS: dict[str, str] = {
     "queue": "varchar",
     "qualified_at": "timestamptz",
     "reasons": "jsonb",
-    "breakdown": "jsonb",
+    "breakdown": "json",
     "disqualified_reasons": "jsonb",
     "last_signal_at": "timestamptz",
     "scored_at": "timestamptz",
     "stage": "varchar",
     "score_digest": "varchar",
 }
-JSON_COLUMNS = frozenset(name for name, kind in SCORE_COLUMNS.items() if kind == "jsonb")
+JSON_COLUMNS = frozenset(name for name, kind in SCORE_COLUMNS.items() if kind in ("json", "jsonb"))
 CHUNK = 1000
 
 
@@ -65,7 +65,9 @@ def _write_postgresql(rows: Sequence[dict[str, Any]], started: datetime) -> None
     arrays = ", ".join(
         ["%b::bigint[]"]
         + [
-            "%b::text[]::jsonb[]" if c in JSON_COLUMNS else f"%b::{SCORE_COLUMNS[c]}[]"
+            f"%b::text[]::{SCORE_COLUMNS[c]}[]"
+            if c in JSON_COLUMNS
+            else f"%b::{SCORE_COLUMNS[c]}[]"
             for c in columns
         ]
     )
@@ -105,7 +107,10 @@ def _write_generic(rows: Sequence[dict[str, Any]], started: datetime) -> None:
     for row in rows:
         lead = Lead(pk=row["id"], updated_at=now)
         for column in SCORE_COLUMNS:
-            setattr(lead, column, row[column])
+            if column in row:
+                setattr(lead, column, row[column])
+            else:  # serialized only (the breakdown): the ORM wants the value
+                setattr(lead, column, json.loads(row["_json"][column]))
         leads.append(lead)
     Lead.objects.bulk_update(leads, [*SCORE_COLUMNS, "updated_at"], batch_size=250)
     Lead.objects.filter(pk__in=[row["id"] for row in rows]).filter(

@@ -175,7 +175,7 @@ def test_one_failing_lead_does_not_abort_the_batch(catalog, monkeypatch, caplog)
 
 def test_a_mark_made_during_the_rescore_survives_it(catalog, monkeypatch):
     lead = LeadFactory()
-    real = scoring.lead_signals_read
+    real = scoring.lead_batch_read
 
     def read_then_new_event_arrives(*args, **kwargs):
         result = real(*args, **kwargs)
@@ -184,7 +184,7 @@ def test_a_mark_made_during_the_rescore_survives_it(catalog, monkeypatch):
         )
         return result
 
-    monkeypatch.setattr(scoring, "lead_signals_read", read_then_new_event_arrives)
+    monkeypatch.setattr(scoring, "lead_batch_read", read_then_new_event_arrives)
     lead_rescore(lead_ids=[lead.pk])
     assert Lead.objects.get(pk=lead.pk).needs_rescore is True
 
