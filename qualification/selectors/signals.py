@@ -298,13 +298,21 @@ def _dict_rows(query: QuerySet) -> Iterable[dict[str, Any]]:
     """
     if connection.vendor != "postgresql":
         return list(query)
-    inner = query.query
     # The keys Django's values() would use (``account__name``, not the column's name).
+    names, rows = _tuple_rows(query)
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def _tuple_rows(query: QuerySet) -> tuple[list[str], list[tuple]]:
+    """Rows of a ``values()`` query as tuples, with their column names (fast on PostgreSQL)."""
+    inner = query.query
     names = [*inner.extra_select, *inner.values_select, *inner.annotation_select]
+    if connection.vendor != "postgresql":
+        return names, [tuple(row[name] for name in names) for row in query]
     sql, params = inner.sql_with_params()
     with fast_cursor() as cursor:
         cursor.execute(sql, params)
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return names, cursor.fetchall()
 
 
 @contextmanager
@@ -358,6 +366,20 @@ def lead_signals_read(
     return lead_batch_read(lead_ids, criteria, policy, now, account_activity)[0]
 
 
+@dataclass(frozen=True)
+class BatchRows:
+    """A batch as fetched: lead rows (facts and state) and aggregation rows as tuples.
+
+    Fetching only talks to the database; building the signals is pure Python. A full
+    rescore fetches on a reader thread and builds on the scoring thread, so the reader
+    holds Python's lock as little as possible and the next aggregation starts at once.
+    """
+
+    leads: list[dict[str, Any]]
+    columns: dict[str, int]  # aggregation column -> position in its row tuples
+    aggregates: list[tuple]
+
+
 def lead_batch_read(
     batch: LeadBatch,
     criteria: Sequence[CriterionSpec],
@@ -366,6 +388,14 @@ def lead_batch_read(
     account_activity: AccountActivity | None = None,
 ) -> tuple[dict[int, LeadSignals], dict[int, dict[str, Any]]]:
     """The batch's signals, and each lead's stored state (``STATE_FIELDS``) by id."""
+    rows = lead_batch_fetch(batch, criteria, policy, now)
+    return lead_batch_build(rows, criteria, policy, now, account_activity)
+
+
+def lead_batch_fetch(
+    batch: LeadBatch, criteria: Sequence[CriterionSpec], policy: PolicySpec, now: datetime
+) -> BatchRows:
+    """The two queries of a batch: its leads, and the aggregation pass over their events."""
     leads = _dict_rows(
         Lead.objects.filter(_batch_q(batch, "pk")).values(*LEAD_FIELDS, *STATE_FIELDS).order_by()
     )
@@ -376,19 +406,40 @@ def lead_batch_read(
         .annotate(**event_aggregates(criteria, policy, now))
         .order_by()
     )
-    rows = {row["lead_id"]: row for row in _dict_rows(query)}
+    names, aggregates = _tuple_rows(query)
+    return BatchRows(leads, {name: i for i, name in enumerate(names)}, aggregates)
+
+
+def lead_batch_build(
+    fetched: BatchRows,
+    criteria: Sequence[CriterionSpec],
+    policy: PolicySpec,
+    now: datetime,
+    account_activity: AccountActivity | None = None,
+) -> tuple[dict[int, LeadSignals], dict[int, dict[str, Any]]]:
+    """Signals and stored state per lead from fetched rows (no query with ``account_activity``)."""
+    leads = fetched.leads
     accounts, active_leads = account_activity or account_active_users_read(
         {row["account_id"] for row in leads if row["account_id"] is not None}, criteria, policy, now
     )
-    # Column names per criterion, formatted once per batch rather than per lead.
+    at = fetched.columns
+    rows = {row[at["lead_id"]]: row for row in fetched.aggregates}
+    # Positions per criterion, looked up once per batch rather than per lead.
     columns = [
-        (spec.key, f"c{i}_n", f"c{i}_d", f"c{i}_l", f"c{i}_s" if spec.half_life_days else None)
+        (
+            spec.key,
+            at[f"c{i}_n"],
+            at.get(f"c{i}_d"),
+            at[f"c{i}_l"],
+            at.get(f"c{i}_s") if spec.half_life_days else None,
+        )
         for i, spec in enumerate(criteria)
         if spec.is_event
     ]
     policy_columns = [
-        (name, f"p{i}_n", f"p{i}_l") for i, name in enumerate(_policy_event_names(policy))
+        (name, at[f"p{i}_n"], at[f"p{i}_l"]) for i, name in enumerate(_policy_event_names(policy))
     ]
+    product_n = at["product_n"]
     signals: dict[int, LeadSignals] = {}
     states: dict[int, dict[str, Any]] = {}
     for lead in leads:
@@ -402,9 +453,9 @@ def lead_batch_read(
                 if count:
                     events[key] = EventSignal(
                         count=count,
-                        distinct_days=row.get(d) or 0,
+                        distinct_days=(row[d] or 0) if d is not None else 0,
                         last_seen=row[last],
-                        decayed_sum=_float(row[decayed]) if decayed else None,
+                        decayed_sum=_float(row[decayed]) if decayed is not None else None,
                     )
             for name, n, last in policy_columns:
                 if row[n]:
@@ -415,7 +466,7 @@ def lead_batch_read(
             policy_events=policy_events,
             account_active_users=accounts.get(lead["account_id"], 0),
             account_active=lead_id in active_leads,
-            signed_up=bool(row and row["product_n"]),
+            signed_up=bool(row and row[product_n]),
         )
         states[lead_id] = {"id": lead_id, **{name: lead[name] for name in STATE_FIELDS}}
     return signals, states

@@ -32,10 +32,13 @@ from qualification.scoring import (
 )
 from qualification.selectors.signals import (
     AccountActivity,
+    BatchRows,
     LeadBatch,
     LeadRange,
     account_active_users_read,
     criteria_specs_read,
+    lead_batch_build,
+    lead_batch_fetch,
     lead_batch_read,
     policy_spec_read,
 )
@@ -299,12 +302,12 @@ def _prefetching(
     policy: PolicySpec,
     now: datetime,
     activity: AccountActivity,
-) -> Iterator[tuple[list[int], tuple[dict, dict]]]:
+) -> Iterator[tuple[LeadRange, BatchRows]]:
     """Batches read on a second connection one step ahead of the scoring thread.
 
     The aggregation query of batch N+1 runs in PostgreSQL while Python scores batch N.
     """
-    ahead: Queue = Queue(maxsize=2)
+    ahead: Queue = Queue(maxsize=3)
     stop = threading.Event()
     failure: list[BaseException] = []
 
@@ -313,7 +316,8 @@ def _prefetching(
             for chunk in _chunks_by_id(batch_size):
                 if stop.is_set():
                     break
-                ahead.put((chunk, _read_batch(chunk, criteria, policy, now, activity)))
+                # Only the queries here; the scoring thread builds the signals.
+                ahead.put((chunk, lead_batch_fetch(chunk, criteria, policy, now)))
         except BaseException as exc:  # handed to the scoring thread
             failure.append(exc)
         finally:
@@ -345,10 +349,13 @@ def _rescore_batch(
     started: datetime,
     account_activity: AccountActivity | None = None,
     writer: _BatchWriter | None = None,
-    prefetched: tuple[dict, dict] | None = None,
+    prefetched: BatchRows | None = None,
 ) -> RescoreReport:
     report = RescoreReport(batches=1)
-    signals, states = prefetched or _read_batch(lead_ids, criteria, policy, now, account_activity)
+    if prefetched is None:
+        signals, states = _read_batch(lead_ids, criteria, policy, now, account_activity)
+    else:
+        signals, states = lead_batch_build(prefetched, criteria, policy, now, account_activity)
     criteria_ids = {spec.key: spec.id for spec in criteria}
     rows: list[dict[str, Any]] = []
     unchanged: list[int] = []
