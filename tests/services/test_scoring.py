@@ -175,7 +175,7 @@ def test_one_failing_lead_does_not_abort_the_batch(catalog, monkeypatch, caplog)
 
 def test_a_mark_made_during_the_rescore_survives_it(catalog, monkeypatch):
     lead = LeadFactory()
-    real = scoring.lead_batch_read
+    real = scoring.lead_batch_fetch
 
     def read_then_new_event_arrives(*args, **kwargs):
         result = real(*args, **kwargs)
@@ -184,7 +184,7 @@ def test_a_mark_made_during_the_rescore_survives_it(catalog, monkeypatch):
         )
         return result
 
-    monkeypatch.setattr(scoring, "lead_batch_read", read_then_new_event_arrives)
+    monkeypatch.setattr(scoring, "lead_batch_fetch", read_then_new_event_arrives)
     lead_rescore(lead_ids=[lead.pk])
     assert Lead.objects.get(pk=lead.pk).needs_rescore is True
 
@@ -286,6 +286,41 @@ def test_pipelined_rescore_reports_a_write_failure(catalog, monkeypatch):
     monkeypatch.setattr(scoring, "lead_scores_write", broken)
     LeadFactory.create_batch(5)
     with pytest.raises(RuntimeError, match="disk full"):
+        lead_rescore_all(now=NOW, batch_size=2, pipeline=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pipelined_rescore_stores_what_the_plain_one_stores(catalog):
+    """Two readers take batches in any order; every lead is still scored once, the same way."""
+    account = AccountFactory(country="DE")
+    leads = LeadFactory.create_batch(23, account=account)
+    for index, lead in enumerate(leads):
+        events(lead, "Pricing Page Viewed", days_ago(NOW, *range(1, 1 + index % 6)))
+    columns = ("pk", "total_score", "tier", "queue", "reasons", "breakdown", "score_digest")
+    report = lead_rescore_all(now=NOW, batch_size=4)
+    plain = list(Lead.objects.order_by("pk").values_list(*columns))
+    Lead.objects.update(score_digest="", total_score=0, breakdown={})
+    piped = lead_rescore_all(now=NOW, batch_size=4, pipeline=True)
+    assert (piped.batches, piped.scored, piped.written) == (6, 23, 23)
+    assert list(Lead.objects.order_by("pk").values_list(*columns)) == plain
+    assert report.scored == 23
+    assert len({row[1] for row in plain}) > 1  # the leads did not all score the same
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pipelined_rescore_raises_a_read_failure(catalog, monkeypatch):
+    real = scoring.lead_batch_fetch
+    calls = []
+
+    def fails_on_the_third_batch(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("connection lost")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scoring, "lead_batch_fetch", fails_on_the_third_batch)
+    LeadFactory.create_batch(12)
+    with pytest.raises(RuntimeError, match="connection lost"):
         lead_rescore_all(now=NOW, batch_size=2, pipeline=True)
 
 
