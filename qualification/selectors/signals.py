@@ -38,6 +38,7 @@ from qualification.scoring.types import (
     LeadFacts,
     LeadSignals,
     PolicySpec,
+    build_frozen,
 )
 
 SECONDS_PER_DAY = 86400.0
@@ -450,12 +451,16 @@ def lead_batch_build(
         if row is not None:
             for key, n, d, last, decayed in columns:
                 count = row[n]
-                if count:
-                    events[key] = EventSignal(
-                        count=count,
-                        distinct_days=(row[d] or 0) if d is not None else 0,
-                        last_seen=row[last],
-                        decayed_sum=_float(row[decayed]) if decayed is not None else None,
+                if count:  # build_frozen: a tenth of the dataclass __init__ (see there)
+                    events[key] = build_frozen(
+                        EventSignal,
+                        {
+                            "count": count,
+                            "distinct_days": (row[d] or 0) if d is not None else 0,
+                            "first_seen": None,
+                            "last_seen": row[last],
+                            "decayed_sum": _float(row[decayed]) if decayed is not None else None,
+                        },
                     )
             for name, n, last in policy_columns:
                 if row[n]:

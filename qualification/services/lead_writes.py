@@ -1,7 +1,8 @@
 """Bulk writes of score columns: one statement per chunk, never a query per lead.
 
-On PostgreSQL an ``UPDATE ... FROM (VALUES ...)`` writes a chunk in one round trip; other
-databases (the embedded SQLite) use Django's ``bulk_update``. Either way a lead whose
+On PostgreSQL an ``UPDATE ... FROM unnest(arrays)`` writes a chunk in one round trip, the
+JSON columns arriving as text the scoring service serialized once; other databases (the
+embedded SQLite) use Django's ``bulk_update``. Either way a lead whose
 rescore was requested after this run started keeps ``needs_rescore`` so that change is
 not lost.
 """
@@ -17,7 +18,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from qualification.models import Lead
+from qualification.models import Lead, StageTransition
 
 # column -> SQL type for the VALUES list (PostgreSQL needs the casts).
 SCORE_COLUMNS: dict[str, str] = {
@@ -91,12 +92,50 @@ def _write_postgresql(rows: Sequence[dict[str, Any]], started: datetime) -> None
             )
         else:
             params.append([row[column] for row in rows])
-    connection.ensure_connection()
-    # Django's cursors bind parameters client-side, quoting every array element with a
-    # regex (the largest cost in profiles). A server-side-binding cursor sends the arrays
-    # as binary (%b) parameters instead, in the same connection and transaction.
+    _execute_binary(sql, params)
+
+
+# StageTransition columns a rescore fills, and their SQL types for the unnest arrays.
+TRANSITION_COLUMNS: dict[str, str] = {
+    "lead_id": "bigint",
+    "from_stage": "varchar",
+    "to_stage": "varchar",
+    "cause": "varchar",
+    "criterion_id": "bigint",
+    "reason": "varchar",
+    "occurred_at": "timestamptz",
+}
+
+
+def transitions_write(transitions: Sequence[StageTransition]) -> None:
+    """Insert a batch's stage transitions in one statement.
+
+    A first full rescore moves most leads out of ``new``: as ``bulk_create`` those
+    inserts cost a third of the writer's time (client-side quoting of every value);
+    binary arrays through ``unnest`` do the same in one round trip.
+    """
+    if not transitions:
+        return
+    if connection.vendor != "postgresql":
+        StageTransition.objects.bulk_create(transitions, batch_size=1000)
+        return
+    table = connection.ops.quote_name(StageTransition._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in TRANSITION_COLUMNS)
+    arrays = ", ".join(f"%b::{kind}[]" for kind in TRANSITION_COLUMNS.values())
+    params = [[getattr(t, column) for t in transitions] for column in TRANSITION_COLUMNS]
+    _execute_binary(f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})", params)
+
+
+def _execute_binary(sql: str, params: list[Any]) -> None:
+    """Run ``sql`` with server-side binding on Django's connection (same transaction).
+
+    Django's cursors bind parameters client-side, quoting every array element with a
+    regex (the largest cost in profiles). A server-side-binding cursor sends the arrays
+    as binary (%b) parameters instead.
+    """
     import psycopg
 
+    connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params)
 
