@@ -46,6 +46,22 @@ def queue_leads(*, scope: str, user) -> QuerySet[Lead]:
     return leads
 
 
+TAB_COUNT_CAP = 999
+
+
+def queue_tab_counts(*, user) -> dict[str, str]:
+    """How many open leads each queue tab holds, as its label shows them ("999+" past it).
+
+    One capped count per tab: each stops after ``TAB_COUNT_CAP`` + 1 rows, so the tabs cost
+    the same few milliseconds whether a queue holds a hundred leads or a hundred thousand.
+    """
+    counts = {}
+    for scope in QUEUE_SCOPES:
+        found = queue_leads(scope=scope, user=user).order_by()[: TAB_COUNT_CAP + 1].count()
+        counts[scope] = f"{TAB_COUNT_CAP:,}+" if found > TAB_COUNT_CAP else f"{found:,}"
+    return counts
+
+
 def queue_lead(*, lead_id: int) -> Lead | None:
     """One lead as a queue row shows it (for re-rendering the row after an action)."""
     return (

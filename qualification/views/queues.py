@@ -24,6 +24,7 @@ from ..selectors.queues import (
     account_facets,
     queue_lead,
     queue_leads,
+    queue_tab_counts,
     queue_workers,
     reason_terms_read,
     sla_policies_read,
@@ -104,10 +105,13 @@ def queue_list(request: HttpRequest, scope: str) -> HttpResponse:
     rows = list(table.page.object_list)  # evaluated once; the template reuses these rows
     table.page.object_list = rows
     table.terms = reason_terms_read(row.record for row in rows)
+    counts = queue_tab_counts(user=request.user)
     context = {
         "scope": scope,
         "info": SCOPES[scope],
-        "scopes": [(key, SCOPES[key]["title"]) for key in ("pql", "mql", "all", "mine")],
+        "scopes": [
+            (key, SCOPES[key]["title"], counts[key]) for key in ("pql", "mql", "all", "mine")
+        ],
         "filter": filterset,
         "table": table,
         "filtered": filterset.active_count > 0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -222,6 +223,26 @@ def test_count_stops_at_the_cap_and_pages_stop_there(client_as, monkeypatch):
     last = client.get("/queues/pql/?per_page=25&page=9")
     assert last.status_code == 200
     assert last.context["table"].page.number == 1
+
+
+def test_tabs_show_open_leads_per_queue_capped(client_as, make_user, monkeypatch):
+    monkeypatch.setattr("qualification.selectors.queues.TAB_COUNT_CAP", 3)
+    client = client_as(Role.SDR)
+    sdr = int(client.session["_auth_user_id"])
+    for score in range(5):
+        qualified("pql", tier=2, total_score=score)
+    qualified("mql", tier=2)
+    qualified("mql", tier=2, owner_id=sdr, claimed_at=timezone.now())
+    qualified("mql", tier=2, stage="recycled")  # closed: in no tab
+    html = client.get("/queues/mql/").content.decode()
+    tabs = html[html.index('class="queue-tabs"') : html.index("</nav>", html.index("queue-tabs"))]
+    counts = re.findall(r'([A-Za-z ]+queue|All queues) <span class="tab-count">([^<]+)<', tabs)
+    assert counts == [
+        ("PQL queue", "3+"),
+        ("MQL queue", "2"),
+        ("All queues", "3+"),
+        ("My queue", "1"),
+    ]
 
 
 def test_count_below_the_cap_is_exact(client_as, monkeypatch):
