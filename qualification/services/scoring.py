@@ -136,7 +136,10 @@ def _breakdown_json(result: ScoreResult) -> bytes:
             "near_misses": result.near_misses,
             "signed_up": result.signed_up,
             "strongest_signal_at": result.strongest_signal_at,
-        }
+        },
+        # A trait value orjson has no encoding for (none arrive from JSON today) is
+        # stored as its text rather than failing the lead.
+        default=str,
     )
 
 
