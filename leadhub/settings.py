@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "qualification.middleware.UserTimezoneMiddleware",
+    "qualification.web.middleware.UserTimezoneMiddleware",
 ]
 
 ROOT_URLCONF = "leadhub.urls"
@@ -74,8 +74,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "qualification.context_processors.navigation",
+                "qualification.web.context_processors.navigation",
             ],
+            "builtins": ["qualification.web.template_filters"],
         },
     },
 ]

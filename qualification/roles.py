@@ -19,6 +19,24 @@ class Role(StrEnum):
 
 APP = "qualification"
 
+
+class Perm(StrEnum):
+    """LeadHub's own permissions (declared on ``Lead.Meta``), as ``has_perm`` strings.
+
+    Views, services, tables, the navigation and the REST API check these members, never a
+    spelled-out string, so a permission has one name everywhere.
+    """
+
+    WORK_QUEUE = f"{APP}.work_queue"
+    ASSIGN_LEAD = f"{APP}.assign_lead"
+    VIEW_MANAGER_DASHBOARD = f"{APP}.view_manager_dashboard"
+
+    @property
+    def codename(self) -> str:
+        """``work_queue``: the name stored on the Permission row."""
+        return self.value.split(".", 1)[1]
+
+
 _ALL_MODELS = (
     "account",
     "lead",
@@ -54,15 +72,15 @@ STAFF_ROLES = frozenset({Role.OPS, Role.MARKETING, Role.PRODUCT})
 ROLE_PERMISSIONS: dict[Role, set[str]] = {
     Role.SDR: _READ_ALL
     | {
-        f"{APP}.work_queue",
+        Perm.WORK_QUEUE,
         f"{APP}.add_feedback",
         f"{APP}.add_stagetransition",
     },
     Role.MANAGER: _READ_ALL
     | {
-        f"{APP}.work_queue",
-        f"{APP}.assign_lead",
-        f"{APP}.view_manager_dashboard",
+        Perm.WORK_QUEUE,
+        Perm.ASSIGN_LEAD,
+        Perm.VIEW_MANAGER_DASHBOARD,
         f"{APP}.add_feedback",
         f"{APP}.add_stagetransition",
     },
@@ -82,8 +100,8 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
     )
     | _view("stagetransition", "feedback", "leadactivity")
     | {
-        f"{APP}.view_manager_dashboard",
-        f"{APP}.assign_lead",
+        Perm.VIEW_MANAGER_DASHBOARD,
+        Perm.ASSIGN_LEAD,
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",

@@ -9,8 +9,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import DatabaseError, connection
 
-from .selectors.system import system_status_read
-from .services.scoring import (
+from qualification.selectors.system import system_status_read
+from qualification.services.scoring import (
     dirty_lead_ids_read,
     lead_rescore,
     lead_rescore_all,

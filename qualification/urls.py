@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import views
-from .views import leads, queues
+from qualification.web import views
+from qualification.web.views import leads, queues
 
 urlpatterns = [
     path("", views.home, name="home"),

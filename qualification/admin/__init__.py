@@ -7,6 +7,6 @@
 - ``users``: users with their profile and roles
 """
 
-from . import activity, criteria, csv_upload, glossary, leads, operations, users  # noqa: F401
+from qualification.admin import activity, criteria, csv_upload, glossary, leads, operations, users  # noqa: F401
 
 __all__ = ["activity", "criteria", "glossary", "leads", "operations", "users"]

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from qualification.admin.base import AppendOnlyAdminMixin
+from qualification.admin.forms import LeadHubModelForm
 from qualification.models import (
     Criterion,
     Event,
@@ -25,10 +27,7 @@ from qualification.models import (
     LeadActivity,
     StageTransition,
 )
-from qualification.services.scoring import leads_mark_for_rescore
-
-from .base import AppendOnlyAdminMixin
-from .forms import LeadHubModelForm
+from qualification.services.rescore_requests import leads_mark_for_rescore
 
 
 class StitchedFilter(admin.SimpleListFilter):

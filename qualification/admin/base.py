@@ -12,7 +12,7 @@ from django.http import HttpRequest
 
 from qualification.models.choices import Team
 from qualification.roles import editable_teams
-from qualification.services.scoring import criteria_changed
+from qualification.services.rescore_requests import criteria_changed
 
 _TEAMS_ATTR = "_leadhub_editable_teams"
 _RESCORE_ATTR = "_leadhub_rescore_requested"

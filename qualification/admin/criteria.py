@@ -9,12 +9,15 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from qualification.admin.base import (
+    RescoresAllMixin,
+    TeamOwnedAdminMixin,
+    rescore_after_definitions_change,
+)
+from qualification.admin.forms import CriterionAdminForm, QualificationPolicyAdminForm
+from qualification.admin.history import LeadHubHistoryAdmin
 from qualification.models import Criterion, QualificationPolicy
 from qualification.models.choices import SignalType
-
-from .base import RescoresAllMixin, TeamOwnedAdminMixin, rescore_after_definitions_change
-from .forms import CriterionAdminForm, QualificationPolicyAdminForm
-from .history import LeadHubHistoryAdmin
 
 
 @admin.register(Criterion)

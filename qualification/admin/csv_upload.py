@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from qualification.services.csv_import import CsvImportError, ImportReport, csv_import
+from qualification.services.csv_import import CsvImportError, CSVImportReport, csv_import
 
 # Import kind → the model whose add permission it needs (also the changelist's model name).
 KIND_MODELS = {"accounts": "account", "leads": "lead", "events": "event"}
@@ -52,7 +52,7 @@ def csv_upload_view(request: HttpRequest) -> HttpResponse:
     kinds = allowed_kinds(request)
     if not kinds:
         raise PermissionDenied
-    report: ImportReport | None = None
+    report: CSVImportReport | None = None
     if request.method == "POST":
         form = CsvUploadForm(request.POST, request.FILES)
         if form.is_valid() and form.cleaned_data["kind"] not in kinds:
@@ -74,7 +74,7 @@ def csv_upload_view(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "admin/qualification/csv_upload.html", context)
 
 
-def _run(request: HttpRequest, form: CsvUploadForm) -> ImportReport | None:
+def _run(request: HttpRequest, form: CsvUploadForm) -> CSVImportReport | None:
     data = form.cleaned_data
     try:
         report = csv_import(

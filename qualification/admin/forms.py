@@ -15,9 +15,9 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.utils.text import capfirst
 
+from qualification.core.scoring.validation import REASON_PLACEHOLDERS
 from qualification.models import Account, Criterion, IngestKey, Lead, QualificationPolicy
 from qualification.models.criteria import DEFINITION_FIELDS
-from qualification.scoring.validation import REASON_PLACEHOLDERS
 
 # What each reason placeholder becomes; the list itself comes from the scoring validation so
 # a placeholder the engine learns appears here without a change.

@@ -8,11 +8,14 @@ from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
+from qualification.admin.base import (
+    TeamOwnedAdminMixin,
+    request_editable_teams,
+    rescore_after_definitions_change,
+)
+from qualification.admin.forms import CriterionAdminForm, LeadHubModelForm
+from qualification.admin.history import LeadHubHistoryAdmin
 from qualification.models import Criterion, GlossaryTerm
-
-from .base import TeamOwnedAdminMixin, request_editable_teams, rescore_after_definitions_change
-from .forms import CriterionAdminForm, LeadHubModelForm
-from .history import LeadHubHistoryAdmin
 
 
 class CriterionInline(admin.TabularInline):

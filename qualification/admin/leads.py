@@ -20,11 +20,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 
+from qualification.admin.base import ReadOnlyInline
+from qualification.admin.forms import AccountAdminForm, LeadAdminForm
 from qualification.models import Account, AnonymousId, Event, Feedback, Lead, StageTransition
-from qualification.services.scoring import leads_mark_for_rescore
-
-from .base import ReadOnlyInline
-from .forms import AccountAdminForm, LeadAdminForm
+from qualification.services.rescore_requests import leads_mark_for_rescore
 
 RECENT_EVENTS_SHOWN = 50
 ACCOUNT_LEADS_SHOWN = 25

@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
 
+from qualification.admin.forms import IngestKeyAdminForm, LeadHubModelForm
+from qualification.admin.history import LeadHubHistoryAdmin
 from qualification.models import IngestKey, MessageTemplate, SLAPolicy
 from qualification.services.ingest_keys import (
     IngestKeyError,
@@ -17,9 +19,6 @@ from qualification.services.ingest_keys import (
     ingest_key_revoke,
     ingest_key_rotate,
 )
-
-from .forms import IngestKeyAdminForm, LeadHubModelForm
-from .history import LeadHubHistoryAdmin
 
 
 class SLAPolicyAdminForm(LeadHubModelForm):

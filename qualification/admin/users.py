@@ -17,9 +17,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from qualification.admin.forms import LeadHubModelForm
 from qualification.models import UserProfile
-
-from .forms import LeadHubModelForm
 
 User = get_user_model()
 

@@ -16,10 +16,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from qualification.models import IngestKey
-from qualification.services.ingest import events_ingest
-from qualification.services.ingest_keys import ingest_key_authenticate
-from qualification.tracking.parsing import (
+from qualification.core.tracking.parsing import (
     MAX_BATCH_BYTES,
     PayloadError,
     basic_auth_username,
@@ -27,6 +24,9 @@ from qualification.tracking.parsing import (
     messages_parse,
     parse_json,
 )
+from qualification.models import IngestKey
+from qualification.services.ingest import events_ingest
+from qualification.services.ingest_keys import ingest_key_authenticate
 
 ENDPOINTS = ("batch", "track", "identify", "group", "page", "screen", "alias")
 # Read at most this much of a raw (possibly gzipped) body before refusing it.

@@ -2,6 +2,6 @@
 
 from django.urls import path
 
-from .segment import VIEWS
+from qualification.api.segment import VIEWS
 
 urlpatterns = [path(endpoint, view, name=f"segment-{endpoint}") for endpoint, view in VIEWS.items()]

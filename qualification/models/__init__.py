@@ -1,11 +1,18 @@
 """LeadHub's models, one module per concern, re-exported here."""
 
-from .accounts import Account, AnonymousId, Lead
-from .activity import Feedback, LeadActivity, StageTransition
-from .criteria import Criterion, QualificationPolicy
-from .events import Event, EventType
-from .glossary import GlossaryTerm
-from .operations import IngestKey, MessageTemplate, SLAPolicy, UserProfile, hash_ingest_key
+from qualification.models.accounts import Account, AnonymousId, Lead
+from qualification.models.activity import Feedback, LeadActivity, StageTransition
+from qualification.models.criteria import Criterion, QualificationPolicy
+from qualification.models.events import Event, EventType
+from qualification.models.glossary import GlossaryTerm
+from qualification.models.operations import (
+    IngestKey,
+    MessageTemplate,
+    SLAPolicy,
+    UserProfile,
+    hash_ingest_key,
+    user_display_name,
+)
 
 __all__ = [
     "Account",
@@ -24,4 +31,5 @@ __all__ = [
     "StageTransition",
     "UserProfile",
     "hash_ingest_key",
+    "user_display_name",
 ]

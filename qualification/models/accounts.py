@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
-from .choices import (
+from qualification.models.choices import (
     BusinessModel,
     LifecycleStage,
     Plan,
@@ -14,7 +14,8 @@ from .choices import (
     Tier,
     values_sql,
 )
-from .fields import DocumentJSONField
+from qualification.models.fields import DocumentJSONField
+from qualification.roles import Perm
 
 
 class Account(models.Model):
@@ -131,9 +132,9 @@ class Lead(models.Model):
     class Meta:
         ordering = ["-tier", "-total_score", "-last_signal_at"]
         permissions = [
-            ("work_queue", "Can work the SDR queues (claim, touch, feedback)"),
-            ("assign_lead", "Can assign leads to other reps"),
-            ("view_manager_dashboard", "Can view SLA and funnel dashboards"),
+            (Perm.WORK_QUEUE.codename, "Can work the SDR queues (claim, touch, feedback)"),
+            (Perm.ASSIGN_LEAD.codename, "Can assign leads to other reps"),
+            (Perm.VIEW_MANAGER_DASHBOARD.codename, "Can view SLA and funnel dashboards"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .accounts import Lead
-from .choices import (
+from qualification.models.accounts import Lead
+from qualification.models.choices import (
     LOSS_REASONS,
     REJECTION_REASONS,
     FeedbackOutcome,
@@ -14,7 +14,7 @@ from .choices import (
     TransitionCause,
     values_sql,
 )
-from .criteria import Criterion
+from qualification.models.criteria import Criterion
 
 
 class StageTransition(models.Model):

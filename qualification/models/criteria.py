@@ -5,9 +5,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from qualification.scoring.validation import validate_criterion
-
-from .choices import (
+from qualification.core.scoring.validation import validate_criterion
+from qualification.models.choices import (
     CriterionKind,
     CriterionScope,
     Measure,
@@ -18,8 +17,8 @@ from .choices import (
     Team,
     values_sql,
 )
-from .events import EventType
-from .glossary import GlossaryTerm
+from qualification.models.events import EventType
+from qualification.models.glossary import GlossaryTerm
 
 DEFINITION_FIELDS = (
     "kind",

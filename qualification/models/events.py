@@ -2,8 +2,8 @@
 
 from django.db import models
 
-from .accounts import Account, Lead
-from .choices import SignalSource, values_sql
+from qualification.models.accounts import Account, Lead
+from qualification.models.choices import SignalSource, values_sql
 
 
 class Event(models.Model):

@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .choices import Team, values_sql
+from qualification.models.choices import Team, values_sql
 
 
 class GlossaryTerm(models.Model):

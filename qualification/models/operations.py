@@ -11,7 +11,14 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .choices import OutreachTrigger, Queue, SignalSource, Team, Tier, values_sql
+from qualification.models.choices import (
+    OutreachTrigger,
+    Queue,
+    SignalSource,
+    Team,
+    Tier,
+    values_sql,
+)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -184,6 +191,11 @@ class IngestKey(models.Model):
     @classmethod
     def generate_raw_key(cls) -> str:
         return cls.KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def user_display_name(user) -> str:
+    """How LeadHub names a person everywhere: full name, else the username."""
+    return user.get_full_name() or user.get_username()
 
 
 class UserProfile(models.Model):

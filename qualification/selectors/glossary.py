@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from qualification.models import Criterion, GlossaryTerm
+from qualification.models import Criterion, GlossaryTerm, user_display_name
 
 
 def glossary_term_list(*, query: str = "", team: str = "") -> QuerySet[GlossaryTerm]:
@@ -53,7 +53,7 @@ def glossary_term_detail(*, slug: str) -> TermDetail:
     if record is not None:
         user = record.history_user
         last_change = TermChange(
-            user_name=(user.get_full_name() or user.get_username()) if user else "the system",
+            user_name=user_display_name(user) if user else "the system",
             changed_at=record.history_date,
             change_type=_CHANGE_TYPES.get(record.history_type, "changed"),
         )

@@ -14,32 +14,26 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
+from qualification.core.sla import SLASpec, due_at, latest_start_due_by
+from qualification.core.vocabulary import QUEUE_PRIORITY, QUEUE_SCOPES, SDR_WORKABLE_STAGES
 from qualification.models import Account, GlossaryTerm, Lead, SLAPolicy
-from qualification.sla import PolicySpec, due_at, latest_start_due_by
+from qualification.roles import Perm
 
-QUEUE_SCOPES: dict[str, tuple[str, ...]] = {
-    "mql": ("mql",),
-    "pql": ("pql",),
-    "all": ("mql", "pql"),
-    "mine": ("mql", "pql"),
-}
-# Leads that left the funnel are not worked from a queue, whatever their stored queue says.
-CLOSED_STAGES = ("disqualified", "recycled")
-PRIORITY = ("-tier", "-total_score", "-last_signal_at", "-id")
 # Large JSON the queue never shows; the lead page reads them.
 _UNUSED_COLUMNS = ("breakdown", "traits", "external_ids", "disqualified_reasons", "score_digest")
 
-PolicyMap = dict[tuple[str, int], PolicySpec]
+PolicyMap = dict[tuple[str, int], SLASpec]
 
 
 def queue_leads(*, scope: str, user) -> QuerySet[Lead]:
     """The open, qualified leads of a queue in priority order (``mine``: owned by ``user``)."""
     leads = (
-        Lead.objects.filter(queue__in=QUEUE_SCOPES[scope])
-        .exclude(stage__in=CLOSED_STAGES)
+        # Only SDR-workable stages, whatever the stored queue says (a lead sales took or
+        # that left the funnel is not worked from a queue).
+        Lead.objects.filter(queue__in=QUEUE_SCOPES[scope], stage__in=SDR_WORKABLE_STAGES)
         .select_related("account", "owner")
         .defer(*_UNUSED_COLUMNS)
-        .order_by(*PRIORITY)
+        .order_by(*QUEUE_PRIORITY)
     )
     if scope == "mine":
         leads = leads.filter(owner=user)
@@ -72,8 +66,8 @@ def queue_lead(*, lead_id: int) -> Lead | None:
     )
 
 
-def policy_spec(policy: SLAPolicy) -> PolicySpec:
-    return PolicySpec(
+def policy_spec(policy: SLAPolicy) -> SLASpec:
+    return SLASpec(
         response_minutes=policy.response_minutes,
         warning_minutes=policy.warning_minutes,
         timezone=policy.timezone,
@@ -119,8 +113,8 @@ def queue_workers() -> list:
     user_model = get_user_model()
     return list(
         user_model.objects.filter(
-            Q(groups__permissions__codename="work_queue")
-            | Q(user_permissions__codename="work_queue")
+            Q(groups__permissions__codename=Perm.WORK_QUEUE.codename)
+            | Q(user_permissions__codename=Perm.WORK_QUEUE.codename)
             | Q(is_superuser=True),
             is_active=True,
         )

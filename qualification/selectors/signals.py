@@ -30,9 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Power, TruncDate
 
-from qualification.models import Criterion, Event, Lead, QualificationPolicy
-from qualification.scoring.types import (
-    KIND_USAGE,
+from qualification.core.scoring.types import (
     CriterionSpec,
     EventSignal,
     LeadFacts,
@@ -40,6 +38,8 @@ from qualification.scoring.types import (
     PolicySpec,
     build_frozen,
 )
+from qualification.core.vocabulary import KIND_USAGE
+from qualification.models import Criterion, Event, Lead, QualificationPolicy
 
 SECONDS_PER_DAY = 86400.0
 
@@ -214,7 +214,7 @@ def _facts(row: dict[str, Any]) -> LeadFacts:
     return LeadFacts(lead=lead, account=account)
 
 
-LEAD_FIELDS = (
+LEAD_FACT_COLUMNS = (
     "id",
     "email",
     "title",
@@ -398,7 +398,9 @@ def lead_batch_fetch(
 ) -> BatchRows:
     """The two queries of a batch: its leads, and the aggregation pass over their events."""
     leads = _dict_rows(
-        Lead.objects.filter(_batch_q(batch, "pk")).values(*LEAD_FIELDS, *STATE_FIELDS).order_by()
+        Lead.objects.filter(_batch_q(batch, "pk"))
+        .values(*LEAD_FACT_COLUMNS, *STATE_FIELDS)
+        .order_by()
     )
     query = (
         Event.objects.filter(_batch_q(batch, "lead_id"))

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from qualification.models import Lead, LeadActivity
-from qualification.selectors.queues import CLOSED_STAGES
+from qualification.core.vocabulary import SDR_WORKABLE_STAGES
+from qualification.models import Lead, LeadActivity, user_display_name
+from qualification.roles import Perm
 
 
 class ClaimError(Exception):
@@ -37,33 +38,31 @@ class ClaimResult:
     changed: bool  # False when the user already owned it (a double click)
 
 
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def _explain_miss(lead_id: int, user) -> tuple[Lead, str]:
     lead = Lead.objects.select_related("owner").filter(pk=lead_id).first()
     if lead is None:
         raise ClaimError("This lead no longer exists.")
-    if lead.stage in CLOSED_STAGES:
-        raise ClaimError(f"{lead.display_name} was {lead.get_stage_display().lower()} meanwhile.")
+    if lead.stage not in SDR_WORKABLE_STAGES:
+        raise ClaimError(
+            f"{lead.display_name} is no longer in an SDR queue (stage: "
+            f"{lead.get_stage_display()}); it was moved meanwhile."
+        )
     if lead.owner is None:
         return lead, ""
     if lead.owner_id == user.pk:
         return lead, "yours"
-    return lead, f"{_name(lead.owner)} has {lead.display_name}"
+    return lead, f"{user_display_name(lead.owner)} has {lead.display_name}"
 
 
 def _open_lead(lead_id: int) -> Q:
-    return Q(pk=lead_id) & ~Q(stage__in=CLOSED_STAGES)
+    return Q(pk=lead_id, stage__in=SDR_WORKABLE_STAGES)
 
 
 @transaction.atomic
-def lead_claim(*, lead_id: int, user, expected_owner_id: int | None = None) -> ClaimResult:
-    """Make ``user`` the owner of an unowned, open lead.
+def lead_claim(*, lead_id: int, user) -> ClaimResult:
+    """Make ``user`` the owner of an unowned lead in an SDR-workable stage.
 
-    ``expected_owner_id`` is accepted for symmetry with assignment; a claim always requires
-    the lead to be unowned. Claiming a lead you already own is a no-op, not an error.
+    Claiming a lead you already own is a no-op, not an error (a double click).
     """
     now = timezone.now()
     updated = Lead.objects.filter(_open_lead(lead_id), owner__isnull=True).update(
@@ -89,12 +88,12 @@ def lead_assign(
     Only if the owner is still ``expected_owner_id`` (what the manager saw), so an SDR's claim
     in between is never overwritten; the manager is told who has it instead.
     """
-    if not user.has_perm("qualification.assign_lead"):
+    if not user.has_perm(Perm.ASSIGN_LEAD):
         raise ClaimError("Only managers can assign leads to someone else.")
     assignee = None
     if assignee_id is not None:
         assignee = get_user_model().objects.filter(pk=assignee_id, is_active=True).first()
-        if assignee is None or not assignee.has_perm("qualification.work_queue"):
+        if assignee is None or not assignee.has_perm(Perm.WORK_QUEUE):
             raise ClaimError("Leads can only be assigned to people who work the queues.")
     now = timezone.now()
     seen = Q(owner__isnull=True) if expected_owner_id is None else Q(owner_id=expected_owner_id)
@@ -102,7 +101,7 @@ def lead_assign(
         owner=assignee, claimed_at=now if assignee else None, updated_at=now
     )
     if updated:
-        note = f"to {assignee.get_full_name() or assignee.username}" if assignee else "unassigned"
+        note = f"to {user_display_name(assignee)}" if assignee else "unassigned"
         LeadActivity.objects.create(
             lead_id=lead_id, kind=LeadActivity.Kind.ASSIGNED, actor=user, note=note, occurred_at=now
         )

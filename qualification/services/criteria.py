@@ -46,8 +46,7 @@ from django.db import transaction
 
 from qualification.models import Criterion, GlossaryTerm
 from qualification.models.criteria import DEFINITION_FIELDS
-
-from .scoring import criteria_changed
+from qualification.services.rescore_requests import criteria_changed
 
 SCHEMA_VERSION = 1
 # Identity, then the definition the engine evaluates (one list, kept on the model).
@@ -86,7 +85,7 @@ class CriteriaImportError(Exception):
 
 
 @dataclass
-class ImportReport:
+class CriteriaImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
@@ -171,7 +170,7 @@ def _build(
 @transaction.atomic
 def criteria_import(
     *, data: Any, deactivate_missing: bool = False, reason: str = "Imported from JSON"
-) -> ImportReport:
+) -> CriteriaImportReport:
     """Create or update criteria by key from exported JSON; all or nothing.
 
     Raises CriteriaImportError listing every problem (entry, field, message) and changes
@@ -198,7 +197,7 @@ def criteria_import(
     if problems:
         raise CriteriaImportError(problems)
 
-    report = ImportReport()
+    report = CriteriaImportReport()
     for criterion in built:
         if criterion.pk is None:
             report.created.append(criterion.key)

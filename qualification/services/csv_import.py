@@ -1,7 +1,7 @@
 """CSV import of accounts, leads and events for ops: all or nothing, with a per-row report.
 
 ``csv_import`` streams the file in batches: each batch is validated row by row (the pure
-checks in ``qualification.tracking.csv_rows``, then the ones that need the database: is
+checks in ``qualification.core.tracking.csv_rows``, then the ones that need the database: is
 the domain real, does the lead exist, does an email belong to someone else) and its valid
 rows are upserted with bulk writes. Everything runs in one transaction that is rolled
 back at the end for a dry run, or when any row was refused and the caller did not ask to
@@ -25,9 +25,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from qualification.models import Account, Event, EventType, Lead
-from qualification.selectors.identity import FREE_MAIL_DOMAINS, email_domain
-from qualification.tracking.csv_rows import (
+from qualification.core.tracking.csv_rows import (
     KINDS,
     CsvFormatError,
     CsvRows,
@@ -38,15 +36,16 @@ from qualification.tracking.csv_rows import (
     header_problem,
     lead_row,
 )
-
-from .ingest import IdentityError, event_types_ensure, normalize_domain
-from .scoring import leads_mark_for_rescore
+from qualification.models import Account, Event, EventType, Lead
+from qualification.selectors.identity import FREE_MAIL_DOMAINS, email_domain
+from qualification.services.ingest import IdentityError, event_types_ensure, normalize_domain
+from qualification.services.rescore_requests import leads_mark_for_rescore
 
 BATCH_SIZE = 500
 # A file that is wrong throughout would otherwise hold every problem in memory.
 MAX_REPORTED_PROBLEMS = 1000
-ACCOUNT_FIELDS = ("name", "industry", "employee_count", "country", "business_model", "plan")
-LEAD_FIELDS = ("email", "user_id", "first_name", "last_name", "title", "source")
+CSV_ACCOUNT_COLUMNS = ("name", "industry", "employee_count", "country", "business_model", "plan")
+CSV_LEAD_COLUMNS = ("email", "user_id", "first_name", "last_name", "title", "source")
 
 T = TypeVar("T")
 
@@ -56,7 +55,7 @@ class CsvImportError(ValueError):
 
 
 @dataclass
-class ImportReport:
+class CSVImportReport:
     """What an import did or, for a dry run or a refused file, would have done."""
 
     kind: str
@@ -104,7 +103,7 @@ def csv_import(
     dry_run: bool = False,
     import_valid_rows: bool = False,
     batch_size: int = BATCH_SIZE,
-) -> ImportReport:
+) -> CSVImportReport:
     """Import a CSV file of ``kind`` (accounts, leads or events) from a binary stream.
 
     ``source`` is the events' source when the file has no source column. With refused
@@ -113,7 +112,7 @@ def csv_import(
     """
     if kind not in KINDS:
         raise CsvImportError(f"Unknown kind {kind!r}: choose one of {', '.join(KINDS)}.")
-    report = ImportReport(kind=kind, dry_run=dry_run)
+    report = CSVImportReport(kind=kind, dry_run=dry_run)
     try:
         rows = CsvRows(stream)
         if problem := header_problem(kind, rows.columns, default_source=source):
@@ -161,7 +160,7 @@ def _batches(rows: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def _refuse(report: ImportReport, parsed: ParsedRow, column: str, problem: str) -> None:
+def _refuse(report: CSVImportReport, parsed: ParsedRow, column: str, problem: str) -> None:
     report.refuse([RowProblem(parsed.row, column, problem)])
 
 
@@ -193,7 +192,7 @@ def _apply(obj: Any, values: dict[str, Any], fields: Iterable[str], traits: dict
 # -- accounts ------------------------------------------------------------------------------
 
 
-def _accounts_write(rows: list[ParsedRow], report: ImportReport) -> set[int]:
+def _accounts_write(rows: list[ParsedRow], report: CSVImportReport) -> set[int]:
     """Upsert accounts by domain; returns the leads whose account facts changed."""
     by_domain = [(parsed, parsed.values["domain"]) for parsed in rows]
     accounts = {a.domain: a for a in Account.objects.filter(domain__in={d for _, d in by_domain})}
@@ -204,13 +203,13 @@ def _accounts_write(rows: list[ParsedRow], report: ImportReport) -> set[int]:
         if account is None:
             account = Account(domain=domain, name=domain[:200])
             accounts[domain] = new[domain] = account
-        if _apply(account, parsed.values, ACCOUNT_FIELDS, parsed.extra) and account.pk:
+        if _apply(account, parsed.values, CSV_ACCOUNT_COLUMNS, parsed.extra) and account.pk:
             changed[domain] = account
     now = timezone.now()
     for account in changed.values():
         account.updated_at = now
     Account.objects.bulk_create(new.values())
-    Account.objects.bulk_update(changed.values(), [*ACCOUNT_FIELDS, "traits", "updated_at"])
+    Account.objects.bulk_update(changed.values(), [*CSV_ACCOUNT_COLUMNS, "traits", "updated_at"])
     report.created += len(new)
     report.updated += len(changed)
     report.unchanged += len(accounts) - len(new) - len(changed)
@@ -246,7 +245,7 @@ def _link_leads_by_email(accounts: list[Account]) -> set[int]:
 # -- leads ---------------------------------------------------------------------------------
 
 
-def _leads_write(rows: list[ParsedRow], report: ImportReport) -> set[int]:
+def _leads_write(rows: list[ParsedRow], report: CSVImportReport) -> set[int]:
     """Upsert leads by user_id, else email (case-insensitive); returns the leads written."""
     uids = {p.values["user_id"] for p in rows if "user_id" in p.values}
     emails = {p.values["email"].lower() for p in rows if "email" in p.values}
@@ -295,7 +294,7 @@ def _leads_write(rows: list[ParsedRow], report: ImportReport) -> set[int]:
             new.append(lead)
         elif lead.email and email and lead.email.lower() != email.lower():
             by_email.pop(lead.email.lower(), None)
-        is_changed = _apply(lead, values, LEAD_FIELDS, parsed.extra)
+        is_changed = _apply(lead, values, CSV_LEAD_COLUMNS, parsed.extra)
         if account is None and lead.account_id is None and lead.email:
             account = accounts.get(email_domain(lead.email))  # never free-mail: not wanted
         if account is not None and lead.account_id != account.pk:
@@ -313,7 +312,9 @@ def _leads_write(rows: list[ParsedRow], report: ImportReport) -> set[int]:
     for lead in changed.values():
         lead.updated_at = now
     Lead.objects.bulk_create(new)
-    Lead.objects.bulk_update(changed.values(), [*LEAD_FIELDS, "account", "traits", "updated_at"])
+    Lead.objects.bulk_update(
+        changed.values(), [*CSV_LEAD_COLUMNS, "account", "traits", "updated_at"]
+    )
     report.created += len(new)
     report.updated += len(changed)
     report.unchanged += len(seen - set(changed))
@@ -323,7 +324,7 @@ def _leads_write(rows: list[ParsedRow], report: ImportReport) -> set[int]:
 # -- events --------------------------------------------------------------------------------
 
 
-def _events_write(rows: list[ParsedRow], report: ImportReport) -> set[int]:
+def _events_write(rows: list[ParsedRow], report: CSVImportReport) -> set[int]:
     """Upsert events by (source, message_id) for known leads; returns the leads affected."""
     uids = {p.values["user_id"] for p in rows if "user_id" in p.values}
     emails = {p.values["email"].lower() for p in rows if "email" in p.values}

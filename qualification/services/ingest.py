@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
 
+from qualification.core.tracking.parsing import Message, Refusal
 from qualification.models import Account, AnonymousId, Event, EventType, Lead
 from qualification.models.choices import BusinessModel, Plan
 from qualification.selectors.identity import (
@@ -27,9 +28,7 @@ from qualification.selectors.identity import (
     account_for_email_read,
     lead_for_anonymous_id_read,
 )
-from qualification.tracking.parsing import Message, Refusal
-
-from .scoring import leads_mark_for_rescore
+from qualification.services.rescore_requests import leads_mark_for_rescore
 
 MAX_POSITIVE_INT = 2_147_483_647  # PositiveIntegerField on PostgreSQL
 _DOMAIN = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9-]{1,63})+$")

@@ -15,17 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from qualification.models import Feedback, Lead, LeadActivity, StageTransition
+from qualification.core.vocabulary import SDR_QUEUES, SDR_WORKABLE_STAGES
+from qualification.models import Feedback, Lead, LeadActivity, StageTransition, user_display_name
 from qualification.models.choices import (
     FeedbackOutcome,
     FeedbackReason,
     LifecycleStage,
     TransitionCause,
 )
-
-from .scoring import OPEN_STAGES, SDR_QUEUES, leads_mark_for_rescore
-
-WORK_QUEUE = "qualification.work_queue"
+from qualification.roles import Perm
+from qualification.services.rescore_requests import leads_mark_for_rescore
 
 # Rejections that mean "never a buyer"; any other rejection goes back to nurture.
 DISQUALIFYING_REJECTIONS = frozenset(
@@ -45,7 +44,7 @@ class LeadChanged(Exception):
 
 
 def _require_role(user) -> None:
-    if not user.has_perm(WORK_QUEUE):
+    if not user.has_perm(Perm.WORK_QUEUE):
         raise PermissionDenied("Only SDRs and managers can work leads.")
 
 
@@ -64,7 +63,7 @@ def _last_change_by(lead: Lead) -> str:
     _when, who, fallback = max(candidates, key=lambda c: c[0])
     if who is None:
         return fallback
-    return who.get_full_name() or who.get_username()
+    return user_display_name(who)
 
 
 def _locked_lead(lead_id: int, expected_updated_at: datetime | None) -> Lead:
@@ -96,7 +95,7 @@ def _move(lead: Lead, *, to_stage: str, cause: str, user, reason: str, now: date
         occurred_at=now,
     )
     lead.stage = to_stage
-    if to_stage not in OPEN_STAGES and lead.queue in SDR_QUEUES:
+    if to_stage not in SDR_WORKABLE_STAGES and lead.queue in SDR_QUEUES:
         # Out of the SDR queues at once, not only after the rescore this action enqueues.
         lead.queue = "none"
 

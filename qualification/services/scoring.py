@@ -24,9 +24,7 @@ import orjson
 from django.db import connection, transaction
 from django.utils import timezone
 
-from qualification.models import Lead, StageTransition
-from qualification.models.choices import TransitionCause
-from qualification.scoring import (
+from qualification.core.scoring import (
     CriterionSpec,
     PolicySpec,
     ScoreResult,
@@ -34,6 +32,9 @@ from qualification.scoring import (
     prepare_criteria,
     score_lead,
 )
+from qualification.core.vocabulary import SDR_QUEUES, SDR_WORKABLE_STAGES
+from qualification.models import Lead, StageTransition
+from qualification.models.choices import TransitionCause
 from qualification.selectors.signals import (
     AccountActivity,
     BatchRows,
@@ -45,15 +46,16 @@ from qualification.selectors.signals import (
     lead_batch_fetch,
     policy_spec_read,
 )
-
-from .lead_writes import SCORE_COLUMNS, lead_marks_clear, lead_scores_write, transitions_write
+from qualification.services.lead_writes import (
+    SCORE_COLUMNS,
+    lead_marks_clear,
+    lead_scores_write,
+    transitions_write,
+)
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 2000
-# Stages whose leads an SDR still works; queues hold only these.
-OPEN_STAGES = frozenset({"new", "mql", "active_user", "pql"})
-SDR_QUEUES = frozenset({"mql", "pql"})
 TOP_REASONS = 4
 
 
@@ -417,7 +419,7 @@ def _rescore_batch(
             transition = _transition(lead_id, state["stage"], result, criteria_ids, now)
             stage = transition.to_stage if transition is not None else state["stage"]
             queue = result.queue
-            if queue in SDR_QUEUES and stage not in OPEN_STAGES:
+            if queue in SDR_QUEUES and stage not in SDR_WORKABLE_STAGES:
                 # Sales owns the lead now (or it left the funnel): it stays scored, out of
                 # the SDR queues. Customer success keeps self-serve buyers (customers).
                 queue = "none"
@@ -512,37 +514,6 @@ def lead_rescore_all(
     return report
 
 
-def leads_mark_for_rescore(*, lead_ids: Iterable[int]) -> list[int]:
-    """Mark leads dirty and enqueue their rescore once the transaction commits.
-
-    The mark is the safety net: if the broker is down the request still succeeds and
-    the periodic sweep picks the leads up later.
-    """
-    ids = sorted(set(lead_ids))
-    if not ids:
-        return ids
-    Lead.objects.filter(pk__in=ids).update(needs_rescore=True, rescore_requested_at=timezone.now())
-    transaction.on_commit(lambda: enqueue_rescore(ids))
-    return ids
-
-
-def enqueue_rescore(lead_ids: Sequence[int]) -> bool:
-    """Send rescore tasks; on a broker outage log it and leave the marks for the sweep."""
-    from qualification.tasks import rescore_leads  # tasks import services, not the reverse
-
-    try:
-        for chunk in _chunks(list(lead_ids), DEFAULT_BATCH_SIZE):
-            rescore_leads.delay(list(chunk))
-    except Exception:  # kombu raises several types for an unreachable broker
-        logger.warning(
-            "Could not enqueue rescoring for %d lead(s); the sweep will pick them up",
-            len(lead_ids),
-            exc_info=True,
-        )
-        return False
-    return True
-
-
 def dirty_lead_ids_read(*, limit: int) -> list[int]:
     """Leads marked for rescoring, oldest mark first."""
     return list(
@@ -555,32 +526,12 @@ def dirty_lead_ids_read(*, limit: int) -> list[int]:
 __all__ = [
     "SCORE_COLUMNS",
     "RescoreReport",
-    "criteria_changed",
     "dirty_lead_ids_read",
-    "enqueue_rescore",
     "lead_rescore",
     "lead_rescore_all",
     "lead_table_maintain",
-    "leads_mark_for_rescore",
     "reasons_summary",
 ]
-
-
-def criteria_changed() -> None:
-    """After criteria or the policy change, rescore everyone once the change commits."""
-    transaction.on_commit(_enqueue_rescore_all)
-
-
-def _enqueue_rescore_all() -> None:
-    from qualification.tasks import rescore_all
-
-    try:
-        rescore_all.delay()
-    except Exception:
-        logger.warning(
-            "Could not enqueue the full rescore; the nightly run will apply the change",
-            exc_info=True,
-        )
 
 
 def lead_table_maintain(*, report: RescoreReport, total_leads: int) -> bool:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from qualification.core.scoring.validation import REASON_PLACEHOLDERS
 from qualification.models import (
     Account,
     Criterion,
@@ -14,7 +15,6 @@ from qualification.models import (
     QualificationPolicy,
     SLAPolicy,
 )
-from qualification.scoring.validation import REASON_PLACEHOLDERS
 from tests.admin import factories
 from tests.admin.helpers import admin_url, form_data, post_change
 

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from qualification.core.vocabulary import CLOSED_STAGES
 from qualification.models import Lead
 from qualification.roles import Role
 from qualification.services.claims import ClaimError, lead_assign, lead_claim
@@ -46,12 +47,24 @@ class TestClaim:
         again = lead_claim(lead_id=lead.pk, user=sam)
         assert (again.changed, again.claimed_at) == (False, first.claimed_at)
 
-    @pytest.mark.parametrize("stage", ["disqualified", "recycled"])
+    # SQL, opportunity and customer leads belong to sales: claiming one from a stale queue
+    # page used to succeed (only the exits were refused).
+    @pytest.mark.parametrize("stage", CLOSED_STAGES)
     def test_closed_leads_cannot_be_claimed(self, make_user, stage):
         lead = pql()
         Lead.objects.filter(pk=lead.pk).update(stage=stage)
-        with pytest.raises(ClaimError, match="meanwhile"):
+        with pytest.raises(ClaimError, match="no longer in an SDR queue"):
             lead_claim(lead_id=lead.pk, user=make_user(Role.SDR))
+        assert Lead.objects.get(pk=lead.pk).owner_id is None
+
+    @pytest.mark.parametrize("stage", ["sql", "customer"])
+    def test_a_manager_cannot_assign_a_lead_sales_owns(self, make_user, stage):
+        lead = pql()
+        Lead.objects.filter(pk=lead.pk).update(stage=stage)
+        manager, sam = make_user(Role.MANAGER), make_user(Role.SDR)
+        with pytest.raises(ClaimError):
+            lead_assign(lead_id=lead.pk, user=manager, assignee_id=sam.pk, expected_owner_id=None)
+        assert Lead.objects.get(pk=lead.pk).owner_id is None
 
     def test_missing_lead(self, make_user):
         with pytest.raises(ClaimError, match="no longer exists"):
@@ -154,7 +167,7 @@ def test_claim_and_assign_leave_activity_records(make_user):
     other = make_user(Role.SDR, username="act-sdr2")
     manager = make_user(Role.MANAGER, username="act-manager")
     lead = Lead.objects.create(
-        email="act@example.test", queue="pql", qualification="pql", pql_kind="usage"
+        email="act@example.test", queue="pql", stage="pql", qualification="pql", pql_kind="usage"
     )
     lead_claim(lead_id=lead.pk, user=sdr)
     lead_assign(lead_id=lead.pk, user=manager, assignee_id=other.pk, expected_owner_id=sdr.pk)

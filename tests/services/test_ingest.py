@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection
 
+from qualification.core.tracking.parsing import messages_parse
 from qualification.models import Account, AnonymousId, Event, Lead
 from qualification.services.ingest import (
     account_group,
@@ -16,7 +17,6 @@ from qualification.services.ingest import (
     lead_identify,
     normalize_domain,
 )
-from qualification.tracking.parsing import messages_parse
 from tests.factories import AccountFactory, LeadFactory
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

@@ -10,12 +10,8 @@ from django.utils import timezone
 from leadhub.celery import app
 from qualification.models import Lead, StageTransition
 from qualification.services import scoring
-from qualification.services.scoring import (
-    enqueue_rescore,
-    lead_rescore,
-    lead_rescore_all,
-    leads_mark_for_rescore,
-)
+from qualification.services.rescore_requests import leads_mark_for_rescore, rescore_enqueue
+from qualification.services.scoring import lead_rescore, lead_rescore_all
 from qualification.tasks import rescore_sweep
 from tests.factories import AccountFactory, LeadFactory, criterion, days_ago, events, policy
 
@@ -223,7 +219,7 @@ def test_broker_outage_delays_scoring_and_the_sweep_catches_up(catalog, broker_d
     lead = LeadFactory(account=AccountFactory(country="DE"))
     events(lead, "Pricing Page Viewed", days_ago(timezone.now(), 1, 2, 3))
     leads_mark_for_rescore(lead_ids=[lead.pk])
-    assert enqueue_rescore([lead.pk]) is False  # the broker is unreachable
+    assert rescore_enqueue([lead.pk]) is False  # the broker is unreachable
     lead.refresh_from_db()
     assert lead.needs_rescore is True
     assert lead.scored_at is None

@@ -54,7 +54,7 @@ def test_rescore_through_the_worker_after_commit(celery_worker):
     """An event's lead is marked, the commit enqueues, the real worker rescores it."""
     from django.db import transaction
 
-    from qualification.services.scoring import leads_mark_for_rescore
+    from qualification.services.rescore_requests import leads_mark_for_rescore
     from tests.factories import LeadFactory, criterion, days_ago, events
 
     criterion(

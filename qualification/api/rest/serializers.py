@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from qualification.models import Account, Criterion, Feedback, GlossaryTerm, Lead
+from qualification.models import Account, Criterion, Feedback, GlossaryTerm, Lead, user_display_name
 from qualification.models.choices import FeedbackOutcome, FeedbackReason, Tier
 from qualification.services.criteria import EXPORT_FIELDS
 
@@ -28,7 +28,7 @@ class UserSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "username", "name"]
 
     def get_name(self, user) -> str:
-        return user.get_full_name() or user.get_username()
+        return user_display_name(user)
 
 
 class TierSerializer(serializers.Serializer):

@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from qualification.api.rest import views
 
 router = SimpleRouter()
 router.register("leads", views.LeadViewSet, basename="api-lead")

@@ -22,12 +22,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from qualification.models import Criterion, Feedback, GlossaryTerm, Lead
-from qualification.models.choices import LifecycleStage, Queue, Tier
-from qualification.selectors.criteria import criterion_list
-from qualification.services.lead_actions import WORK_QUEUE, feedback_record
-
-from .serializers import (
+from qualification.api.rest.serializers import (
     CriterionSerializer,
     FeedbackCreateSerializer,
     FeedbackSerializer,
@@ -35,6 +30,11 @@ from .serializers import (
     LeadDetailSerializer,
     LeadSerializer,
 )
+from qualification.models import Criterion, Feedback, GlossaryTerm, Lead
+from qualification.models.choices import LifecycleStage, Queue, Tier
+from qualification.roles import Perm
+from qualification.selectors.criteria import criterion_list
+from qualification.services.lead_actions import feedback_record
 
 
 def _choice(params: dict[str, str], name: str, allowed: list[str]) -> str | None:
@@ -139,7 +139,7 @@ class FeedbackCreateView(GenericAPIView):
     """Record what sales learned about a lead (same rules as the lead page)."""
 
     permission_model = Feedback
-    extra_permissions: ClassVar[dict[str, tuple[str, ...]]] = {"POST": (WORK_QUEUE,)}
+    extra_permissions: ClassVar[dict[str, tuple[str, ...]]] = {"POST": (Perm.WORK_QUEUE,)}
     serializer_class = FeedbackCreateSerializer
 
     @extend_schema(request=FeedbackCreateSerializer, responses={201: FeedbackSerializer})

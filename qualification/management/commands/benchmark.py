@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from qualification.benchmark import dataset, ingest, measure, queues
+from qualification.devdata.benchmark import dataset, ingest, measure, queues
 from qualification.models import Lead
 from qualification.services.scoring import lead_table_maintain
 

@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 
-from qualification.demo.loader import load_demo
-from qualification.demo.people import DEFAULT_PASSWORD, demo_password
+from qualification.devdata.demo.loader import load_demo
+from qualification.devdata.demo.people import DEFAULT_PASSWORD, demo_password
 from qualification.models import Lead
 from qualification.services.scoring import lead_rescore_all
 

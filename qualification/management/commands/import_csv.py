@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from qualification.services.csv_import import CsvImportError, ImportReport, csv_import
-from qualification.tracking.csv_rows import KINDS, SOURCES
+from qualification.core.tracking.csv_rows import KINDS, SOURCES
+from qualification.services.csv_import import CsvImportError, CSVImportReport, csv_import
 
 
 class Command(BaseCommand):
@@ -61,7 +61,7 @@ class Command(BaseCommand):
                 "Fix them, or pass --import-valid-rows to import the others."
             )
 
-    def _write_report(self, path: str, report: ImportReport) -> None:
+    def _write_report(self, path: str, report: CSVImportReport) -> None:
         for problem in report.problems:
             self.stderr.write(f"  {problem}")
         if report.problems_truncated:

@@ -1,0 +1,179 @@
+"""The places each role may go: the top navigation and the overview's shortcuts.
+
+Every entry names the permission it needs. The views check the same permission, so hiding a
+link is a courtesy and never the protection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from qualification.roles import Perm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One top-navigation entry; ``perm`` None means every signed-in user."""
+
+    label: str
+    url_name: str
+    perm: str | None = None
+    staff_only: bool = False
+    # Marks the entry active for every page under this path (e.g. all the queue tabs).
+    section: str | None = None
+
+
+NAV: list[NavEntry] = [
+    NavEntry("Overview", "home"),
+    NavEntry("Queues", "queue-all", Perm.WORK_QUEUE, section="/queues/"),
+    NavEntry("Glossary", "glossary-list", "qualification.view_glossaryterm"),
+    NavEntry("Criteria", "criteria-list", "qualification.view_criterion"),
+    # The admin itself refuses non-staff users; only show it to those it will let in.
+    NavEntry("Admin", "admin:index", staff_only=True),
+]
+
+
+def _allowed(user, perm: str | None, staff_only: bool) -> bool:
+    if staff_only and not (user.is_active and user.is_staff):
+        return False
+    return perm is None or user.has_perm(perm)
+
+
+def nav_items(user, path: str) -> list[NavItem]:
+    """The entries this user may use, marking the one the current page belongs to."""
+    items = []
+    for entry in NAV:
+        if not _allowed(user, entry.perm, entry.staff_only):
+            continue
+        url = reverse(entry.url_name)
+        prefix = entry.section or url
+        active = path == url if url == "/" else path.startswith(prefix)
+        items.append(NavItem(label=entry.label, url=url, active=active))
+    return items
+
+
+def admin_url(url_name: str, *args: object) -> str | None:
+    """The URL of an admin page, or None while that model is not registered in the admin."""
+    try:
+        return reverse(f"admin:{url_name}", args=args)
+    except NoReverseMatch:
+        return None
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    label: str
+    url: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ShortcutEntry:
+    label: str
+    url_name: str
+    perm: str
+    description: str
+    admin: bool = False
+
+
+SHORTCUTS: list[ShortcutEntry] = [
+    ShortcutEntry(
+        "My queue",
+        "queue-mine",
+        Perm.WORK_QUEUE,
+        "The open leads you own, most urgent first.",
+    ),
+    ShortcutEntry(
+        "PQL queue",
+        "queue-pql",
+        Perm.WORK_QUEUE,
+        "Product-qualified leads waiting for a first touch, with the reasons they qualified.",
+    ),
+    ShortcutEntry(
+        "Glossary",
+        "glossary-list",
+        "qualification.view_glossaryterm",
+        "What MQL, PQL, ICP and every other term mean here, and who owns each definition.",
+    ),
+    ShortcutEntry(
+        "Criteria",
+        "criteria-list",
+        "qualification.view_criterion",
+        "The rules that score leads, read aloud: signal, condition, points and decay.",
+    ),
+]
+
+ADMIN_SHORTCUTS: list[ShortcutEntry] = [
+    ShortcutEntry(
+        "Edit criteria",
+        "qualification_criterion_changelist",
+        "qualification.change_criterion",
+        "Change points, windows and reasons.",
+        admin=True,
+    ),
+    ShortcutEntry(
+        "Edit glossary",
+        "qualification_glossaryterm_changelist",
+        "qualification.change_glossaryterm",
+        "Add or reword terms your team owns.",
+        admin=True,
+    ),
+    ShortcutEntry(
+        "Qualification policy",
+        "qualification_qualificationpolicy_changelist",
+        "qualification.change_qualificationpolicy",
+        "MQL and PQL thresholds, tiers, outreach order.",
+        admin=True,
+    ),
+    ShortcutEntry(
+        "SLA policies",
+        "qualification_slapolicy_changelist",
+        "qualification.change_slapolicy",
+        "How soon each queue and tier must be touched.",
+        admin=True,
+    ),
+    ShortcutEntry(
+        "Ingestion keys",
+        "qualification_ingestkey_changelist",
+        "qualification.change_ingestkey",
+        "Write keys for the tracking API.",
+        admin=True,
+    ),
+    ShortcutEntry(
+        "Users and roles",
+        "auth_user_changelist",
+        "auth.change_user",
+        "Invite people and give them a role.",
+        admin=True,
+    ),
+]
+
+
+def _shortcuts(user, entries: list[ShortcutEntry]) -> list[Shortcut]:
+    found = []
+    for entry in entries:
+        if not _allowed(user, entry.perm, staff_only=entry.admin):
+            continue
+        url = admin_url(entry.url_name) if entry.admin else reverse(entry.url_name)
+        if url:
+            found.append(Shortcut(label=entry.label, url=url, description=entry.description))
+    return found
+
+
+def shortcuts(user) -> list[Shortcut]:
+    """Dashboard pages this user may open."""
+    return _shortcuts(user, SHORTCUTS)
+
+
+def admin_shortcuts(user) -> list[Shortcut]:
+    """Admin pages this user may change things in (ops sees them all, marketing a few)."""
+    return _shortcuts(user, ADMIN_SHORTCUTS)

@@ -1,0 +1,26 @@
+"""Template filters every page may use (registered as builtins in the settings).
+
+They are the template side of definitions that live elsewhere, so a template never spells
+a person's name or a tier's class out for itself.
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from qualification.core.vocabulary import tier_name
+from qualification.models import user_display_name
+
+register = template.Library()
+
+
+@register.filter(name="person")
+def person(user) -> str:
+    """``{{ lead.owner|person }}``: full name, else the username ("" for nobody)."""
+    return user_display_name(user) if user else ""
+
+
+@register.filter(name="tier_name")
+def tier_name_filter(tier: int | str | None) -> str:
+    """``tier-{{ lead.tier|tier_name }}``: the tier's CSS name (hot, warm, cool, cold)."""
+    return tier_name(int(tier) if str(tier).isdigit() else None)

@@ -1,0 +1,399 @@
+"""The queue pages: who sees what, in which order, filters from the URL, fixed query count."""
+
+from __future__ import annotations
+
+import re
+from datetime import time, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from qualification.models import GlossaryTerm, Lead, SLAPolicy
+from qualification.roles import Role
+from tests.factories import AccountFactory, LeadFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def qualified(queue: str = "pql", **fields) -> Lead:
+    fields.setdefault("qualification", queue)
+    fields.setdefault("pql_kind", "usage" if queue == "pql" else "")
+    fields.setdefault("stage", queue)
+    fields.setdefault("qualified_at", timezone.now() - timedelta(minutes=5))
+    fields.setdefault("last_signal_at", timezone.now() - timedelta(hours=1))
+    return LeadFactory(queue=queue, **fields)
+
+
+@pytest.fixture
+def glossary():
+    return GlossaryTerm.objects.create(
+        term="PQL (product qualified lead)",
+        slug="pql",
+        owner_team="product",
+        definition="A user whose product use shows buying intent.",
+    )
+
+
+@pytest.fixture
+def always_open_policies():
+    """SLA policies open around the clock, so the state does not depend on when tests run."""
+    for queue in ("mql", "pql"):
+        for tier in (1, 2, 3, 4):
+            SLAPolicy.objects.create(
+                queue=queue,
+                tier=tier,
+                response_minutes=60,
+                warning_minutes=15,
+                business_day_start=time(0, 0),
+                business_day_end=time(23, 59),
+                workdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+            )
+
+
+def rows(response) -> list[str]:
+    return [row.record.email for row in response.context["table"].page.object_list]
+
+
+def test_pql_queue_lists_open_pqls_in_priority_order(client_as):
+    client = client_as(Role.SDR)
+    warm = qualified(tier=3, total_score=70)
+    hot_low = qualified(tier=4, total_score=80)
+    hot_high = qualified(tier=4, total_score=95)
+    qualified("mql", tier=4, total_score=99)
+    qualified(tier=4, total_score=99, stage="disqualified")
+    LeadFactory(queue="cs", tier=4, total_score=99)
+    LeadFactory(queue="none", tier=4, total_score=99)
+    response = client.get("/queues/pql/")
+    assert response.status_code == 200
+    assert rows(response) == [hot_high.email, hot_low.email, warm.email]
+
+
+def test_all_queue_combines_mql_and_pql_and_mine_is_mine(client_as, make_user):
+    client = client_as(Role.SDR)
+    sdr = client.session["_auth_user_id"]
+    other = make_user(Role.SDR, username="other")
+    mql = qualified("mql", tier=2)
+    pql = qualified("pql", tier=3, owner_id=sdr, claimed_at=timezone.now())
+    qualified("pql", tier=4, owner=other, claimed_at=timezone.now())
+    assert set(rows(client.get("/queues/all/"))) >= {mql.email, pql.email}
+    assert rows(client.get("/queues/mine/")) == [pql.email]
+
+
+@pytest.mark.parametrize("role", [Role.OPS, Role.MARKETING, Role.PRODUCT, None])
+def test_roles_without_work_queue_are_refused(client_as, role):
+    assert client_as(role).get("/queues/pql/").status_code == 403
+
+
+def test_unknown_scope_is_404(client_as):
+    assert client_as(Role.SDR).get("/queues/cs/").status_code == 404
+
+
+def test_row_shows_reasons_with_glossary_terms_sla_and_owner(
+    client_as, glossary, always_open_policies
+):
+    client = client_as(Role.SDR)
+    qualified(
+        tier=4,
+        total_score=88,
+        reasons=[
+            {"text": "Invited 4 teammates", "points": 30, "kind": "usage", "term": "pql"},
+            {"text": "Hit the project limit", "points": 25, "kind": "usage", "term": None},
+            {"text": "Company of 240", "points": 20, "kind": "fit", "term": "missing"},
+            {"text": "Fourth reason, not shown", "points": 5, "kind": "fit", "term": None},
+        ],
+    )
+    html = client.get("/queues/pql/").content.decode()
+    assert "Invited 4 teammates" in html
+    assert "Fourth reason, not shown" not in html
+    assert 'href="/glossary/pql/"' in html
+    assert 'title="A user whose product use shows buying intent."' in html
+    assert 'class="sla sla-ok"' in html
+    assert "Due in 55m" in html or "Due in 56m" in html
+    assert 'aria-label="Claim Ada' in html
+    assert "Hot" in html
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ("tier=4", {"hot"}),
+        ("tier=3", {"warm"}),
+        ("unassigned=on", {"warm", "hot"}),
+        ("country=FR", {"hot"}),
+        ("industry=fintech", {"owned"}),
+        ("size=1000-4999", {"hot"}),
+        ("source=webinar", {"warm"}),
+        ("pql_kind=hand_raiser", {"hot"}),
+        ("stage=active_user", {"owned"}),
+        ("sla=breached", {"owned"}),
+        ("sla=ok", {"warm", "hot"}),
+        ("sla=met", set()),
+    ],
+)
+def test_filters(client_as, make_user, always_open_policies, params, expected):
+    client = client_as(Role.SDR)
+    rep = make_user(Role.SDR, username="rep")
+    now = timezone.now()
+    qualified(email="warm@x.test", tier=3, source="Webinar")
+    fr = AccountFactory(country="FR", employee_count=1500)
+    qualified(email="hot@x.test", tier=4, account=fr, pql_kind="hand_raiser")
+    qualified(
+        email="owned@x.test",
+        tier=2,
+        owner=rep,
+        claimed_at=now,
+        stage="active_user",
+        qualified_at=now - timedelta(hours=3),
+        account=AccountFactory(industry="fintech"),
+    )
+    response = client.get(f"/queues/pql/?{params}")
+    assert response.status_code == 200
+    assert not response.context["filter"].errors
+    assert {email.split("@")[0] for email in rows(response)} == expected
+
+
+def test_stage_filter_offers_only_stages_a_queue_lead_can_have(client_as):
+    response = client_as(Role.SDR).get("/queues/pql/?stage=sql")
+    offered = [value for value, _label in response.context["filter"].form.fields["stage"].choices]
+    assert offered == ["", "mql", "active_user", "pql"]
+    assert "stage" in response.context["filter"].errors
+
+
+def test_owner_filter(client_as, make_user):
+    client = client_as(Role.SDR)
+    rep = make_user(Role.SDR, username="rep")
+    mine = qualified(owner=rep, claimed_at=timezone.now())
+    qualified()
+    assert rows(client.get(f"/queues/pql/?owner={rep.pk}")) == [mine.email]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        "tier=9",
+        "tier=hot",
+        "owner=999999",
+        "sla=late",
+        "country=ZZ",
+        "page=abc",
+        "page=999",
+        "per_page=7",
+        "sort=nonsense",
+    ],
+)
+def test_bad_filter_values_render_with_an_error(client_as, params):
+    client = client_as(Role.SDR)
+    qualified()
+    response = client.get(f"/queues/pql/?{params}")
+    assert response.status_code == 200
+    assert len(rows(response)) == 1
+    if params.split("=")[0] in {"tier", "owner", "sla", "country"}:
+        assert response.context["filter"].errors
+        assert "Select a valid choice" in response.content.decode()
+
+
+def test_sorting_and_page_size(client_as):
+    client = client_as(Role.SDR)
+    for score in range(30):
+        qualified(tier=2, total_score=score)
+    first = client.get("/queues/pql/")
+    assert len(rows(first)) == 25
+    assert client.get("/queues/pql/?per_page=50").context["table"].paginator.count == 30
+    assert len(rows(client.get("/queues/pql/?per_page=50"))) == 30
+    ascending = client.get("/queues/pql/?sort=total_score")
+    scores = [r.record.total_score for r in ascending.context["table"].page.object_list]
+    assert scores == sorted(scores)
+    assert scores[0] == 0
+
+
+def test_count_stops_at_the_cap_and_pages_stop_there(client_as, monkeypatch):
+    monkeypatch.setattr("qualification.web.paginators.COUNT_CAP", 4)
+    client = client_as(Role.SDR)
+    for score in range(6):
+        qualified(tier=2, total_score=score)
+    response = client.get("/queues/pql/?per_page=25")
+    paginator = response.context["table"].paginator
+    assert (paginator.count, paginator.capped, paginator.count_label) == (4, True, "4+")
+    html = response.content.decode()
+    assert "4+ leads" in html
+    assert "the first 4 are listed" in html
+    # The rows shown are the cap's worth, in priority order.
+    assert [r.record.total_score for r in response.context["table"].page.object_list] == [
+        5,
+        4,
+        3,
+        2,
+    ]
+    # Past the last counted page: the last page, not an error.
+    last = client.get("/queues/pql/?per_page=25&page=9")
+    assert last.status_code == 200
+    assert last.context["table"].page.number == 1
+
+
+def test_tabs_show_open_leads_per_queue_capped(client_as, make_user, monkeypatch):
+    monkeypatch.setattr("qualification.selectors.queues.TAB_COUNT_CAP", 3)
+    client = client_as(Role.SDR)
+    sdr = int(client.session["_auth_user_id"])
+    for score in range(5):
+        qualified("pql", tier=2, total_score=score)
+    qualified("mql", tier=2)
+    qualified("mql", tier=2, owner_id=sdr, claimed_at=timezone.now())
+    qualified("mql", tier=2, stage="recycled")  # closed: in no tab
+    html = client.get("/queues/mql/").content.decode()
+    tabs = html[html.index('class="queue-tabs"') : html.index("</nav>", html.index("queue-tabs"))]
+    counts = re.findall(r'([A-Za-z ]+queue|All queues) <span class="tab-count">([^<]+)<', tabs)
+    assert counts == [
+        ("PQL queue", "3+"),
+        ("MQL queue", "2"),
+        ("All queues", "3+"),
+        ("My queue", "1"),
+    ]
+
+
+def test_count_below_the_cap_is_exact(client_as, monkeypatch):
+    monkeypatch.setattr("qualification.web.paginators.COUNT_CAP", 4)
+    client = client_as(Role.SDR)
+    for score in range(4):
+        qualified(tier=2, total_score=score)
+    response = client.get("/queues/pql/")
+    paginator = response.context["table"].paginator
+    assert (paginator.count, paginator.capped, paginator.count_label) == (4, False, "4")
+    assert "the first" not in response.content.decode()
+
+
+def test_empty_states_say_what_to_do(client_as):
+    client = client_as(Role.SDR)
+    assert "Claim one from the PQL or MQL queue" in client.get("/queues/mine/").content.decode()
+    assert "No PQLs are waiting" in client.get("/queues/pql/").content.decode()
+    qualified(tier=4)
+    filtered = client.get("/queues/pql/?tier=1").content.decode()
+    assert "No leads match these filters" in filtered
+
+
+def test_navigation_shows_queues_to_sdrs(client_as):
+    html = client_as(Role.SDR).get("/queues/mine/").content.decode()
+    assert '<a href="/queues/all/" aria-current="page">Queues</a>' in html
+
+
+def _count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_count_does_not_grow_with_the_page(
+    client_as, make_user, glossary, always_open_policies, django_assert_num_queries
+):
+    manager = make_user(Role.MANAGER, username="boss")
+    client = client_as(Role.SDR)
+    reasons = [{"text": "Invited teammates", "points": 30, "kind": "usage", "term": "pql"}]
+
+    def make(n: int, start: int) -> None:
+        for i in range(n):
+            qualified(
+                tier=1 + i % 4,
+                total_score=i,
+                reasons=reasons,
+                owner=manager if i % 2 else None,
+                claimed_at=timezone.now() if i % 2 else None,
+                email=f"p{start + i}@x.test",
+            )
+
+    make(5, 0)
+    small = _count_queries(client, "/queues/pql/")
+    make(55, 100)
+    with django_assert_num_queries(small):
+        response = client.get("/queues/pql/?per_page=50")
+    assert len(rows(response)) == 50
+    # A manager's page (assignment controls) is as flat.
+    client.force_login(manager)
+    assert _count_queries(client, "/queues/pql/") == _count_queries(client, "/queues/pql/?sla=ok")
+
+
+# ---------- claim and assign over HTTP ----------
+
+
+def test_claim_with_htmx_returns_the_row_with_the_new_owner(client_as):
+    client = client_as(Role.SDR)
+    lead = qualified(tier=4)
+    response = client.post(f"/queues/claim/{lead.pk}/", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.startswith(f'<tr id="lead-{lead.pk}"')
+    assert '<span class="owner owner-me">You</span>' in html
+    assert 'hx-swap-oob="true"' in html
+    assert "You claimed this lead." in html
+    lead.refresh_from_db()
+    assert lead.owner is not None
+
+
+def test_losing_claim_is_told_who_has_it(client_as, make_user):
+    kim = make_user(Role.SDR, username="kim", first_name="Kim", last_name="Lee")
+    lead = qualified(owner=kim, claimed_at=timezone.now())
+    client = client_as(Role.SDR)
+    html = client.post(f"/queues/claim/{lead.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "Kim Lee has Ada" in html
+    assert '<span class="owner">Kim Lee</span>' in html
+
+
+def test_claim_without_htmx_redirects_back_with_a_message(client_as):
+    client = client_as(Role.SDR)
+    lead = qualified()
+    response = client.post(
+        f"/queues/claim/{lead.pk}/", {"next": "/queues/pql/?tier=1"}, follow=True
+    )
+    assert response.redirect_chain == [("/queues/pql/?tier=1", 302)]
+    assert "You claimed this lead." in response.content.decode()
+
+
+def test_claim_refuses_offsite_next(client_as):
+    response = client_as(Role.SDR).post(
+        f"/queues/claim/{qualified().pk}/", {"next": "https://evil.test/"}
+    )
+    assert response["Location"] == "/queues/all/"
+
+
+@pytest.mark.parametrize("role", [Role.OPS, Role.MARKETING, None])
+def test_claim_checks_the_role_on_the_server(client_as, role):
+    lead = qualified()
+    assert client_as(role).post(f"/queues/claim/{lead.pk}/").status_code == 403
+    lead.refresh_from_db()
+    assert lead.owner is None
+
+
+def test_claim_needs_post(client_as):
+    assert client_as(Role.SDR).get(f"/queues/claim/{qualified().pk}/").status_code == 405
+
+
+def test_manager_assigns_from_the_row(client_as, make_user):
+    sam = make_user(Role.SDR, username="sam", first_name="Sam", last_name="Rivera")
+    client = client_as(Role.MANAGER)
+    lead = qualified()
+    page = client.get("/queues/pql/").content.decode()
+    assert "Assign…" in page
+    html = client.post(
+        f"/queues/assign/{lead.pk}/",
+        {"assignee": sam.pk, "expected_owner": ""},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Lead assigned." in html
+    assert '<span class="owner">Sam Rivera</span>' in html
+
+
+def test_sdr_cannot_assign(client_as, make_user):
+    other = make_user(Role.SDR, username="other")
+    lead = qualified()
+    response = client_as(Role.SDR).post(f"/queues/assign/{lead.pk}/", {"assignee": other.pk})
+    assert response.status_code == 403
+
+
+def test_benchmark_figures_run():
+    from qualification.devdata.benchmark.queues import queue_page_ms, queue_sql_ms
+
+    for tier in (2, 3, 4):
+        qualified(tier=tier)
+    assert queue_page_ms(repeats=2) > 0
+    assert queue_sql_ms(repeats=2) > 0
