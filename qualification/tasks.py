@@ -9,13 +9,9 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import DatabaseError, connection
 
+from qualification.selectors.rescoring import dirty_lead_ids_read
 from qualification.selectors.system import system_status_read
-from qualification.services.scoring import (
-    dirty_lead_ids_read,
-    lead_rescore,
-    lead_rescore_all,
-    lead_table_maintain,
-)
+from qualification.services.rescoring import lead_rescore, leads_rescore_nightly
 
 RETRY = {
     "autoretry_for": (DatabaseError,),
@@ -37,9 +33,7 @@ def rescore_leads(lead_ids: list[int]) -> dict:
 @shared_task(name="qualification.rescore_all", **RETRY)
 def rescore_all() -> dict:
     """Rescore every lead; periodic (nightly by default) so windows and decay move."""
-    report = lead_rescore_all(pipeline=True)
-    lead_table_maintain(report=report, total_leads=report.scored + len(report.failed))
-    return report.as_dict()
+    return leads_rescore_nightly().as_dict()
 
 
 @shared_task(name="qualification.rescore_sweep", **RETRY)

@@ -3,33 +3,22 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import User
 from django.db import connection
 
-from qualification.models import UserProfile
-from qualification.roles import ROLE_TEAM, STAFF_ROLES, Role, sync_role_groups
+from qualification.roles import Role
+from tests import factories
 from tests import realservices as services
 
 
 @pytest.fixture
 def make_user(db):
-    """Create a user holding a role (as the demo and ops would)."""
+    """Create a user holding a role (as the demo and ops would); see ``factories.user``."""
 
     def _make(role: Role | None = Role.SDR, username: str | None = None, **extra) -> User:
-        name = username or (role.value.lower() if role else "nobody")
-        user = User.objects.create_user(
-            username=name,
-            password="test-pass-123",
-            is_staff=role in STAFF_ROLES,
-            **extra,
+        return factories.user(
+            role, username=username or (role.value.lower() if role else "nobody"), **extra
         )
-        if role is not None:
-            if not Group.objects.filter(name=role.value).exists():
-                # A transactional test before this one flushed the migration's groups.
-                sync_role_groups(Group, Permission)
-            user.groups.add(Group.objects.get(name=role.value))
-            UserProfile.objects.create(user=user, team=ROLE_TEAM.get(role) or "")
-        return user
 
     return _make
 

@@ -1,16 +1,51 @@
-"""Small builders for database tests (factory_boy for models with many fields)."""
+"""The one place for database-backed test builders: every row is valid by the model's rules.
+
+factory_boy factories for the models with many fields (accounts, leads), small functions
+for the rest; each takes overrides for any field. Criteria are validated as the admin
+would (``full_clean``) and put their event in the tracking plan first. Pure scoring specs
+(``CriterionSpec``) are built without a database in ``tests/core/scoring/builders.py``.
+"""
 
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import factory
+from django.contrib.auth.models import Group, Permission, User
 
-from qualification.models import Account, Criterion, Event, EventType, Lead, QualificationPolicy
+from qualification.admin.forms import AccountAdminForm
+from qualification.models import (
+    Account,
+    AnonymousId,
+    Criterion,
+    Event,
+    EventType,
+    Feedback,
+    GlossaryTerm,
+    IngestKey,
+    Lead,
+    LeadActivity,
+    MessageTemplate,
+    QualificationPolicy,
+    SLAPolicy,
+    StageTransition,
+    UserProfile,
+)
+from qualification.roles import ROLE_TEAM, STAFF_ROLES, Role, sync_role_groups
+from qualification.services.ingest_keys import ingest_key_create
 
-_message_ids = itertools.count(1)
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+PASSWORD = "test-pass-123"
+_seq = itertools.count(1)
+
+
+def _n() -> int:
+    return next(_seq)
+
+
+# -- accounts and leads ----------------------------------------------------------------------
 
 
 class AccountFactory(factory.django.DjangoModelFactory):
@@ -26,6 +61,15 @@ class AccountFactory(factory.django.DjangoModelFactory):
     plan = "trial"
 
 
+def account_typed_in_admin(domain: str, name: str = "Typed in the admin") -> Account:
+    """An account as ops create it in the admin: through its form, which cleans the domain."""
+    form = AccountAdminForm(
+        data={"name": name, "domain": domain, "business_model": "b2b", "plan": "none"}
+    )
+    assert form.is_valid(), form.errors
+    return form.save()
+
+
 class LeadFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Lead
@@ -37,30 +81,7 @@ class LeadFactory(factory.django.DjangoModelFactory):
     title = "Head of Operations"
 
 
-def criterion(**fields: Any) -> Criterion:
-    """Create a valid criterion (validated like the admin would) with sensible defaults."""
-    defaults: dict[str, Any] = {
-        "key": f"c-{next(_message_ids)}",
-        "name": "Criterion",
-        "kind": "intent",
-        "applies_to": "both",
-        "signal_type": "event",
-        "event_name": "Pricing Page Viewed",
-        "measure": "count",
-        "threshold": 1,
-        "window_days": None,
-        "points": 10,
-        "points_mode": "once",
-        "reason_template": "Did it {times} {window}",
-        "owner_team": "marketing",
-    }
-    defaults.update(fields)
-    if defaults["signal_type"] == "event" and defaults["event_name"]:
-        known_event(defaults["event_name"])
-    obj = Criterion(**defaults)
-    obj.full_clean()
-    obj.save()
-    return obj
+# -- events and the tracking plan ------------------------------------------------------------
 
 
 def known_event(name: str, source: str = "product") -> EventType:
@@ -68,9 +89,21 @@ def known_event(name: str, source: str = "product") -> EventType:
     return EventType.objects.get_or_create(name=name, defaults={"source": source})[0]
 
 
+def event(**fields: Any) -> Event:
+    n = _n()
+    defaults = {
+        "name": "Pricing Page Viewed",
+        "source": "marketing",
+        "occurred_at": T0 - timedelta(minutes=n),
+        "message_id": f"msg-{n}",
+    }
+    return Event.objects.create(**{**defaults, **fields})
+
+
 def events(
-    lead: Lead, name: str, times: list[datetime], source: str = "marketing", **props
+    lead: Lead, name: str, times: list[datetime], source: str = "marketing", **props: Any
 ) -> None:
+    """Events of one name for a lead (and its account) at the given times, in one insert."""
     Event.objects.bulk_create(
         [
             Event(
@@ -80,7 +113,7 @@ def events(
                 source=source,
                 properties=dict(props),
                 occurred_at=when,
-                message_id=f"m-{next(_message_ids)}",
+                message_id=f"m-{_n()}",
             )
             for when in times
         ]
@@ -91,10 +124,169 @@ def days_ago(now: datetime, *days: float) -> list[datetime]:
     return [now - timedelta(days=d) for d in days]
 
 
+# -- definitions: criteria, the policy, glossary terms, SLAs, templates ------------------------
+
+
+# What an event criterion adds; an attribute criterion keeps the model's defaults instead.
+_EVENT_SIGNAL: dict[str, Any] = {
+    "event_name": "Pricing Page Viewed",
+    "property_filter": {},
+    "measure": "count",
+    "threshold": 1,
+    "window_days": None,
+}
+
+
+def criterion_fields(**overrides: Any) -> dict[str, Any]:
+    """A valid criterion's fields, as the model takes them: by default an event criterion
+    that fires on one event, ever; with ``signal_type="attribute"``, give the attribute."""
+    n = _n()
+    fields: dict[str, Any] = {
+        "key": f"c-{n}",
+        "name": f"Criterion {n}",
+        "kind": "intent",
+        "applies_to": "both",
+        "signal_type": "event",
+        "points": 10,
+        "points_mode": "once",
+        "reason_template": "Did it {times} {window}",
+        "owner_team": "marketing",
+    }
+    if overrides.get("signal_type", "event") == "event":
+        fields.update(_EVENT_SIGNAL)
+    fields.update(overrides)
+    return fields
+
+
+def criterion(**fields: Any) -> Criterion:
+    """Create a criterion validated like the admin would, its event known to the plan."""
+    made = criterion_fields(**fields)
+    if made["signal_type"] == "event" and made["event_name"]:
+        known_event(made["event_name"])
+    obj = Criterion(**made)
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
 def policy(**fields: Any) -> QualificationPolicy:
-    values = {"name": "Test policy", "is_active": True}
-    values.update(fields)
+    """The active qualification policy unless ``is_active=False``; its events made known."""
+    values: dict[str, Any] = {"name": f"Policy {_n()}", "is_active": True, **fields}
     for key in ("hand_raiser_events", "limit_events", "purchase_events"):
         for name in values.get(key, []):
             known_event(name)
     return QualificationPolicy.objects.create(**values)
+
+
+def term(**fields: Any) -> GlossaryTerm:
+    n = _n()
+    defaults = {
+        "term": f"Term {n}",
+        "slug": f"term-{n}",
+        "definition": "What we mean by it.",
+        "owner_team": "marketing",
+    }
+    return GlossaryTerm.objects.create(**{**defaults, **fields})
+
+
+def sla(**fields: Any) -> SLAPolicy:
+    defaults = {
+        "queue": "pql",
+        "tier": 4,
+        "response_minutes": 60,
+        "warning_minutes": 15,
+        "workdays": ["mon", "tue", "wed", "thu", "fri"],
+    }
+    return SLAPolicy.objects.create(**{**defaults, **fields})
+
+
+def template(**fields: Any) -> MessageTemplate:
+    n = _n()
+    defaults = {
+        "name": f"Template {n}",
+        "trigger": "usage_limit",
+        "subject": "About {product}",
+        "body": "Hi {first_name}, saw you reached the {limit} limit.",
+    }
+    return MessageTemplate.objects.create(**{**defaults, **fields})
+
+
+def ingest_key(**fields: Any) -> IngestKey:
+    key, _raw = ingest_key_create(
+        name=fields.get("name", f"Website {_n()}"), source=fields.get("source", "marketing")
+    )
+    return key
+
+
+# -- lead records: transitions, feedback -----------------------------------------------------
+
+
+def transition(**fields: Any) -> StageTransition:
+    defaults = {"from_stage": "new", "to_stage": "mql", "cause": "criterion", "occurred_at": T0}
+    return StageTransition.objects.create(**{**defaults, **fields})
+
+
+def feedback(**fields: Any) -> Feedback:
+    defaults = {"outcome": "rejected", "reason": "no_budget", "note": "Budget frozen."}
+    return Feedback.objects.create(**{**defaults, **fields})
+
+
+# -- people ----------------------------------------------------------------------------------
+
+
+def user(
+    role: Role | None = None, *, username: str | None = None, team: str | None = None, **fields
+) -> User:
+    """A user who can sign in with ``PASSWORD``, set up as ops would set up one of ``role``.
+
+    A role puts the user in its group (staff for the admin roles) with the role's team on
+    the profile; ``team`` gives a profile without a role. Neither: no profile at all.
+    """
+    fields.setdefault("is_staff", role in STAFF_ROLES)
+    made = User.objects.create_user(
+        username=username or (role.value.lower() if role else f"user{_n()}"),
+        email=fields.pop("email", ""),
+        password=PASSWORD,
+        **fields,
+    )
+    if role is not None:
+        if not Group.objects.filter(name=role.value).exists():
+            # A transactional test before this one flushed the migration's groups.
+            sync_role_groups(Group, Permission)
+        made.groups.add(Group.objects.get(name=role.value))
+    if role is not None or team is not None:
+        UserProfile.objects.create(user=made, team=team or ROLE_TEAM.get(role) or "")
+    return made
+
+
+# -- a bit of everything ---------------------------------------------------------------------
+
+
+def populate(rows: int) -> dict[str, list[Any]]:
+    """``rows`` rows of every model, each with its foreign keys filled (to expose N+1 queries)."""
+    made: dict[str, list[Any]] = {name: [] for name in ("account", "lead", "term", "criterion")}
+    for _ in range(rows):
+        owner = user(team="sales")
+        acc = AccountFactory()
+        person = LeadFactory(account=acc, owner=owner)
+        gloss = term()
+        crit = criterion(glossary_term=gloss)
+        AnonymousId.objects.create(anonymous_id=f"anon-{_n()}", lead=person)
+        event(lead=person, account=acc)
+        transition(lead=person, criterion=crit, actor=owner)
+        feedback(lead=person, author=owner)
+        LeadActivity.objects.create(lead=person, kind="claimed", actor=owner, occurred_at=T0)
+        policy(is_active=False)
+        template()
+        ingest_key()
+        known_event(f"Feature Used {_n()}", "product")
+        made["account"].append(acc)
+        made["lead"].append(person)
+        made["term"].append(gloss)
+        made["criterion"].append(crit)
+    # One SLA policy per queue and tier: add those still missing, up to ``rows``.
+    taken = set(SLAPolicy.objects.values_list("queue", "tier"))
+    free = [(q, t) for q in ("mql", "pql") for t in (4, 3, 2, 1) if (q, t) not in taken]
+    for queue, tier in free[:rows]:
+        sla(queue=queue, tier=tier)
+    return made

@@ -1,8 +1,8 @@
 """Events and the tracking plan; append-only records: events, stage transitions, feedback.
 
-They are viewed, never edited, in the admin. Ops may delete events (bad data, test traffic);
-the leads those events belonged to are then marked for rescoring so their scores stop
-counting what was removed (rescored once the deletion commits, or by the periodic sweep).
+They are viewed, never edited, in the admin. Ops may delete events (bad data, test traffic)
+through ``services.events``, which marks the leads those events belonged to for rescoring
+so their scores stop counting what was removed.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -27,7 +26,7 @@ from qualification.models import (
     LeadActivity,
     StageTransition,
 )
-from qualification.services.rescore_requests import leads_mark_for_rescore
+from qualification.services.events import events_delete
 
 
 class StitchedFilter(admin.SimpleListFilter):
@@ -45,10 +44,6 @@ class StitchedFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(lead__isnull=True)
         return queryset
-
-
-def _mark_for_rescoring(lead_ids: set[int | None]) -> None:
-    leads_mark_for_rescore(lead_ids=[pk for pk in lead_ids if pk is not None])
 
 
 @admin.register(Event)
@@ -84,15 +79,10 @@ class EventAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     )
 
     def delete_model(self, request: HttpRequest, obj: Event) -> None:
-        with transaction.atomic():
-            super().delete_model(request, obj)
-            _mark_for_rescoring({obj.lead_id})
+        events_delete(events=Event.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
-        with transaction.atomic():
-            lead_ids = set(queryset.order_by().values_list("lead_id", flat=True).distinct())
-            super().delete_queryset(request, queryset)
-            _mark_for_rescoring(lead_ids)
+        events_delete(events=queryset)
 
 
 class EventTypeAdminForm(LeadHubModelForm):

@@ -1,4 +1,4 @@
-"""Behaviour shared by several admins: team ownership, rescoring, append-only records."""
+"""Behaviour shared by several admins: team ownership, definition writes, append-only records."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from django.contrib.admin.views.main import ChangeList
 from django.db import models
 from django.http import HttpRequest
 
+from qualification.models import Criterion, QualificationPolicy
 from qualification.models.choices import Team
 from qualification.roles import editable_teams
-from qualification.services.rescore_requests import criteria_changed
+from qualification.services.definitions import definition_save, definitions_delete
 
 _TEAMS_ATTR = "_leadhub_editable_teams"
-_RESCORE_ATTR = "_leadhub_rescore_requested"
 
 
 def request_editable_teams(request: HttpRequest) -> set[str] | None:
@@ -74,33 +74,28 @@ class TeamOwnedAdminMixin:
         return changelist
 
 
-def rescore_after_definitions_change(request: HttpRequest) -> None:
-    """Criteria and the policy decide every lead's score: rescore everyone after a change.
+class DefinitionAdminMixin:
+    """For admins of scoring definitions (criteria, the qualification policy).
 
-    Once per request (a list edit may save many rows); the rescore is enqueued when the
-    transaction commits, so a refused or rolled-back save triggers nothing.
+    Saves and deletes go through ``services.definitions``, which records the author in the
+    change history and rescores every lead once the change commits (once per transaction,
+    so a list edit of many rows asks once).
     """
-    if not getattr(request, _RESCORE_ATTR, False):
-        setattr(request, _RESCORE_ATTR, True)
-        criteria_changed()
-
-
-class RescoresAllMixin:
-    """For admins of scoring definitions (criteria, the qualification policy)."""
 
     def save_model(
-        self, request: HttpRequest, obj: models.Model, form: forms.ModelForm, change: bool
+        self,
+        request: HttpRequest,
+        obj: Criterion | QualificationPolicy,
+        form: forms.ModelForm,
+        change: bool,
     ) -> None:
-        super().save_model(request, obj, form, change)
-        rescore_after_definitions_change(request)
+        definition_save(definition=obj, user=request.user)
 
-    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
-        super().delete_model(request, obj)
-        rescore_after_definitions_change(request)
+    def delete_model(self, request: HttpRequest, obj: Criterion | QualificationPolicy) -> None:
+        definitions_delete(definitions=type(obj).objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
-        super().delete_queryset(request, queryset)
-        rescore_after_definitions_change(request)
+        definitions_delete(definitions=queryset)
 
 
 class AppendOnlyAdminMixin:

@@ -9,19 +9,16 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from qualification.admin.base import (
-    RescoresAllMixin,
-    TeamOwnedAdminMixin,
-    rescore_after_definitions_change,
-)
+from qualification.admin.base import DefinitionAdminMixin, TeamOwnedAdminMixin
 from qualification.admin.forms import CriterionAdminForm, QualificationPolicyAdminForm
 from qualification.admin.history import LeadHubHistoryAdmin
 from qualification.models import Criterion, QualificationPolicy
 from qualification.models.choices import SignalType
+from qualification.services.definitions import criteria_set_active
 
 
 @admin.register(Criterion)
-class CriterionAdmin(TeamOwnedAdminMixin, RescoresAllMixin, LeadHubHistoryAdmin):
+class CriterionAdmin(TeamOwnedAdminMixin, DefinitionAdminMixin, LeadHubHistoryAdmin):
     form = CriterionAdminForm
     list_display = (
         "name",
@@ -121,18 +118,10 @@ class CriterionAdmin(TeamOwnedAdminMixin, RescoresAllMixin, LeadHubHistoryAdmin)
     def _set_active(
         self, request: HttpRequest, queryset: QuerySet[Criterion], active: bool
     ) -> None:
-        """Save one by one so each change is in the history and ownership is checked per row."""
-        changed = skipped = 0
-        for criterion in queryset:
-            if not self.has_change_permission(request, criterion):
-                skipped += 1
-                continue
-            if criterion.is_active != active:
-                criterion.is_active = active
-                criterion.save(update_fields=["is_active", "updated_at"])
-                changed += 1
-        if changed:
-            rescore_after_definitions_change(request)
+        """Ownership is checked per row: a team-limited user skips other teams' criteria."""
+        allowed = [c for c in queryset if self.has_change_permission(request, c)]
+        skipped = len(queryset) - len(allowed)
+        changed = criteria_set_active(criteria=allowed, active=active, user=request.user)
         state = "activated" if active else "deactivated"
         self.message_user(request, f"{changed} criteria {state}.", messages.SUCCESS)
         if skipped:
@@ -152,7 +141,7 @@ class CriterionAdmin(TeamOwnedAdminMixin, RescoresAllMixin, LeadHubHistoryAdmin)
 
 
 @admin.register(QualificationPolicy)
-class QualificationPolicyAdmin(RescoresAllMixin, LeadHubHistoryAdmin):
+class QualificationPolicyAdmin(DefinitionAdminMixin, LeadHubHistoryAdmin):
     form = QualificationPolicyAdminForm
     list_display = (
         "name",

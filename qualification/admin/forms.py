@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.utils.text import capfirst
 
+from qualification.core.domains import DomainError, normalize_domain
 from qualification.core.scoring.validation import REASON_PLACEHOLDERS
 from qualification.models import Account, Criterion, IngestKey, Lead, QualificationPolicy
 from qualification.models.criteria import DEFINITION_FIELDS
@@ -123,11 +124,11 @@ class AccountAdminForm(LeadHubModelForm):
         )
 
     def clean_domain(self) -> str:
-        """Store domains the way criteria and ingestion compare them: bare and lower-case."""
-        domain = self.cleaned_data["domain"].strip().lower()
-        for scheme in ("https://", "http://"):
-            domain = domain.removeprefix(scheme)
-        return domain.split("/", 1)[0].removeprefix("www.")
+        """Store the domain by the rule ingestion and CSV use, so events find the account."""
+        try:
+            return normalize_domain(self.cleaned_data["domain"])
+        except DomainError as exc:
+            raise ValidationError(str(exc)) from exc
 
     def clean_country(self) -> str:
         return self.cleaned_data["country"].strip().upper()

@@ -8,14 +8,11 @@ from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
-from qualification.admin.base import (
-    TeamOwnedAdminMixin,
-    request_editable_teams,
-    rescore_after_definitions_change,
-)
+from qualification.admin.base import TeamOwnedAdminMixin, request_editable_teams
 from qualification.admin.forms import CriterionAdminForm, LeadHubModelForm
 from qualification.admin.history import LeadHubHistoryAdmin
 from qualification.models import Criterion, GlossaryTerm
+from qualification.services.definitions import definition_save
 
 
 class CriterionInline(admin.TabularInline):
@@ -68,9 +65,13 @@ class GlossaryTermAdmin(TeamOwnedAdminMixin, LeadHubHistoryAdmin):
     def save_formset(
         self, request: HttpRequest, form: forms.ModelForm, formset: BaseInlineFormSet, change: bool
     ) -> None:
-        super().save_formset(request, form, formset, change)
-        if formset.model is Criterion and formset.has_changed():
-            rescore_after_definitions_change(request)
+        """The criteria edited under the term are definitions: saved by their service."""
+        if formset.model is not Criterion:
+            super().save_formset(request, form, formset, change)
+            return
+        for criterion in formset.save(commit=False):  # only the rows that changed
+            definition_save(definition=criterion, user=request.user)
+        formset.save_m2m()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[GlossaryTerm]:
         return super().get_queryset(request).annotate(_criteria_count=Count("criteria"))

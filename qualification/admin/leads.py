@@ -2,6 +2,8 @@
 
 A lead's score columns are written by the scoring engine and its stage and claim by the SDR
 actions (each move is logged as a stage transition), so the admin shows them read-only.
+Edits are saved by ``services.accounts`` and ``services.leads``, which rescore the leads
+an edit affects.
 Related records that can grow without bound (a lead's events, an account's leads) are shown
 as a capped, read-only list with a link to the full, filtered list.
 """
@@ -23,6 +25,8 @@ from django.utils.timezone import localtime
 from qualification.admin.base import ReadOnlyInline
 from qualification.admin.forms import AccountAdminForm, LeadAdminForm
 from qualification.models import Account, AnonymousId, Event, Feedback, Lead, StageTransition
+from qualification.services.accounts import account_save
+from qualification.services.leads import lead_save
 from qualification.services.rescore_requests import leads_mark_for_rescore
 
 RECENT_EVENTS_SHOWN = 50
@@ -82,10 +86,7 @@ class AccountAdmin(admin.ModelAdmin):
     )
 
     def save_model(self, request: HttpRequest, obj: Account, form, change: bool) -> None:
-        """Account fields (size, country, industry...) feed fit criteria of all its leads."""
-        super().save_model(request, obj, form, change)
-        if change and form.has_changed():
-            leads_mark_for_rescore(lead_ids=obj.leads.values_list("pk", flat=True))
+        account_save(account=obj, changed_fields=form.changed_data)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Account]:
         return super().get_queryset(request).annotate(_lead_count=Count("leads"))
@@ -210,10 +211,7 @@ class LeadAdmin(admin.ModelAdmin):
     actions = ("rescore_selected",)
 
     def save_model(self, request: HttpRequest, obj: Lead, form, change: bool) -> None:
-        """A lead's attributes feed fit criteria: rescore it once the edit commits."""
-        super().save_model(request, obj, form, change)
-        if form.has_changed():
-            leads_mark_for_rescore(lead_ids=[obj.pk])
+        lead_save(lead=obj, changed_fields=form.changed_data)
 
     @admin.action(description="Rescore selected leads", permissions=["change"])
     def rescore_selected(self, request: HttpRequest, queryset: QuerySet[Lead]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 # The stored values of OutreachTrigger (qualification/models/choices.py).
 USAGE_LIMIT = "usage_limit"
@@ -44,6 +44,14 @@ _CONTENT_KEYS = ("title", "content", "asset", "content_title")
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{(\w+)\}")
 
 
+class RecentEvent(NamedTuple):
+    """One of the lead's recent events, as the message's facts read it."""
+
+    name: str
+    source: str  # "product", "marketing", ...
+    properties: Mapping[str, Any]
+
+
 @dataclass(frozen=True)
 class OutreachFacts:
     """What the message may say about the lead, as plain values (missing → fallback)."""
@@ -53,8 +61,7 @@ class OutreachFacts:
     sender: str = ""
     pql_kind: str = ""
     contributions: Sequence[Mapping[str, Any]] = ()
-    # Recent events, newest first: (name, source, properties).
-    events: Sequence[tuple[str, str, Mapping[str, Any]]] = ()
+    events: Sequence[RecentEvent] = ()  # newest first
     teammates: int | None = None
 
 
@@ -73,7 +80,14 @@ def _is_milestone(contribution: Mapping[str, Any]) -> bool:
     return any(word in text for word in _MILESTONE_WORDS)
 
 
-def pick_trigger(facts: OutreachFacts) -> tuple[str, str]:
+class Trigger(NamedTuple):
+    """Which kind of opening suits the lead (an ``OutreachTrigger`` value), and why."""
+
+    trigger: str
+    why: str
+
+
+def pick_trigger(facts: OutreachFacts) -> Trigger:
     """The trigger for the strongest signal, and a short why the SDR can read.
 
     The PQL kind wins over the score: a limit reached or a hand-raise is a stronger
@@ -81,9 +95,9 @@ def pick_trigger(facts: OutreachFacts) -> tuple[str, str]:
     contribution decides (the breakdown lists them strongest first).
     """
     if facts.pql_kind == "limit_reached":
-        return USAGE_LIMIT, "They reached a free-plan limit."
+        return Trigger(USAGE_LIMIT, "They reached a free-plan limit.")
     if facts.pql_kind == "hand_raiser":
-        return HAND_RAISE, "They asked to talk to sales."
+        return Trigger(HAND_RAISE, "They asked to talk to sales.")
     ranked = sorted(
         (c for c in facts.contributions if (c.get("points") or 0) > 0),
         key=lambda c: -(c.get("points") or 0),
@@ -93,17 +107,15 @@ def pick_trigger(facts: OutreachFacts) -> tuple[str, str]:
         name = contribution.get("name", "")
         if kind == "usage":
             if _is_milestone(contribution):
-                return MILESTONE, f"Strongest signal: {name}."
-            return HEAVY_USAGE, f"Strongest signal: {name}."
+                return Trigger(MILESTONE, f"Strongest signal: {name}.")
+            return Trigger(HEAVY_USAGE, f"Strongest signal: {name}.")
         if kind == "intent":
-            return CONTENT_INTEREST, f"Strongest signal: {name}."
-    return GENERAL, "No usage or intent signal stands out."
+            return Trigger(CONTENT_INTEREST, f"Strongest signal: {name}.")
+    return Trigger(GENERAL, "No usage or intent signal stands out.")
 
 
-def _first_property(
-    events: Iterable[tuple[str, str, Mapping[str, Any]]], keys: Sequence[str], source: str = ""
-) -> str:
-    for _name, event_source, properties in events:
+def _first_property(events: Iterable[RecentEvent], keys: Sequence[str], source: str = "") -> str:
+    for _name, event_source, properties in events:  # unpacked: a plain 3-tuple works too
         if source and event_source != source:
             continue
         for key in keys:

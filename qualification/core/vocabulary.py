@@ -13,6 +13,8 @@ KIND_INTENT = "intent"
 KIND_USAGE = "usage"
 KIND_NEGATIVE = "negative"
 KIND_DISQUALIFIER = "disqualifier"
+# Kinds whose points count in the sub-score of their own name; only these can nearly fire.
+POSITIVE_KINDS = (KIND_FIT, KIND_INTENT, KIND_USAGE)
 
 QUALIFICATION_NONE = "none"
 QUALIFICATION_MQL = "mql"

@@ -1,8 +1,9 @@
-"""Reads for the lead page: one query per panel, whatever the number of events or leads.
+"""Reads of leads: the lists (queues, REST) and the lead page.
 
-The page shows the lead, its latest events, stage history, feedback, the other leads at
-its account and the active message templates. Each is one query with the joins it needs,
-so the page's query count does not grow with the data (tests/views/test_lead_page.py).
+``lead_list`` is the one queryset every list of leads starts from: account and owner joined,
+the large JSON columns left out, in the queue priority order. The lead page reads one query
+per panel with the joins it needs, so its query count does not grow with the data
+(tests/web/test_lead_page.py).
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
+from qualification.core.vocabulary import QUEUE_PRIORITY
 from qualification.models import (
     Event,
     Feedback,
@@ -24,6 +26,52 @@ from qualification.models import (
     StageTransition,
 )
 from qualification.models.choices import SignalSource
+
+# Large JSON no list shows (a row needs its reasons, not its breakdown); the lead page reads them.
+LIST_DEFERRED_COLUMNS = (
+    "breakdown",
+    "traits",
+    "external_ids",
+    "disqualified_reasons",
+    "score_digest",
+)
+
+
+@dataclass(frozen=True)
+class LeadFilters:
+    """What a list of leads is narrowed to; an empty or None field narrows nothing.
+
+    The callers hand over values already checked (a queue's scope, the REST query string
+    parsed into 400s naming the parameter), so the selector never guesses what a typo meant.
+    A queue page narrows further with its filter form (web/filters.py).
+    """
+
+    queues: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    tier: int | None = None
+    owner_id: int | None = None
+    unowned: bool = False
+    updated_since: datetime | None = None
+
+
+def lead_list(*, filters: LeadFilters | None = None) -> QuerySet[Lead]:
+    """Leads in queue priority order (``QUEUE_PRIORITY``), with account and owner joined."""
+    filters = filters or LeadFilters()
+    leads = Lead.objects.select_related("account", "owner").defer(*LIST_DEFERRED_COLUMNS)
+    if filters.queues:
+        leads = leads.filter(queue__in=filters.queues)
+    if filters.stages:
+        leads = leads.filter(stage__in=filters.stages)
+    if filters.tier is not None:
+        leads = leads.filter(tier=filters.tier)
+    if filters.owner_id is not None:
+        leads = leads.filter(owner_id=filters.owner_id)
+    if filters.unowned:
+        leads = leads.filter(owner__isnull=True)
+    if filters.updated_since is not None:
+        leads = leads.filter(updated_at__gte=filters.updated_since)
+    return leads.order_by(*QUEUE_PRIORITY)
+
 
 ACTIVITY_LIMIT = 50
 TIMELINE_LIMIT = 100

@@ -15,29 +15,27 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from qualification.core.sla import SLASpec, due_at, latest_start_due_by
-from qualification.core.vocabulary import QUEUE_PRIORITY, QUEUE_SCOPES, SDR_WORKABLE_STAGES
+from qualification.core.vocabulary import QUEUE_SCOPES, SDR_WORKABLE_STAGES
 from qualification.models import Account, GlossaryTerm, Lead, SLAPolicy
 from qualification.roles import Perm
-
-# Large JSON the queue never shows; the lead page reads them.
-_UNUSED_COLUMNS = ("breakdown", "traits", "external_ids", "disqualified_reasons", "score_digest")
+from qualification.selectors.leads import LeadFilters, lead_list
 
 PolicyMap = dict[tuple[str, int], SLASpec]
 
 
 def queue_leads(*, scope: str, user) -> QuerySet[Lead]:
-    """The open, qualified leads of a queue in priority order (``mine``: owned by ``user``)."""
-    leads = (
-        # Only SDR-workable stages, whatever the stored queue says (a lead sales took or
-        # that left the funnel is not worked from a queue).
-        Lead.objects.filter(queue__in=QUEUE_SCOPES[scope], stage__in=SDR_WORKABLE_STAGES)
-        .select_related("account", "owner")
-        .defer(*_UNUSED_COLUMNS)
-        .order_by(*QUEUE_PRIORITY)
+    """The open, qualified leads of a queue in priority order (``mine``: owned by ``user``).
+
+    Only SDR-workable stages, whatever the stored queue says: a lead sales took, or one that
+    left the funnel, is not worked from a queue.
+    """
+    return lead_list(
+        filters=LeadFilters(
+            queues=QUEUE_SCOPES[scope],
+            stages=SDR_WORKABLE_STAGES,
+            owner_id=user.pk if scope == "mine" else None,
+        )
     )
-    if scope == "mine":
-        leads = leads.filter(owner=user)
-    return leads
 
 
 TAB_COUNT_CAP = 999
@@ -58,12 +56,7 @@ def queue_tab_counts(*, user) -> dict[str, str]:
 
 def queue_lead(*, lead_id: int) -> Lead | None:
     """One lead as a queue row shows it (for re-rendering the row after an action)."""
-    return (
-        Lead.objects.select_related("account", "owner")
-        .defer(*_UNUSED_COLUMNS)
-        .filter(pk=lead_id)
-        .first()
-    )
+    return lead_list().filter(pk=lead_id).first()
 
 
 def policy_spec(policy: SLAPolicy) -> SLASpec:

@@ -9,9 +9,9 @@ import the valid rows. A dry run therefore takes the same path as the real impor
 counts are the ones the real run would report; nothing of it survives the rollback, and
 the rescoring it would have enqueued (on commit) is dropped with it.
 
-Identity rules are shared with the tracking API: domains are normalized like a group
-call's, a lead without an account is matched by its email's domain (never a free-mail
-one), and event names the tracking plan does not know are added to it.
+Identity rules are shared with the tracking API: domains are cleaned by the one rule in
+``qualification.core.domains``, a lead without an account is matched by its email's
+domain (never a free-mail one), and event names the tracking plan does not know are added.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from qualification.core.domains import DomainError, normalize_domain
 from qualification.core.tracking.csv_rows import (
     KINDS,
     CsvFormatError,
@@ -38,7 +39,7 @@ from qualification.core.tracking.csv_rows import (
 )
 from qualification.models import Account, Event, EventType, Lead
 from qualification.selectors.identity import FREE_MAIL_DOMAINS, email_domain
-from qualification.services.ingest import IdentityError, event_types_ensure, normalize_domain
+from qualification.services.ingest import event_types_ensure
 from qualification.services.rescore_requests import leads_mark_for_rescore
 
 BATCH_SIZE = 500
@@ -165,14 +166,13 @@ def _refuse(report: CSVImportReport, parsed: ParsedRow, column: str, problem: st
 
 
 def _normalize_domains(parsed: ParsedRow) -> None:
-    """Normalize domain cells with the tracking API's rule (``https://www.Acme.com`` → acme.com)."""
+    """Clean domain cells with the one domain rule (``https://www.Acme.com`` → acme.com)."""
     for column in ("domain", "account_domain"):
         if column in parsed.values:
-            raw = parsed.values[column]
             try:
-                parsed.values[column] = normalize_domain(raw, column)
-            except IdentityError:
-                parsed.refuse(column, f"{raw!r} is not a domain or website")
+                parsed.values[column] = normalize_domain(parsed.values[column])
+            except DomainError as exc:
+                parsed.refuse(column, str(exc))
 
 
 def _apply(obj: Any, values: dict[str, Any], fields: Iterable[str], traits: dict) -> bool:

@@ -13,13 +13,13 @@ falls back to reading the row the other request committed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
 
+from qualification.core.domains import DomainError, normalize_domain
 from qualification.core.tracking.parsing import Message, Refusal
 from qualification.models import Account, AnonymousId, Event, EventType, Lead
 from qualification.models.choices import BusinessModel, Plan
@@ -31,7 +31,6 @@ from qualification.selectors.identity import (
 from qualification.services.rescore_requests import leads_mark_for_rescore
 
 MAX_POSITIVE_INT = 2_147_483_647  # PositiveIntegerField on PostgreSQL
-_DOMAIN = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9-]{1,63})+$")
 
 T = TypeVar("T", bound=models.Model)
 
@@ -290,19 +289,15 @@ def lead_identify(*, user_id: str | None, anonymous_id: str | None, traits: dict
     return lead
 
 
-def normalize_domain(value: Any, key: str) -> str | None:
-    """``https://www.Acme.com/about`` → ``acme.com``; None when absent; refused when bogus."""
+def _trait_domain(traits: dict[str, Any], key: str) -> str | None:
+    """``traits[key]`` as an account domain (``core.domains``); None when absent."""
+    value = traits.get(key)
     if value is None or value == "":
         return None
-    if not isinstance(value, str):
-        raise IdentityError(f"traits.{key}: must be a string")
-    host = value.strip().lower()
-    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", host).split("/")[0].split("?")[0]
-    host = host.rpartition("@")[2].split(":")[0].rstrip(".")
-    host = host.removeprefix("www.")
-    if not _DOMAIN.match(host):
-        raise IdentityError(f"traits.{key}: {value!r} is not a domain or website")
-    return host
+    try:
+        return normalize_domain(value)
+    except DomainError as exc:
+        raise IdentityError(f"traits.{key}: {exc}") from exc
 
 
 def _account_fields(traits: dict[str, Any]) -> dict[str, Any]:
@@ -346,9 +341,7 @@ def account_group(
     on an earlier call. Leads without an account whose (non-free-mail) email domain is the
     account's are linked too. Returns the account and the ids of the leads it affects.
     """
-    domain = normalize_domain(traits.get("domain"), "domain") or normalize_domain(
-        traits.get("website"), "website"
-    )
+    domain = _trait_domain(traits, "domain") or _trait_domain(traits, "website")
     account = Account.objects.filter(domain=domain).first() if domain else None
     if account is None:
         account = Account.objects.filter(traits__group_id=group_id).first()

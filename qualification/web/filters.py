@@ -34,7 +34,6 @@ SIZE_BANDS: list[tuple[str, str, int, int | None]] = [
     ("1000-4999", "1,000\u20134,999", 1000, 4999),
     ("5000+", "5,000+", 5000, None),
 ]
-PAGE_SIZES = (25, 50, 100)
 # Only the stages a queue lead can have: anything else could never match.
 _QUEUE_STAGES = [(v, label) for v, label in LifecycleStage.choices if v in SDR_WORKABLE_STAGES]
 

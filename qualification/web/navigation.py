@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from qualification.roles import Perm
 
@@ -61,12 +61,13 @@ def nav_items(user, path: str) -> list[NavItem]:
     return items
 
 
-def admin_url(url_name: str, *args: object) -> str | None:
-    """The URL of an admin page, or None while that model is not registered in the admin."""
-    try:
-        return reverse(f"admin:{url_name}", args=args)
-    except NoReverseMatch:
-        return None
+def admin_url(url_name: str, *args: object) -> str:
+    """The URL of an admin page, e.g. ``admin_url("qualification_criterion_change", pk)``.
+
+    A name the admin does not know raises NoReverseMatch: a typo fails the page's tests
+    instead of quietly dropping the link.
+    """
+    return reverse(f"admin:{url_name}", args=args)
 
 
 @dataclass(frozen=True)
@@ -164,8 +165,7 @@ def _shortcuts(user, entries: list[ShortcutEntry]) -> list[Shortcut]:
         if not _allowed(user, entry.perm, staff_only=entry.admin):
             continue
         url = admin_url(entry.url_name) if entry.admin else reverse(entry.url_name)
-        if url:
-            found.append(Shortcut(label=entry.label, url=url, description=entry.description))
+        found.append(Shortcut(label=entry.label, url=url, description=entry.description))
     return found
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qualification.roles import Role
+from tests.factories import known_event
 
 
 @pytest.fixture
@@ -16,6 +17,4 @@ def ops_client(client_as):
 @pytest.fixture(autouse=True)
 def tracking_plan(db) -> None:
     """The event the tests' criteria count is a known one (criteria refuse unknown events)."""
-    from tests.admin.factories import event_type
-
-    event_type("Pricing Page Viewed", "marketing")
+    known_event("Pricing Page Viewed", "marketing")

@@ -13,7 +13,7 @@ from qualification.models import (
     SLAPolicy,
 )
 from qualification.roles import Role
-from tests.admin import factories
+from tests import factories
 from tests.admin.helpers import admin_url, post_change
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from qualification.admin.leads import ACCOUNT_LEADS_SHOWN, RECENT_EVENTS_SHOWN
 from qualification.models import Event, Lead
 from qualification.roles import Role
-from tests.admin import factories
+from tests import factories
 from tests.admin.helpers import admin_url, post_change
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def _bulk_events(lead: Lead, n: int) -> None:
 
 
 def test_lead_page_shows_only_the_latest_events_with_a_link_to_all(ops_client):
-    lead = factories.lead()
+    lead = factories.LeadFactory()
     _bulk_events(lead, RECENT_EVENTS_SHOWN + 30)
     html = ops_client.get(admin_url(lead, "change", lead.pk)).content.decode()
     assert "Feature Used 0<" in html  # the newest
@@ -42,7 +42,7 @@ def test_lead_page_shows_only_the_latest_events_with_a_link_to_all(ops_client):
 
 
 def test_the_event_link_lists_exactly_that_leads_events(ops_client):
-    lead, other = factories.lead(), factories.lead()
+    lead, other = factories.LeadFactory(), factories.LeadFactory()
     _bulk_events(lead, 3)
     _bulk_events(other, 2)
     page = ops_client.get(admin_url(Event, "changelist") + f"?lead__id__exact={lead.pk}")
@@ -52,7 +52,7 @@ def test_the_event_link_lists_exactly_that_leads_events(ops_client):
 
 
 def test_lead_page_queries_do_not_grow_with_events(ops_client):
-    lead = factories.lead()
+    lead = factories.LeadFactory()
     _bulk_events(lead, 5)
     url = admin_url(lead, "change", lead.pk)
     with CaptureQueriesContext(connection) as few:
@@ -82,9 +82,9 @@ def test_lead_page_shows_stage_history_and_feedback_read_only(ops_client):
 
 
 def test_account_page_lists_a_capped_number_of_its_leads(ops_client):
-    account = factories.account()
+    account = factories.AccountFactory()
     for _ in range(ACCOUNT_LEADS_SHOWN + 2):
-        factories.lead(account=account)
+        factories.LeadFactory(account=account)
     html = ops_client.get(admin_url(account, "change", account.pk)).content.decode()
     assert len(re.findall(r"/admin/qualification/lead/\d+/change/", html)) == ACCOUNT_LEADS_SHOWN
     assert f"/admin/qualification/lead/?account__id__exact={account.pk}" in html
@@ -92,10 +92,10 @@ def test_account_page_lists_a_capped_number_of_its_leads(ops_client):
 
 def test_lead_list_shows_what_ops_scan_for(ops_client):
     owner = factories.user(first_name="Sam", last_name="Rep")
-    lead = factories.lead(
+    lead = factories.LeadFactory(
         first_name="Ada",
         last_name="Lovelace",
-        account=factories.account(name="Analytical"),
+        account=factories.AccountFactory(name="Analytical"),
         owner=owner,
         total_score=77,
         tier=4,

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from qualification.models import Event, Feedback, LeadActivity, StageTransition
-from tests.admin import factories
+from tests import factories
 from tests.admin.helpers import admin_url
 
 pytestmark = pytest.mark.django_db

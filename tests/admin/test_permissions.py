@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from qualification.models import Criterion, Event, Feedback, GlossaryTerm, StageTransition
 from qualification.roles import Role
-from tests.admin import factories
+from tests import factories
 from tests.admin.helpers import admin_url, form_data, post_change
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_team_changes_its_own_term_and_gets_403_on_another_teams(client_as, role
 
 def test_marketing_sees_another_teams_criterion_read_only(client_as):
     client = client_as(Role.MARKETING)
-    theirs = factories.criterion(owner_team="product")
+    theirs = factories.criterion(owner_team="product", points=15)
     page = client.get(admin_url(theirs, "change", theirs.pk))
     assert page.status_code == 200
     assert page.context["has_change_permission"] is False
@@ -138,7 +138,7 @@ def _list_edit(client, crit: Criterion, points: int):
 
 
 def test_list_editing_is_for_ops_only(client_as, ops_client):
-    theirs = factories.criterion(owner_team="product")
+    theirs = factories.criterion(owner_team="product", points=15)
     marketing = client_as(Role.MARKETING, username="mkt")
     page = marketing.get(admin_url(Criterion, "changelist"))
     assert 'name="form-0-points"' not in page.content.decode()
@@ -231,7 +231,7 @@ def test_marketing_cannot_see_ingest_keys(client_as):
 
 
 def test_ops_cannot_make_anyone_superuser_or_edit_a_superuser(ops_client):
-    target = factories.user()
+    target = factories.user(team="sales")
     response = post_change(ops_client, target, is_superuser="on")
     assert response.status_code == 302
     target.refresh_from_db()
@@ -242,7 +242,7 @@ def test_ops_cannot_make_anyone_superuser_or_edit_a_superuser(ops_client):
 
 
 def test_ops_assigns_roles_and_team_on_the_user_page(ops_client):
-    target = factories.user()
+    target = factories.user(team="sales")
     sdr = Group.objects.get(name=Role.SDR.value)
     response = post_change(
         ops_client,
@@ -257,7 +257,7 @@ def test_ops_assigns_roles_and_team_on_the_user_page(ops_client):
 
 
 def test_an_unknown_timezone_is_an_inline_error_on_the_user_page(ops_client):
-    target = factories.user()
+    target = factories.user(team="sales")
     response = post_change(ops_client, target, **{"profile-0-timezone": "Mars/Olympus"})
     assert response.status_code == 200
     assert "not a known time zone" in response.content.decode()

@@ -15,7 +15,7 @@ from qualification.models import (
     QualificationPolicy,
     SLAPolicy,
 )
-from tests.admin import factories
+from tests import factories
 from tests.admin.helpers import admin_url, form_data, post_change
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +145,7 @@ def test_criterion_form_explains_every_reason_placeholder(ops_client):
 
 
 def test_list_edit_of_a_criterion_invalid_elsewhere_shows_an_error_not_a_500(ops_client):
-    crit = factories.criterion(owner_team="marketing")
+    crit = factories.criterion(owner_team="marketing", points=15)
     Criterion.objects.filter(pk=crit.pk).update(reason_template="Visited {page}")
     response = ops_client.post(
         admin_url(Criterion, "changelist"),
@@ -260,7 +260,7 @@ def test_lead_needs_an_email_or_a_user_id(ops_client):
 
 
 def test_duplicate_lead_email_is_an_inline_error_whatever_its_case(ops_client):
-    factories.lead(email="pat@example.com")
+    factories.LeadFactory(email="pat@example.com")
     errors = _errors(_add(ops_client, Lead, email="PAT@example.com"))
     assert "Another lead already has this email." in errors["email"]
 
@@ -271,7 +271,7 @@ def test_lead_traits_must_be_an_object(ops_client):
 
 
 def test_lead_scores_cannot_be_set_in_the_admin(ops_client):
-    lead = factories.lead(total_score=42)
+    lead = factories.LeadFactory(total_score=42)
     response = post_change(ops_client, lead, title="CTO", total_score="999", tier="4")
     assert response.status_code == 302
     lead.refresh_from_db()
@@ -281,16 +281,41 @@ def test_lead_scores_cannot_be_set_in_the_admin(ops_client):
 def test_claimed_lead_cannot_be_left_without_an_owner(ops_client):
     from django.utils import timezone
 
-    owner = factories.user()
-    lead = factories.lead(owner=owner, claimed_at=timezone.now())
+    owner = factories.user(team="sales")
+    lead = factories.LeadFactory(owner=owner, claimed_at=timezone.now())
     errors = _errors(post_change(ops_client, lead, owner=""))
     assert "has been claimed" in " ".join(errors["owner"])
 
 
-def test_account_domain_is_stored_bare_and_lower_case(ops_client):
-    response = _add(ops_client, Account, name="Acme", domain="https://www.ACME.example/about")
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "https://www.ACME.example/about",
+        # Stored as typed before the admin used the ingestion rule (issue 9):
+        "acme.example:8080",
+        "acme.example.",
+        "user@acme.example",
+        "ftp://acme.example",
+    ],
+)
+def test_account_domain_is_stored_bare_and_lower_case(ops_client, typed):
+    response = _add(ops_client, Account, name="Acme", domain=typed)
     assert response.status_code == 302
     assert Account.objects.get().domain == "acme.example"
+
+
+@pytest.mark.parametrize("typed", ["acme", "ftp:", "not a domain", "[::1"])
+def test_a_domain_that_is_no_domain_is_an_inline_error(ops_client, typed):
+    errors = _errors(_add(ops_client, Account, name="Acme", domain=typed))
+    assert f"“{typed}” is not a domain or website" in " ".join(errors["domain"])
+    assert not Account.objects.exists()
+
+
+def test_a_domain_that_cleans_to_an_existing_one_is_an_inline_error(ops_client):
+    factories.AccountFactory(domain="acme.example")
+    errors = _errors(_add(ops_client, Account, name="Acme again", domain="ACME.example:443"))
+    assert "already exists" in " ".join(errors["domain"])
+    assert Account.objects.count() == 1
 
 
 def test_account_traits_invalid_json_is_an_inline_error(ops_client):

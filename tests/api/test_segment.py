@@ -7,9 +7,10 @@ import json
 
 import pytest
 
-from qualification.models import Event, EventType, IngestKey, Lead
+from qualification.models import Account, Event, EventType, IngestKey, Lead
 from qualification.services.ingest_keys import ingest_key_revoke
 from tests.api.conftest import basic
+from tests.factories import account_typed_in_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +129,16 @@ def test_an_empty_batch_is_fine(send):
     assert send("batch", {"batch": []}).json() == {"success": True}
 
 
+def test_a_group_call_files_events_under_the_account_ops_typed_in_the_admin(send):
+    """Issue 9: the admin stored "ftp://acme.com" as "ftp:", so the call made a second account."""
+    account = account_typed_in_admin("ftp://acme.com")
+    group = {"userId": "u-1", "groupId": "g-1", "traits": {"website": "https://www.acme.com/"}}
+    assert send("group", group).status_code == 200
+    assert send("track", track("m-1")).status_code == 200
+    assert list(Account.objects.all()) == [account]
+    assert Event.objects.get().account == account
+
+
 @pytest.mark.parametrize(
     ("endpoint", "body", "code", "message"),
     [
@@ -142,7 +153,7 @@ def test_an_empty_batch_is_fine(send):
             "group",
             {"userId": "u", "groupId": "g", "traits": {"domain": "not a domain"}},
             "invalid_message",
-            "traits.domain",
+            "traits.domain: “not a domain” is not a domain or website",
         ),
         ("alias", {"userId": "u"}, "invalid_message", "previousId"),
         ("track", [1, 2], "invalid_json", "JSON object"),

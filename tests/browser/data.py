@@ -7,7 +7,8 @@ from datetime import timedelta
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from qualification.models import Account, Criterion, Feedback, GlossaryTerm, Lead
+from qualification.models import Account, Feedback, GlossaryTerm, Lead
+from tests.factories import criterion, known_event
 
 TERMS = [
     (
@@ -162,7 +163,10 @@ def seed(editor: User) -> dict[str, GlossaryTerm]:
     for spec in CRITERIA:
         spec = dict(spec)
         term = spec.pop("term", None)
-        Criterion.objects.create(glossary_term=terms.get(term) if term else None, **spec)
+        if spec["signal_type"] == "event":
+            # Intent is marketing engagement, usage is product engagement.
+            known_event(spec["event_name"], "marketing" if spec["kind"] == "intent" else "product")
+        criterion(glossary_term=terms.get(term) if term else None, **spec)
 
     account = Account.objects.create(
         name="Acme Analytics", domain="acme.example", employee_count=240, country="DE"

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from qualification.models import Feedback, GlossaryTerm, MessageTemplate
 from qualification.roles import Role
-from qualification.services.scoring import lead_rescore
+from qualification.services.rescoring import lead_rescore
 from tests.factories import AccountFactory, LeadFactory, criterion, days_ago, events, policy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,6 +7,7 @@ import pytest
 from qualification.core.outreach import (
     FALLBACKS,
     OutreachFacts,
+    RecentEvent,
     fact_values,
     pick_trigger,
     render,
@@ -37,14 +38,17 @@ def _c(kind: str, points: int, name: str = "Criterion", key: str = "k") -> dict:
     ],
 )
 def test_trigger_follows_the_strongest_signal(pql_kind, contributions, trigger):
-    assert pick_trigger(OutreachFacts(pql_kind=pql_kind, contributions=contributions))[0] == trigger
+    assert (
+        pick_trigger(OutreachFacts(pql_kind=pql_kind, contributions=contributions)).trigger
+        == trigger
+    )
 
 
 EVENTS = (
-    ("Feature Used", "product", {"feature": "Reports"}),
-    ("Usage Limit Reached", "product", {"limit": "5 projects"}),
-    ("Content Downloaded", "marketing", {"title": "The PQL playbook"}),
-    ("Feature Used", "product", {"feature": "Older feature"}),
+    RecentEvent("Feature Used", "product", {"feature": "Reports"}),
+    RecentEvent("Usage Limit Reached", "product", {"limit": "5 projects"}),
+    RecentEvent("Content Downloaded", "marketing", {"title": "The PQL playbook"}),
+    RecentEvent("Feature Used", "product", {"feature": "Older feature"}),
 )
 
 

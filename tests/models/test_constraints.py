@@ -18,7 +18,7 @@ from qualification.models import (
     SLAPolicy,
     StageTransition,
 )
-from tests.factories import known_event
+from tests.factories import criterion_fields, known_event
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -30,22 +30,8 @@ def _violates(make) -> None:
 
 
 def _criterion(**overrides) -> Criterion:
-    fields = {
-        "key": "pricing-views",
-        "name": "Pricing page views",
-        "kind": "intent",
-        "signal_type": "event",
-        "event_name": "Pricing Page Viewed",
-        "measure": "count",
-        "threshold": 3,
-        "window_days": 7,
-        "points": 15,
-        "points_mode": "once",
-        "reason_template": "Viewed the pricing page {times} {window}",
-        "owner_team": "marketing",
-    }
-    fields.update(overrides)
-    return Criterion(**fields)
+    """An unsaved criterion, valid but for ``overrides``."""
+    return Criterion(**criterion_fields(**overrides))
 
 
 @pytest.mark.parametrize(

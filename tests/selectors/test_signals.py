@@ -6,11 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from qualification.selectors.signals import (
-    criteria_specs_read,
-    lead_signals_read,
-    policy_spec_read,
-)
+from qualification.selectors.scoring_specs import criteria_specs_read, policy_spec_read
+from qualification.selectors.signals import lead_batch_build, lead_batch_fetch
 from tests.factories import LeadFactory, criterion, days_ago, events, policy
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +15,10 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
 def _read(lead_ids):
-    return lead_signals_read(lead_ids, criteria_specs_read(), policy_spec_read(), NOW)
+    """Each lead's signals, read the way a rescore reads a batch (fetch, then build)."""
+    criteria, policy_spec = criteria_specs_read(), policy_spec_read()
+    fetched = lead_batch_fetch(lead_ids, criteria, policy_spec, NOW)
+    return lead_batch_build(fetched, criteria, policy_spec, NOW).signals
 
 
 def test_counts_windows_days_and_decay_match_hand_computation(django_assert_num_queries):

@@ -10,18 +10,17 @@ from django.core.management import CommandError, call_command
 
 from qualification.models import Criterion, GlossaryTerm
 from qualification.services.criteria import CriteriaImportError, criteria_export, criteria_import
-from tests.factories import known_event
+from tests.factories import criterion
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def catalog():
-    known_event("Pricing Page Viewed")
     term = GlossaryTerm.objects.create(
         term="Intent", slug="intent", definition="Signs of buying interest.", owner_team="marketing"
     )
-    Criterion.objects.create(
+    criterion(
         key="pricing-views",
         name="Pricing page views",
         kind="intent",
@@ -36,7 +35,7 @@ def catalog():
         glossary_term=term,
         owner_team="marketing",
     )
-    Criterion.objects.create(
+    criterion(
         key="country-not-served",
         name="Country not served",
         kind="disqualifier",

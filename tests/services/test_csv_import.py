@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from qualification.models import Account, Event, EventType, Lead
 from qualification.services.csv_import import CsvImportError, csv_import
-from tests.factories import AccountFactory, LeadFactory
+from tests.factories import AccountFactory, LeadFactory, account_typed_in_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +126,21 @@ def test_leads_import_upserts_by_user_id_or_email_and_matches_accounts():
     assert Lead.objects.get(user_id="u-4").first_name == "Dan"
     assert report.leads_marked == 4
     assert run("leads", text).unchanged == 4
+
+
+def test_leads_find_the_account_ops_typed_in_the_admin_with_a_port():
+    """Issue 9: the admin stored "acme.com:8443", so neither row found the account."""
+    account = account_typed_in_admin("https://www.Acme.com:8443/")
+    report = run("leads", "email,account_domain\nada@acme.com,\nbob@partner.io,acme.com\n")
+    assert (report.created, report.refused_rows) == (2, 0)
+    assert set(Lead.objects.values_list("account", flat=True)) == {account.pk}
+
+
+def test_a_domain_cell_that_is_no_domain_is_refused_with_the_value():
+    report = run("accounts", "domain\nftp:\n")
+    assert [(p.row, p.column, p.problem) for p in report.problems] == [
+        (2, "domain", "“ftp:” is not a domain or website (e.g. acme.com)")
+    ]
 
 
 def test_free_mail_domain_is_never_matched_even_if_an_account_has_it():

@@ -11,13 +11,13 @@ from django.db import connection
 from qualification.core.tracking.parsing import messages_parse
 from qualification.models import Account, AnonymousId, Event, Lead
 from qualification.services.ingest import (
+    IdentityError,
     account_group,
     anonymous_alias,
     events_ingest,
     lead_identify,
-    normalize_domain,
 )
-from tests.factories import AccountFactory, LeadFactory
+from tests.factories import AccountFactory, LeadFactory, account_typed_in_admin
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -177,18 +177,49 @@ def test_group_creates_the_account_links_the_lead_and_same_domain_leads():
     assert Account.objects.get(pk=account.pk).plan == "paid"
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("value", "domain"),
+    ("traits", "domain"),
     [
-        ("acme.io", "acme.io"),
-        ("https://www.Acme.io/x?y", "acme.io"),
-        ("HTTP://shop.acme.co.uk:8080", "shop.acme.co.uk"),
-        ("", None),
-        (None, None),
+        ({"domain": "acme.io"}, "acme.io"),
+        ({"website": "HTTP://Shop.acme.co.uk:8080"}, "shop.acme.co.uk"),
+        ({"domain": "", "website": "https://www.acme.io/x?y"}, "acme.io"),
     ],
 )
-def test_normalize_domain(value, domain):
-    assert normalize_domain(value, "website") == domain
+def test_group_traits_give_the_cleaned_domain(traits, domain):
+    account, _ = account_group(group_id="g", traits=traits)
+    assert account.domain == domain
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("traits", "message"),
+    [
+        ({"domain": "acme"}, "traits.domain: “acme” is not a domain or website"),
+        ({"website": "ftp:"}, "traits.website: “ftp:” is not a domain or website"),
+        ({"domain": 7}, "traits.domain: must be a string"),
+    ],
+)
+def test_a_bad_group_domain_is_refused_naming_the_trait(traits, message):
+    with pytest.raises(IdentityError, match=message):
+        account_group(group_id="g", traits=traits)
+    assert not Account.objects.exists()
+
+
+@pytest.mark.django_db
+def test_identify_finds_the_account_ops_typed_in_the_admin_with_a_port():
+    """Issue 9: the admin stored "acme.com:8443", so the email's domain never matched it."""
+    account = account_typed_in_admin("https://www.Acme.com:8443/")
+    lead = lead_identify(user_id="u-1", anonymous_id=None, traits={"email": "ada@acme.com"})
+    assert lead.account == account
+
+
+@pytest.mark.django_db
+def test_a_group_call_updates_the_account_typed_in_the_admin_not_a_second_one():
+    account = account_typed_in_admin("sales@acme.com")
+    found, _ = account_group(group_id="g-1", user_id="u-1", traits={"website": "acme.com"})
+    assert found.pk == account.pk
+    assert Account.objects.count() == 1
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ import pytest
 from django.utils.text import slugify
 
 from qualification.models import Criterion, GlossaryTerm, Lead
+from tests import factories
 
 _seq = itertools.count(1)
 
@@ -17,34 +18,28 @@ _seq = itertools.count(1)
 @pytest.fixture
 def make_term(db):
     def _make(term: str, definition: str = "A shared definition.", **extra: Any) -> GlossaryTerm:
-        extra.setdefault("owner_team", "marketing")
-        return GlossaryTerm.objects.create(
-            term=term, slug=slugify(term), definition=definition, **extra
-        )
+        return factories.term(term=term, slug=slugify(term), definition=definition, **extra)
 
     return _make
+
+
+# What the pages' criteria look like unless a test says otherwise (tests/factories.py builds them).
+_PAGE_EVENT_CRITERION = {
+    "threshold": 3,
+    "window_days": 7,
+    "points": 15,
+    "reason_template": "Viewed the pricing page {times} {window}",
+}
 
 
 @pytest.fixture
 def make_criterion(db):
     def _make(name: str | None = None, **extra: Any) -> Criterion:
-        n = next(_seq)
-        fields: dict[str, Any] = {
-            "key": f"criterion-{n}",
-            "name": name or f"Criterion {n}",
-            "kind": "intent",
-            "signal_type": "event",
-            "event_name": "Pricing Page Viewed",
-            "measure": "count",
-            "threshold": 3,
-            "window_days": 7,
-            "points": 15,
-            "points_mode": "once",
-            "reason_template": "Viewed the pricing page {times} {window}",
-            "owner_team": "marketing",
-        }
+        fields = dict(_PAGE_EVENT_CRITERION) if extra.get("signal_type", "event") == "event" else {}
         fields.update(extra)
-        return Criterion.objects.create(**fields)
+        if name is not None:
+            fields["name"] = name
+        return factories.criterion(**fields)
 
     return _make
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from qualification.models import Feedback, Lead, MessageTemplate, StageTransition
 from qualification.roles import Role
-from qualification.services.scoring import lead_rescore
+from qualification.services.rescoring import lead_rescore
 from tests.factories import AccountFactory, LeadFactory, criterion, days_ago, events, policy
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +211,28 @@ def test_page_runs_a_fixed_number_of_queries(client_as, make_user):
             occurred_at=now,
         )
     assert _page_queries(client, small) == _page_queries(client, big)
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "message", "stage"),
+    [
+        ("touch", {}, "First touch logged; the SLA clock has stopped.", "mql"),
+        ("feedback", {"outcome": "accepted"}, "Feedback saved.", "sql"),
+        ("recycle", {"reason": "Budget frozen"}, "Lead recycled to nurture.", "recycled"),
+        ("disqualify", {"reason": "Student"}, "Lead disqualified.", "disqualified"),
+    ],
+)
+def test_each_action_keeps_its_url_and_runs_its_own_service(
+    client_as, action, data, message, stage
+):
+    lead = LeadFactory(stage="mql", qualification="mql", queue="mql")
+    url = reverse(f"lead-{action}", args=[lead.pk])
+    assert url == f"/leads/{lead.pk}/{action}/"
+    posted = {f"{action}-{key}": value for key, value in data.items()}
+    posted[f"{action}-updated_at"] = lead.updated_at.isoformat()
+    response = client_as(Role.SDR).post(url, posted, follow=True)
+    assert response.redirect_chain[-1][0] == f"/leads/{lead.pk}/"
+    assert message in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.stage == stage
+    assert (lead.first_touched_at is not None) == (action == "touch")

@@ -1,4 +1,5 @@
-"""The queue pages: who sees what, in which order, filters from the URL, fixed query count."""
+"""The queue pages: who sees what, in which order, filters and pages from the URL, fixed query
+count. Claiming and assigning are in test_queue_actions.py."""
 
 from __future__ import annotations
 
@@ -10,20 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from qualification.models import GlossaryTerm, Lead, SLAPolicy
+from qualification.models import GlossaryTerm, SLAPolicy
 from qualification.roles import Role
 from tests.factories import AccountFactory, LeadFactory
+from tests.web.queue_helpers import qualified, rows
 
 pytestmark = pytest.mark.django_db
-
-
-def qualified(queue: str = "pql", **fields) -> Lead:
-    fields.setdefault("qualification", queue)
-    fields.setdefault("pql_kind", "usage" if queue == "pql" else "")
-    fields.setdefault("stage", queue)
-    fields.setdefault("qualified_at", timezone.now() - timedelta(minutes=5))
-    fields.setdefault("last_signal_at", timezone.now() - timedelta(hours=1))
-    return LeadFactory(queue=queue, **fields)
 
 
 @pytest.fixture
@@ -50,10 +43,6 @@ def always_open_policies():
                 business_day_end=time(23, 59),
                 workdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
             )
-
-
-def rows(response) -> list[str]:
-    return [row.record.email for row in response.context["table"].page.object_list]
 
 
 def test_pql_queue_lists_open_pqls_in_priority_order(client_as):
@@ -208,6 +197,32 @@ def test_sorting_and_page_size(client_as):
     assert scores[0] == 0
 
 
+def test_page_size_is_one_of_the_offered_sizes(client_as):
+    client = client_as(Role.SDR)
+    for score in range(30):
+        qualified(tier=2, total_score=score)
+    for asked, shown in (("7", 25), ("1000", 25), ("abc", 25), ("50", 30), ("100", 30)):
+        response = client.get(f"/queues/pql/?per_page={asked}")
+        assert len(rows(response)) == shown, asked
+    html = client.get("/queues/pql/?per_page=7").content.decode()
+    assert '<option value="25" selected>25</option>' in html
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"), [("2", 2), ("abc", 1), ("1.5", 1), ("9", 2), ("0", 2), ("-1", 2)]
+)
+def test_a_page_past_the_end_is_the_last_and_a_non_number_the_first(client_as, page, shown):
+    client = client_as(Role.SDR)
+    for score in range(30):
+        qualified(tier=2, total_score=score)
+    response = client.get(f"/queues/pql/?page={page}")
+    assert response.status_code == 200
+    assert response.context["table"].page.number == shown
+    assert len(rows(response)) == (25 if shown == 1 else 5)
+    first, last = (1, 25) if shown == 1 else (26, 30)
+    assert f"{first}\u2013{last} of 30" in response.content.decode()
+
+
 def test_count_stops_at_the_cap_and_pages_stop_there(client_as, monkeypatch):
     monkeypatch.setattr("qualification.web.paginators.COUNT_CAP", 4)
     client = client_as(Role.SDR)
@@ -311,83 +326,6 @@ def test_query_count_does_not_grow_with_the_page(
     # A manager's page (assignment controls) is as flat.
     client.force_login(manager)
     assert _count_queries(client, "/queues/pql/") == _count_queries(client, "/queues/pql/?sla=ok")
-
-
-# ---------- claim and assign over HTTP ----------
-
-
-def test_claim_with_htmx_returns_the_row_with_the_new_owner(client_as):
-    client = client_as(Role.SDR)
-    lead = qualified(tier=4)
-    response = client.post(f"/queues/claim/{lead.pk}/", HTTP_HX_REQUEST="true")
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert html.startswith(f'<tr id="lead-{lead.pk}"')
-    assert '<span class="owner owner-me">You</span>' in html
-    assert 'hx-swap-oob="true"' in html
-    assert "You claimed this lead." in html
-    lead.refresh_from_db()
-    assert lead.owner is not None
-
-
-def test_losing_claim_is_told_who_has_it(client_as, make_user):
-    kim = make_user(Role.SDR, username="kim", first_name="Kim", last_name="Lee")
-    lead = qualified(owner=kim, claimed_at=timezone.now())
-    client = client_as(Role.SDR)
-    html = client.post(f"/queues/claim/{lead.pk}/", HTTP_HX_REQUEST="true").content.decode()
-    assert "Kim Lee has Ada" in html
-    assert '<span class="owner">Kim Lee</span>' in html
-
-
-def test_claim_without_htmx_redirects_back_with_a_message(client_as):
-    client = client_as(Role.SDR)
-    lead = qualified()
-    response = client.post(
-        f"/queues/claim/{lead.pk}/", {"next": "/queues/pql/?tier=1"}, follow=True
-    )
-    assert response.redirect_chain == [("/queues/pql/?tier=1", 302)]
-    assert "You claimed this lead." in response.content.decode()
-
-
-def test_claim_refuses_offsite_next(client_as):
-    response = client_as(Role.SDR).post(
-        f"/queues/claim/{qualified().pk}/", {"next": "https://evil.test/"}
-    )
-    assert response["Location"] == "/queues/all/"
-
-
-@pytest.mark.parametrize("role", [Role.OPS, Role.MARKETING, None])
-def test_claim_checks_the_role_on_the_server(client_as, role):
-    lead = qualified()
-    assert client_as(role).post(f"/queues/claim/{lead.pk}/").status_code == 403
-    lead.refresh_from_db()
-    assert lead.owner is None
-
-
-def test_claim_needs_post(client_as):
-    assert client_as(Role.SDR).get(f"/queues/claim/{qualified().pk}/").status_code == 405
-
-
-def test_manager_assigns_from_the_row(client_as, make_user):
-    sam = make_user(Role.SDR, username="sam", first_name="Sam", last_name="Rivera")
-    client = client_as(Role.MANAGER)
-    lead = qualified()
-    page = client.get("/queues/pql/").content.decode()
-    assert "Assign…" in page
-    html = client.post(
-        f"/queues/assign/{lead.pk}/",
-        {"assignee": sam.pk, "expected_owner": ""},
-        HTTP_HX_REQUEST="true",
-    ).content.decode()
-    assert "Lead assigned." in html
-    assert '<span class="owner">Sam Rivera</span>' in html
-
-
-def test_sdr_cannot_assign(client_as, make_user):
-    other = make_user(Role.SDR, username="other")
-    lead = qualified()
-    response = client_as(Role.SDR).post(f"/queues/assign/{lead.pk}/", {"assignee": other.pk})
-    assert response.status_code == 403
 
 
 def test_benchmark_figures_run():

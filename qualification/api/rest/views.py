@@ -34,6 +34,7 @@ from qualification.models import Criterion, Feedback, GlossaryTerm, Lead
 from qualification.models.choices import LifecycleStage, Queue, Tier
 from qualification.roles import Perm
 from qualification.selectors.criteria import criterion_list
+from qualification.selectors.leads import LeadFilters, lead_list
 from qualification.services.lead_actions import feedback_record
 
 
@@ -59,13 +60,14 @@ def _tier(value: str | None) -> int | None:
     raise ValidationError({"tier": [f"Choose one of: {names}."]})
 
 
-def _owner(value: str | None, user) -> dict[str, Any] | None:
+def _owner(value: str | None, user) -> dict[str, Any]:
+    """The owner filter as ``LeadFilters`` fields: a user id, "me" or "none" (unowned)."""
     if value in (None, ""):
-        return None
+        return {}
     if value == "me":
-        return {"owner": user}
+        return {"owner_id": user.pk}
     if value == "none":
-        return {"owner__isnull": True}
+        return {"unowned": True}
     if value.isdigit():
         return {"owner_id": int(value)}
     raise ValidationError({"owner": ['Give a user id, "me" or "none".']})
@@ -110,29 +112,25 @@ class LeadViewSet(viewsets.ReadOnlyModelViewSet):
         return LeadDetailSerializer if self.action == "retrieve" else LeadSerializer
 
     def get_queryset(self) -> QuerySet[Lead]:
-        leads = super().get_queryset()
         if self.action == "list":
-            # The list never shows the breakdown; it can be large.
-            leads = leads.defer("breakdown", "traits", "external_ids").filter(
-                **self._filters(self.request)
-            )
-        return leads.order_by("-tier", "-total_score", "-last_signal_at", "-id")
+            return lead_list(filters=self._filters(self.request))
+        return super().get_queryset()
 
-    def _filters(self, request: Request) -> dict[str, Any]:
+    def _filters(self, request: Request) -> LeadFilters:
         """Parse every filter up front; a bad value is a 400 naming the parameter."""
         params = request.query_params
-        lookups: dict[str, Any] = {}
-        if (queue := _choice(params, "queue", Queue.values)) is not None:
-            lookups["queue"] = queue
-        if (stage := _choice(params, "stage", LifecycleStage.values)) is not None:
-            lookups["stage"] = stage
-        if (tier := _tier(params.get("tier"))) is not None:
-            lookups["tier"] = tier
-        if (owner := _owner(params.get("owner"), request.user)) is not None:
-            lookups.update(owner)
-        if (since := _updated_since(params.get("updated_since"))) is not None:
-            lookups["updated_at__gte"] = since
-        return lookups
+        queue = _choice(params, "queue", Queue.values)
+        stage = _choice(params, "stage", LifecycleStage.values)
+        tier = _tier(params.get("tier"))
+        owner = _owner(params.get("owner"), request.user)
+        since = _updated_since(params.get("updated_since"))
+        return LeadFilters(
+            queues=(queue,) if queue else (),
+            stages=(stage,) if stage else (),
+            tier=tier,
+            updated_since=since,
+            **owner,
+        )
 
 
 class FeedbackCreateView(GenericAPIView):

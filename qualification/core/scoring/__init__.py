@@ -2,17 +2,22 @@
 
 ``score_lead(criteria, signals, policy, now)`` turns criteria and one lead's aggregated
 signals into a ``ScoreResult``; ``next_stage(stage, result)`` says where the lead moves.
-``prepare_criteria(criteria)`` does the per-criterion work once for a whole rescore
-(``score_lead`` also does it by itself for a criteria list it sees again).
+``prepare_criteria(criteria)`` does the per-criterion work once for a whole rescore; pass
+its result to ``score_lead`` for every lead (plain specs are prepared on each call).
+The rules themselves, written to be read, are in ``conditions.py``.
 """
 
 from qualification.core.scoring.conditions import (
     apply_operator,
     attribute_condition,
+    decay_factor,
     event_condition,
+    event_points,
+    is_near_miss,
     resolve_attribute,
+    round_points,
 )
-from qualification.core.scoring.engine import decay_factor, round_points, score_lead
+from qualification.core.scoring.engine import score_lead
 from qualification.core.scoring.lifecycle import next_stage
 from qualification.core.scoring.prepared import PreparedCriteria, prepare_criteria
 from qualification.core.scoring.qualify import meets_usage_criteria, tier_for
@@ -45,6 +50,8 @@ __all__ = [
     "attribute_condition",
     "decay_factor",
     "event_condition",
+    "event_points",
+    "is_near_miss",
     "meets_usage_criteria",
     "next_stage",
     "prepare_criteria",

@@ -1,6 +1,12 @@
-"""Conditions: resolve an attribute path, apply an operator, test an event count.
+"""The rules of scoring, written to be read: what fires, for how many points, near misses.
 
-Rules (the engine and the reason sentences rely on them):
+This module is the reference for the rules; ``engine.score_lead`` is the fast path that
+applies them to every lead of a rescore, and ``tests/core/scoring/test_reference.py``
+checks on generated cases that both agree. Where the engine needs a rule it calls the
+helper here (``nearly_reached``, ``paid_occurrences``, ``decay_factor``,
+``decayed_points``) instead of writing it again.
+
+Attribute criteria
 
 * A path is ``lead.<field>``, ``account.<field>``, or ``lead|account.traits.<key>[.<key>...]``
   into nested trait dicts. ``lead.email_domain`` falls back to the part of ``lead.email``
@@ -14,8 +20,22 @@ Rules (the engine and the reason sentences rely on them):
   and ``not_in`` holds if no item is in the list.
 * ``gte``, ``lte`` and ``between`` (inclusive) compare numbers; ``"1,200"`` is coerced to 1200.
   A value that is not a number makes them False (known, not unknown).
-* An event condition holds when the measured value (count, or distinct days) in the
-  window reaches the threshold.
+* An attribute criterion that holds pays its points once and never decays.
+
+Event criteria
+
+* The condition holds when the measured value (count, or distinct days) in the window
+  reaches the threshold (at least 1).
+* ``once`` pays the points; ``per_occurrence`` pays points x the measured value, capped at
+  ``max_occurrences`` when that is set.
+* Decay (``half_life_days`` set) multiplies by a factor in [0, 1]: for ``per_occurrence``
+  the average decay of the matching events (``decayed_sum / count``); for ``once`` the
+  decay of the most recent one, ``0.5 ** (age of last_seen in days / half_life)``, since
+  the points are for the condition and are as fresh as its latest evidence. Each falls
+  back to the other when its input is unknown. The result is rounded half away from zero.
+* A near miss is a positive (fit, intent, usage) criterion below its threshold but at
+  half of it or more, with at least one event: a question for the SDR.
+* Disqualifiers pay nothing: when one holds the lead is disqualified.
 
 Speed: a full rescore tests every criterion against every lead, so a path and an
 operator with its expected value are *compiled* once (``attribute_resolver``,
@@ -27,12 +47,15 @@ implementation of the rules above.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from qualification.core.scoring.types import CriterionSpec, EventSignal, LeadFacts
+from qualification.core.vocabulary import KIND_DISQUALIFIER, POSITIVE_KINDS
 
 _MISSING = object()
 _SEQUENCES = (list, tuple, set)  # a lead value of these types is tested item by item
@@ -291,7 +314,74 @@ def event_condition(spec: CriterionSpec, signal: EventSignal) -> bool:
     return measured(spec, signal) >= max(spec.threshold, 1)
 
 
+def nearly_reached(have: int, threshold: int) -> bool:
+    """Below the threshold but at least half of it, and at least one."""
+    return 0 < have < threshold and have * 2 >= threshold
+
+
 def is_near_miss(spec: CriterionSpec, signal: EventSignal) -> bool:
-    """Below the threshold but at least half of it (and at least one event)."""
-    have = measured(spec, signal)
-    return 0 < have < spec.threshold and have * 2 >= spec.threshold
+    """Whether a positive event criterion nearly fired (see ``nearly_reached``)."""
+    return spec.kind in POSITIVE_KINDS and nearly_reached(measured(spec, signal), spec.threshold)
+
+
+def round_points(value: float) -> int:
+    """Round half away from zero: 2.5 → 3, -2.5 → -3 (not Python's banker's rounding)."""
+    return int(math.copysign(math.floor(abs(value) + 0.5), value))
+
+
+def _age_days(when: datetime, now: datetime) -> float:
+    return max(0.0, (now - when).total_seconds() / 86400)
+
+
+def decay_factor(spec: CriterionSpec, signal: EventSignal, now: datetime) -> float | None:
+    """The decay applied to an event criterion's points, or None when it does not decay."""
+    half_life = spec.half_life_days
+    if not half_life:
+        return None
+    average = (
+        signal.decayed_sum / signal.count
+        if signal.decayed_sum is not None and signal.count > 0
+        else None
+    )
+    latest = (
+        0.5 ** (_age_days(signal.last_seen, now) / half_life)
+        if signal.last_seen is not None
+        else None
+    )
+    if spec.points_mode == "per_occurrence":
+        factor = average if average is not None else latest
+    else:
+        factor = latest if latest is not None else average
+    return 1.0 if factor is None else min(1.0, max(0.0, factor))
+
+
+def paid_occurrences(have: int, max_occurrences: int | None) -> int:
+    """How many occurrences a ``per_occurrence`` criterion pays: all, or up to the cap."""
+    return min(have, max_occurrences) if max_occurrences else have
+
+
+def decayed_points(base: int, factor: float | None) -> int:
+    """The points after decay: ``base`` itself without decay, else rounded."""
+    return base if factor is None else round_points(base * factor)
+
+
+class EventPoints(NamedTuple):
+    """What an event criterion that holds pays, and how that was worked out."""
+
+    base: int  # before decay: points, or points x occurrences
+    occurrences: int | None  # per_occurrence only: the occurrences paid
+    decay: float | None  # the factor applied, None without decay
+    points: int  # after decay and rounding
+
+
+def event_points(spec: CriterionSpec, signal: EventSignal, now: datetime) -> EventPoints:
+    """The points of an event criterion whose condition holds (a disqualifier pays 0)."""
+    occurrences = None
+    base = spec.points
+    if spec.points_mode == "per_occurrence":
+        occurrences = paid_occurrences(measured(spec, signal), spec.max_occurrences)
+        base = spec.points * occurrences
+    factor = decay_factor(spec, signal, now)
+    if spec.kind == KIND_DISQUALIFIER:
+        return EventPoints(0, occurrences, factor, 0)
+    return EventPoints(base, occurrences, factor, decayed_points(base, factor))

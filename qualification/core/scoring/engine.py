@@ -3,28 +3,19 @@
 Pure: no Django, no clock (``now`` is passed in), no settings.
 
 Points
-    * ``once``: the criterion's points when its condition holds.
-    * ``per_occurrence``: points x min(measured, max_occurrences), where *measured* is the
-      count in the window (or the distinct days, for a distinct-days criterion), paid when
-      the condition holds (measured ≥ threshold).
-    * Attribute criteria always score once and never decay.
-    * Decay (``half_life_days`` set) multiplies by a factor in [0, 1]:
-      - ``per_occurrence``: the average decay of the matching events,
-        ``decayed_sum / count``;
-      - ``once``: the decay of the **most recent** matching event,
-        ``0.5 ** (age of last_seen in days / half_life)``. The points are for the
-        condition, so they are as fresh as the latest evidence: a lead who viewed
-        pricing a year ago and again today keeps full points (falls back to the
-        average when ``last_seen`` is unknown).
-      Each contribution is rounded half away from zero to a whole number.
+    What fires, for how many points, with what decay, and what is a near miss: written
+    out in ``conditions.py``, the reference this engine must agree with
+    (``tests/core/scoring/test_reference.py``), and whose helpers it calls. In short:
+    ``once`` pays the points, ``per_occurrence`` pays points x the measured value
+    (capped), decay multiplies by a factor in [0, 1], attribute criteria pay once and
+    never decay, and each contribution is rounded half away from zero.
 
 Sub-scores
     fit, intent and usage criteria count in the sub-score of their kind (``applies_to``
-    does not move them). A **negative**
-    criterion counts in the sub-score named by ``applies_to``: ``mql`` → intent,
-    ``pql`` → usage, ``both`` → fit for an attribute (who they are) and intent for an
-    event. Total = fit + intent + usage; sub-scores are not clamped, so every point shown
-    is a point counted.
+    does not move them). A **negative** criterion counts in the sub-score named by
+    ``applies_to``: ``mql`` → intent, ``pql`` → usage, ``both`` → fit for an attribute
+    (who they are) and intent for an event (``prepared.subscore_for``). Total = fit +
+    intent + usage; sub-scores are not clamped, so every point shown is a point counted.
 
 Disqualifiers
     Add no points. When any fires the lead is disqualified: qualification none, queue
@@ -49,17 +40,22 @@ the criteria that fired.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from datetime import datetime
 
+from qualification.core.scoring.conditions import (
+    decay_factor,
+    decayed_points,
+    nearly_reached,
+    paid_occurrences,
+)
 from qualification.core.scoring.prepared import (
-    POSITIVE_KINDS,
+    KIND_ORDER,
     LeadView,
     PreparedCriteria,
     PreparedEvent,
-    prepared_for,
-    subscore_for,
+    lead_view,
+    prepare_criteria,
 )
 from qualification.core.scoring.qualify import route, tier_for
 from qualification.core.scoring.types import (
@@ -74,57 +70,7 @@ from qualification.core.scoring.types import (
 )
 from qualification.core.vocabulary import KIND_FIT, KIND_INTENT, KIND_USAGE, TIER_COLD
 
-__all__ = [
-    "POSITIVE_KINDS",
-    "decay_factor",
-    "round_points",
-    "score_lead",
-    "subscore_for",
-]
-
-
-def round_points(value: float) -> int:
-    """Round half away from zero: 2.5 → 3, -2.5 → -3 (not Python's banker's rounding)."""
-    return int(math.copysign(math.floor(abs(value) + 0.5), value))
-
-
-def _age_days(when: datetime, now: datetime) -> float:
-    return max(0.0, (now - when).total_seconds() / 86400)
-
-
-def decay_factor(spec: CriterionSpec, signal: EventSignal, now: datetime) -> float | None:
-    """The decay applied to an event criterion's points, or None when it does not decay."""
-    half_life = spec.half_life_days
-    if not half_life:
-        return None
-    average = (
-        signal.decayed_sum / signal.count
-        if signal.decayed_sum is not None and signal.count > 0
-        else None
-    )
-    latest = (
-        0.5 ** (_age_days(signal.last_seen, now) / half_life)
-        if signal.last_seen is not None
-        else None
-    )
-    if spec.points_mode == "per_occurrence":
-        factor = average if average is not None else latest
-    else:
-        factor = latest if latest is not None else average
-    return 1.0 if factor is None else min(1.0, max(0.0, factor))
-
-
-def _lead_view(signals: LeadSignals) -> LeadView:
-    """What reasons may say about the lead's account; worked out once per lead."""
-    account = signals.facts.account or {}
-    return (
-        signals.account_name,
-        account.get("employee_count"),
-        account.get("industry") or None,
-        account.get("country") or None,
-        signals.account_active_users,
-    )
-
+__all__ = ["score_lead"]
 
 # Contributions, near misses and results are built with ``build_frozen`` (see there why)
 # from the prepared criterion's template of the fields that do not depend on the lead.
@@ -136,10 +82,10 @@ def _event_contribution(
     occurrences = None
     base = item.points
     if item.per_occurrence:
-        occurrences = min(have, item.max_occurrences) if item.max_occurrences else have
+        occurrences = paid_occurrences(have, item.max_occurrences)
         base = item.points * occurrences
     factor = decay_factor(item.spec, signal, now) if item.decays else None
-    points = base if factor is None else round_points(base * factor)
+    points = decayed_points(base, factor)
     disqualifier = item.disqualifier
     found = build_frozen(
         Contribution,
@@ -153,13 +99,20 @@ def _event_contribution(
         last_seen=signal.last_seen,
         decay=None if factor is None else round(factor, 4),
     )
-    if item.filter_many is not None:  # a fresh list per contribution, as before
+    if item.filter_many is not None:  # the template holds one value; several get a new list
         found.__dict__["value"] = item.filter_value()
     return found
 
 
 def _dedupe(items: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item for item in items if item))
+
+
+def _strength(found: Contribution) -> tuple[int, int, int, str]:
+    """Strongest first: absolute points, positive before negative, kind, then key (the
+    sort is stable, so equal criteria keep their order)."""
+    points = found.points
+    return (-abs(points), -points, KIND_ORDER.get(found.kind, 9), found.key)
 
 
 def score_lead(
@@ -170,14 +123,12 @@ def score_lead(
 ) -> ScoreResult:
     """Score one lead: itemized contributions, sub-scores, tier, reasons, qualification.
 
-    ``criteria`` may be plain specs (prepared on first use and remembered for the same
-    unchanged object, see ``prepared.py``) or ``prepare_criteria(specs)``.
+    ``criteria``: ``prepare_criteria(specs)``, as the services pass it, prepared once for
+    a whole run; plain specs are prepared on each call (see ``prepared.py``).
     """
-    prepared = prepared_for(criteria)
+    prepared = prepare_criteria(criteria)
     subscores = {KIND_FIT: 0, KIND_INTENT: 0, KIND_USAGE: 0}
-    # Sorted strongest first: by absolute points, positive first, then the prepared rank
-    # (kind, key); the position keeps equal criteria in order and the sort off the objects.
-    ranked: list[tuple[int, int, int, str, int, Contribution]] = []
+    contributions: list[Contribution] = []
     disqualifiers: list[Contribution] = []
     unknown: set[str] = set()
     near_misses: list[NearMiss] = []
@@ -191,8 +142,7 @@ def score_lead(
                 continue
             have = signal.distinct_days if item.by_days else signal.count
             if have < item.minimum:
-                threshold = item.threshold
-                if item.positive and 0 < have < threshold and have * 2 >= threshold:
+                if item.positive and nearly_reached(have, item.threshold):
                     near_misses.append(
                         build_frozen(
                             NearMiss,
@@ -202,7 +152,7 @@ def score_lead(
                         )
                     )
                 continue
-            view = view or _lead_view(signals)
+            view = view or lead_view(signals)
             found = _event_contribution(item, signal, have, view, now)
         else:
             value = item.resolve(facts)
@@ -212,7 +162,7 @@ def score_lead(
                 continue
             if not item.matches(value):
                 continue
-            view = view or _lead_view(signals)
+            view = view or lead_view(signals)
             found = build_frozen(
                 Contribution,
                 item.contribution,
@@ -222,11 +172,9 @@ def score_lead(
         if item.disqualifier:
             disqualifiers.append(found)
         else:
-            points = found.points
-            subscores[item.subscore] += points
-            ranked.append((-abs(points), -points, item.rank, item.key, len(ranked), found))
-    ranked.sort()
-    contributions = [entry[5] for entry in ranked]
+            subscores[item.subscore] += found.points
+            contributions.append(found)
+    contributions.sort(key=_strength)
     near_misses.sort(key=lambda n: (-abs(n.points), n.key))
     fit, intent, usage = subscores[KIND_FIT], subscores[KIND_INTENT], subscores[KIND_USAGE]
     total = fit + intent + usage

@@ -8,21 +8,19 @@ that do not depend on the lead (``{window}``, ``{event}``, ...) already filled, 
 sub-score, the near-miss sentence's fixed parts, and the usage criteria the account-level
 PQL test reads.
 
-``score_lead`` accepts plain specs and prepares them itself, remembering the result for
-the criteria object it was given (``prepared_for``), so a service that passes the same
-list for every lead of a run prepares once without changing. ``prepare_criteria`` does it
-explicitly; its result is a read-only sequence of the original specs, usable wherever
-the specs are. The specs are frozen; preparing assumes their dict and list values
-(``property_filter``, ``value``) are not mutated afterwards either.
+The services prepare once per run (``prepare_criteria(criteria_specs_read())``) and pass
+the result for every lead. ``score_lead`` also accepts plain specs, which it prepares on
+each call: right for a test or a single lead, wasteful in a loop. The result is a
+read-only sequence of the original specs, usable wherever the specs are. The specs are
+frozen; preparing assumes their dict and list values (``property_filter``, ``value``) are
+not mutated afterwards either.
 """
 
 from __future__ import annotations
 
-import operator
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 from qualification.core.scoring.conditions import (
     Matcher,
@@ -42,31 +40,60 @@ from qualification.core.scoring.reasons import (
     format_window,
     parse_template,
 )
-from qualification.core.scoring.types import Contribution, CriterionSpec, NearMiss, field_template
+from qualification.core.scoring.types import (
+    Contribution,
+    CriterionSpec,
+    LeadSignals,
+    NearMiss,
+    field_template,
+)
 from qualification.core.vocabulary import (
     KIND_DISQUALIFIER,
     KIND_FIT,
     KIND_INTENT,
     KIND_NEGATIVE,
     KIND_USAGE,
+    POSITIVE_KINDS,
 )
 
-POSITIVE_KINDS = (KIND_FIT, KIND_INTENT, KIND_USAGE)
+# Ties between equally strong contributions: fit, intent, usage, negative (engine.py).
 KIND_ORDER = {KIND_FIT: 0, KIND_INTENT: 1, KIND_USAGE: 2, KIND_NEGATIVE: 3, KIND_DISQUALIFIER: 4}
 
-# What a reason placeholder that depends on the lead is filled from: the lead's view
-# (account, employees, industry, country, users: ``engine._lead_view``), the event
-# signal, the attribute's value, and the clock.
-LeadView = tuple[Any, Any, Any, Any, Any]
+
+class LeadView(NamedTuple):
+    """What a reason may say about the lead's account: worked out once per lead, and only
+    for a lead where some criterion fired."""
+
+    account: str | None
+    employees: Any
+    industry: str | None
+    country: str | None
+    users: int | None
+
+
+def lead_view(signals: LeadSignals) -> LeadView:
+    """The account facts the reason placeholders of ``_LEAD_FILLERS`` read."""
+    account = signals.facts.account or {}
+    return LeadView(
+        signals.account_name,
+        account.get("employee_count"),
+        account.get("industry") or None,
+        account.get("country") or None,
+        signals.account_active_users,
+    )
+
+
+# What a reason placeholder that depends on the lead is filled from: the lead's view, the
+# event signal, the attribute's value, and the clock.
 Filler = Callable[[LeadView, Any, Any, datetime], str]
 Renderer = Callable[[LeadView, Any, Any, datetime], str]  # (view, signal, value, now)
 
 _LEAD_FILLERS: dict[str, Filler] = {
-    "account": lambda view, _s, _v, _n: str(view[0] or UNKNOWN),
-    "employees": lambda view, _s, _v, _n: format_value(view[1]),
-    "industry": lambda view, _s, _v, _n: str(view[2] or UNKNOWN),
-    "country": lambda view, _s, _v, _n: country_name(view[3]),
-    "users": lambda view, _s, _v, _n: UNKNOWN if view[4] is None else format_number(view[4]),
+    "account": lambda view, _s, _v, _n: str(view.account or UNKNOWN),
+    "employees": lambda view, _s, _v, _n: format_value(view.employees),
+    "industry": lambda view, _s, _v, _n: str(view.industry or UNKNOWN),
+    "country": lambda view, _s, _v, _n: country_name(view.country),
+    "users": lambda view, _s, _v, _n: UNKNOWN if view.users is None else format_number(view.users),
 }
 _EVENT_FILLERS: dict[str, Filler] = {
     **_LEAD_FILLERS,
@@ -112,7 +139,10 @@ class PreparedReason:
                     continue
                 try:  # the clock is read only for an event's {last_seen}: a filler
                     texts[-1] += fill_placeholder(name, fixed, None)  # type: ignore[arg-type]
-                except Exception:  # fill it per lead so it fails when rendered, as before
+                except Exception:
+                    # A criterion value that cannot be formatted (a malformed window) must
+                    # not stop the whole rescore: it is filled per lead, so only the leads
+                    # it fires for fail, exactly where render_reason would.
                     found.append(_late_filler(name, fixed))
                     texts.append("")
             if found:
@@ -180,7 +210,6 @@ class _Prepared:
         "key",
         "kind",
         "points",
-        "rank",
         "spec",
         "subscore",
     )
@@ -192,8 +221,6 @@ class _Prepared:
         self.points = spec.points
         self.subscore = subscore_for(spec)
         self.disqualifier = spec.kind == KIND_DISQUALIFIER
-        # Ties between equally strong contributions: fit, intent, usage, negative, then key.
-        self.rank = KIND_ORDER.get(spec.kind, 9)
         # The Contribution's fields that do not depend on the lead (the engine fills in
         # the rest, see types.build_frozen).
         self.contribution = field_template(Contribution)
@@ -247,7 +274,7 @@ class PreparedEvent(_Prepared):
         self.near_suffix = f" of {spec.threshold} {noun} "
         try:
             self.near_window: str | None = format_window(spec.window_days)
-        except Exception:  # formatted per near miss instead, failing there as before
+        except Exception:  # malformed: formatted per near miss, failing only that lead
             self.near_window = None
         fixed = ReasonContext(
             window_days=spec.window_days, value=self.filter_value(), event=spec.event_name or None
@@ -268,10 +295,12 @@ class PreparedEvent(_Prepared):
         )
 
     def filter_value(self) -> Any:
-        """The property filter's value(s) (a fresh list each time, as before)."""
+        """The property filter's value(s); several are a new list for each contribution, so
+        no two breakdowns share (and could change) one list."""
         return list(self.filter_many) if self.filter_many is not None else self.filter_one
 
     def near_miss_text(self, have: int) -> str:
+        """The near miss's sentence: "Pricing page visits: 3 of 4 events in the last 7 days"."""
         window = self.near_window
         if window is None:
             window = format_window(self.window_days)
@@ -332,33 +361,3 @@ def prepare_criteria(criteria: Sequence[CriterionSpec]) -> PreparedCriteria:
     if isinstance(criteria, PreparedCriteria):
         return criteria
     return PreparedCriteria(criteria)
-
-
-# The criteria objects score_lead was last given, by id, with what they prepared into.
-# Holding the object keeps its id from being reused; comparing the specs by identity
-# notices a list changed in place. A handful of entries: a process scores with one set
-# of criteria at a time, tests with a few.
-_CACHE: dict[int, tuple[Sequence[CriterionSpec], PreparedCriteria]] = {}
-_CACHE_SIZE = 8
-_CACHE_LOCK = threading.Lock()
-
-
-def prepared_for(criteria: Sequence[CriterionSpec]) -> PreparedCriteria:
-    """``criteria`` prepared, reusing the preparation of the same, unchanged object."""
-    if criteria.__class__ is not list and criteria.__class__ is not tuple:
-        if isinstance(criteria, PreparedCriteria):
-            return criteria
-        if not isinstance(criteria, list | tuple):
-            return PreparedCriteria(criteria)
-    entry = _CACHE.get(id(criteria))
-    if entry is not None and entry[0] is criteria:
-        specs = entry[1].specs
-        if len(specs) == len(criteria) and all(map(operator.is_, specs, criteria)):
-            return entry[1]
-    prepared = PreparedCriteria(criteria)
-    with _CACHE_LOCK:
-        _CACHE.pop(id(criteria), None)
-        while len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[id(criteria)] = (criteria, prepared)
-    return prepared

@@ -30,13 +30,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from qualification.core.scoring.conditions import event_condition
 from qualification.core.scoring.reasons import ReasonContext, render_reason
 from qualification.core.scoring.types import (
     CriterionSpec,
-    EventSignal,
     LeadSignals,
     PolicySpec,
     build_frozen,
@@ -109,17 +108,28 @@ _TRIGGERS = (
 )
 
 
-def _latest_event(names: Sequence[str], signals: LeadSignals) -> tuple[str, EventSignal] | None:
-    if not signals.policy_events:  # most leads: no hand-raise, limit or purchase at all
+def _latest_event(names: Sequence[str], signals: LeadSignals) -> str | None:
+    """Which of the event ``names`` the lead did most recently (None: none of them)."""
+    events = signals.policy_events
+    if not events:  # most leads: no hand-raise, limit or purchase at all
         return None
-    seen = [
-        (name, signals.policy_events[name])
-        for name in names
-        if name in signals.policy_events and signals.policy_events[name].count > 0
-    ]
+    seen = [name for name in names if name in events and events[name].count > 0]
     if not seen:
         return None
-    return max(seen, key=lambda item: (item[1].last_seen is not None, item[1].last_seen or 0))
+    return max(
+        seen, key=lambda name: (events[name].last_seen is not None, events[name].last_seen or 0)
+    )
+
+
+class PQLMatch(NamedTuple):
+    """The kind of PQL a lead is, at which level, and the sentence that says why."""
+
+    kind: str = ""  # "" when the lead is no PQL
+    level: str = ""
+    reason: str = ""
+
+
+_NO_PQL = PQLMatch()
 
 
 def pql_kind_for(
@@ -128,19 +138,19 @@ def pql_kind_for(
     policy: PolicySpec,
     usage: int,
     now: datetime,
-) -> tuple[str, str, str]:
-    """(kind, level, reason) of the PQL the lead is, by precedence; ("", "", "") if none."""
+) -> PQLMatch:
+    """The PQL the lead is, by precedence (an empty ``PQLMatch`` when none)."""
     for kind, field_name, text in _TRIGGERS:
-        found = _latest_event(getattr(policy, field_name), signals)
-        if found:
-            name, signal = found
-            ctx = ReasonContext(event=name, last_seen=signal.last_seen)
-            return kind, PQL_LEVEL_USER, render_reason(text + " ({event}, {last_seen})", ctx, now)
+        name = _latest_event(getattr(policy, field_name), signals)
+        if name is not None:
+            ctx = ReasonContext(event=name, last_seen=signals.policy_events[name].last_seen)
+            reason = render_reason(text + " ({event}, {last_seen})", ctx, now)
+            return PQLMatch(kind, PQL_LEVEL_USER, reason)
     if usage > 0 and usage >= policy.pql_usage_threshold:
         reason = (
             f"Product usage score {usage} meets the PQL threshold of {policy.pql_usage_threshold}"
         )
-        return PQL_USAGE, PQL_LEVEL_USER, reason
+        return PQLMatch(PQL_USAGE, PQL_LEVEL_USER, reason)
     if (
         signals.facts.account
         and signals.account_active_users >= policy.account_pql_min_users
@@ -152,8 +162,8 @@ def pql_kind_for(
             window_days=policy.account_pql_window_days,
         )
         reason = render_reason("{users} people at {account} met usage criteria {window}", ctx, now)
-        return PQL_USAGE, PQL_LEVEL_ACCOUNT, reason
-    return "", "", ""
+        return PQLMatch(PQL_USAGE, PQL_LEVEL_ACCOUNT, reason)
+    return _NO_PQL
 
 
 def meets_mql(fit: int, intent: int, policy: PolicySpec) -> bool:

@@ -182,8 +182,8 @@ def fill_placeholder(name: str, ctx: ReasonContext, now: datetime) -> str:
 def parse_template(template: str) -> tuple[tuple[str, str | None], ...] | None:
     """A template's (literal text, placeholder name or None) pairs; None when malformed.
 
-    Cached: a rescore renders the same few templates for every lead, and parsing was a
-    visible part of the cost.
+    Cached: a rescore renders the same few templates for every lead, and parsing each time
+    would be a visible part of its cost.
     """
     try:
         return tuple(

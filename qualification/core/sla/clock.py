@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -61,17 +61,24 @@ def _aware(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def _window(day: date, spec: SLASpec) -> tuple[datetime, datetime] | None:
+class BusinessWindow(NamedTuple):
+    """One workday's business hours, as UTC moments."""
+
+    open_at: datetime
+    close_at: datetime
+
+
+def _window(day: date, spec: SLASpec) -> BusinessWindow | None:
     """The business window of a local date, in UTC, or None on a day off."""
     if WEEKDAYS[day.weekday()] not in spec.workdays:
         return None
     zone = spec.zone
     start = datetime.combine(day, spec.day_start, tzinfo=zone).astimezone(UTC)
     end = datetime.combine(day, spec.day_end, tzinfo=zone).astimezone(UTC)
-    return start, end
+    return BusinessWindow(start, end)
 
 
-def _windows(moment: datetime, spec: SLASpec, step: int) -> Iterator[tuple[datetime, datetime]]:
+def _windows(moment: datetime, spec: SLASpec, step: int) -> Iterator[BusinessWindow]:
     """Business windows from the local day of ``moment`` onwards (step 1) or backwards (-1)."""
     day = moment.astimezone(spec.zone).date()
     for offset in range(_MAX_DAYS):

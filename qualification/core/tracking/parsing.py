@@ -18,7 +18,7 @@ import uuid
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 MAX_BATCH_BYTES = 500 * 1024  # per request, after decompression (Segment's limit)
 MAX_MESSAGE_BYTES = 32 * 1024  # per message
@@ -72,6 +72,13 @@ class Message:
     traits: dict[str, Any] = field(default_factory=dict)
     group_id: str | None = None
     previous_id: str | None = None
+
+
+class ParsedRequest(NamedTuple):
+    """A request split into the messages to store and the ones refused (by batch index)."""
+
+    messages: list[Message]
+    refusals: list[Refusal]
 
 
 # -- the request body ------------------------------------------------------------------------
@@ -149,9 +156,7 @@ def basic_auth_username(header: str | None) -> str | None:
 # -- messages --------------------------------------------------------------------------------
 
 
-def messages_parse(
-    payload: dict[str, Any], *, endpoint: str, now: datetime
-) -> tuple[list[Message], list[Refusal]]:
+def messages_parse(payload: dict[str, Any], *, endpoint: str, now: datetime) -> ParsedRequest:
     """Split a request into valid messages and refusals.
 
     ``endpoint`` is "batch" or a message type (the single-call endpoints, whose body *is*
@@ -177,7 +182,7 @@ def messages_parse(
             messages.append(_message(index, item, common, sent_at, now))
         except MessageError as exc:
             refusals.append(Refusal(index, str(exc)))
-    return messages, refusals
+    return ParsedRequest(messages, refusals)
 
 
 def _message(index: int, item: Any, common: dict[str, Any], sent_at: Any, now: datetime) -> Message:
@@ -320,6 +325,7 @@ __all__ = [
     "MAX_MESSAGE_BYTES",
     "Message",
     "MessageError",
+    "ParsedRequest",
     "PayloadError",
     "Refusal",
     "basic_auth_username",

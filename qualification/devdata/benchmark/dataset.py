@@ -14,6 +14,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -31,25 +32,34 @@ DOMAIN_SUFFIX = ".bench"
 CHUNK = 20_000
 SEED = 20261124
 
-# (name, source, relative weight, properties)
-EVENT_MIX: list[tuple[str, str, int, dict]] = [
-    ("Page Viewed", "marketing", 30, {}),
-    ("Pricing Page Viewed", "marketing", 8, {}),
-    ("Content Downloaded", "marketing", 6, {}),
-    ("Email Clicked", "marketing", 10, {}),
-    ("Webinar Attended", "marketing", 2, {}),
-    ("Demo Requested", "marketing", 1, {}),
-    ("Email Unsubscribed", "marketing", 1, {}),
-    ("Signed Up", "product", 2, {}),
-    ("Activation Step Completed", "product", 6, {}),
-    ("Feature Used", "product", 14, {"feature": "reports"}),
-    ("Feature Used", "product", 10, {"feature": "dashboards"}),
-    ("Teammate Invited", "product", 3, {}),
-    ("Integration Connected", "product", 2, {}),
-    ("Usage Limit Reached", "product", 1, {}),
-    ("Upgrade Page Viewed", "product", 2, {}),
-    ("Contact Sales Requested", "product", 1, {}),
-    ("Order Completed", "product", 1, {}),
+
+class EventKind(NamedTuple):
+    """One kind of generated event and how often it occurs relative to the others."""
+
+    name: str
+    source: str
+    weight: int
+    properties: dict
+
+
+EVENT_MIX: list[EventKind] = [
+    EventKind("Page Viewed", "marketing", 30, {}),
+    EventKind("Pricing Page Viewed", "marketing", 8, {}),
+    EventKind("Content Downloaded", "marketing", 6, {}),
+    EventKind("Email Clicked", "marketing", 10, {}),
+    EventKind("Webinar Attended", "marketing", 2, {}),
+    EventKind("Demo Requested", "marketing", 1, {}),
+    EventKind("Email Unsubscribed", "marketing", 1, {}),
+    EventKind("Signed Up", "product", 2, {}),
+    EventKind("Activation Step Completed", "product", 6, {}),
+    EventKind("Feature Used", "product", 14, {"feature": "reports"}),
+    EventKind("Feature Used", "product", 10, {"feature": "dashboards"}),
+    EventKind("Teammate Invited", "product", 3, {}),
+    EventKind("Integration Connected", "product", 2, {}),
+    EventKind("Usage Limit Reached", "product", 1, {}),
+    EventKind("Upgrade Page Viewed", "product", 2, {}),
+    EventKind("Contact Sales Requested", "product", 1, {}),
+    EventKind("Order Completed", "product", 1, {}),
 ]
 
 INDUSTRIES = ["software", "fintech", "healthcare", "retail", "logistics", "education", "media"]
@@ -126,7 +136,7 @@ class DatasetSize:
 def ensure_criteria() -> int:
     """Create the benchmark criteria and a policy if missing; return the active count."""
     EventType.objects.bulk_create(
-        [EventType(name=name, source=source) for name, source, _w, _p in EVENT_MIX],
+        [EventType(name=kind.name, source=kind.source) for kind in EVENT_MIX],
         ignore_conflicts=True,
     )
     for key, fields in BENCH_CRITERIA.items():
@@ -221,20 +231,20 @@ def _leads(
 def _events(
     size: DatasetSize, rng: random.Random, now: datetime, lead_ids: list[int], accounts: dict
 ) -> Iterator[tuple]:
-    names = list(EVENT_MIX)
-    cum_weights = list(itertools.accumulate(m[2] for m in EVENT_MIX))
+    kinds = list(EVENT_MIX)
+    cum_weights = list(itertools.accumulate(kind.weight for kind in EVENT_MIX))
     # Skewed activity: a few leads are very active, most are quiet (as in real funnels).
     for i in range(size.events):
         lead_id = lead_ids[min(len(lead_ids) - 1, int(len(lead_ids) * rng.random() ** 2))]
-        name, source, _w, props = rng.choices(names, cum_weights=cum_weights)[0]
+        kind = rng.choices(kinds, cum_weights=cum_weights)[0]
         occurred = now - timedelta(seconds=rng.random() * 90 * 86400)
         yield (
             lead_id,
             accounts[lead_id],
             "",
-            name,
-            source,
-            json.dumps(props),
+            kind.name,
+            kind.source,
+            json.dumps(kind.properties),
             occurred,
             now,
             f"bench-{i}",

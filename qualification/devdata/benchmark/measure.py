@@ -11,16 +11,15 @@ from typing import Any
 
 from django.utils import timezone
 
+from qualification.db.rows import fast_cursor
 from qualification.models import Event, Lead
-from qualification.selectors.signals import (
-    criteria_specs_read,
+from qualification.selectors.aggregation import (
     event_aggregates,
-    fast_cursor,
-    policy_spec_read,
     relevant_event_names,
     relevant_events,
 )
-from qualification.services.scoring import RescoreReport, lead_rescore, lead_rescore_all
+from qualification.selectors.scoring_specs import criteria_specs_read, policy_spec_read
+from qualification.services.rescoring import RescoreReport, lead_rescore, lead_rescore_all
 
 
 def timed(action: Callable[[], Any]) -> tuple[float, Any]:

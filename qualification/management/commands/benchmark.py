@@ -11,7 +11,7 @@ from django.db import connection
 
 from qualification.devdata.benchmark import dataset, ingest, measure, queues
 from qualification.models import Lead
-from qualification.services.scoring import lead_table_maintain
+from qualification.services.rescoring import lead_table_maintain
 
 
 class Command(BaseCommand):

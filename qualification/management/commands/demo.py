@@ -17,7 +17,7 @@ from django.db.models import Count
 from qualification.devdata.demo.loader import load_demo
 from qualification.devdata.demo.people import DEFAULT_PASSWORD, demo_password
 from qualification.models import Lead
-from qualification.services.scoring import lead_rescore_all
+from qualification.services.rescoring import lead_rescore_all
 
 ADDRPORT = "127.0.0.1:8000"
 

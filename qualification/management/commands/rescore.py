@@ -7,13 +7,11 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from qualification.models import Lead
-from qualification.services.scoring import (
+from qualification.selectors.rescoring import dirty_lead_ids_read, lead_ids_missing_read
+from qualification.services.rescoring import (
     DEFAULT_BATCH_SIZE,
-    dirty_lead_ids_read,
     lead_rescore,
-    lead_rescore_all,
-    lead_table_maintain,
+    leads_rescore_nightly,
 )
 
 
@@ -38,8 +36,7 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1.")
         started = time.perf_counter()
         if all:
-            report = lead_rescore_all(batch_size=batch_size, pipeline=True)
-            lead_table_maintain(report=report, total_leads=report.scored + len(report.failed))
+            report = leads_rescore_nightly(batch_size=batch_size)
         else:
             if dirty:
                 ids = dirty_lead_ids_read(limit=10**9)
@@ -48,8 +45,7 @@ class Command(BaseCommand):
                     ids = [int(value) for value in lead_ids]
                 except ValueError as exc:
                     raise CommandError(f"Lead ids must be whole numbers: {exc}.") from exc
-                found = set(Lead.objects.filter(pk__in=ids).values_list("pk", flat=True))
-                missing = sorted(set(ids) - found)
+                missing = lead_ids_missing_read(ids)
                 if missing:
                     raise CommandError(f"No lead with id {', '.join(map(str, missing))}.")
             report = lead_rescore(lead_ids=ids, batch_size=batch_size)

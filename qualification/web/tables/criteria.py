@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from qualification.core.scoring.reasons import format_value, format_window
 from qualification.models import Criterion
 from qualification.web.navigation import admin_url
+from qualification.web.tables.base import BaseTable
 
 _MEASURE_UNIT = {"count": "time", "distinct_days": "distinct day"}
 
@@ -99,7 +100,7 @@ def _reason_html(template: str) -> str:
     )
 
 
-class CriterionTable(tables.Table):
+class CriterionTable(BaseTable):
     """Criteria, read-only. ``edit_teams`` decides the per-row admin link:
     None means every team, an empty set means none."""
 
@@ -125,7 +126,7 @@ class CriterionTable(tables.Table):
         verbose_name="", empty_values=(), orderable=False, attrs={"td": {"class": "cell-action"}}
     )
 
-    class Meta:
+    class Meta(BaseTable.Meta):
         model = Criterion
         fields = (
             "name",
@@ -139,7 +140,6 @@ class CriterionTable(tables.Table):
             "glossary_term",
             "edit",
         )
-        attrs = {"class": "data-table"}
         empty_text = "No criteria match these filters."
         order_by = ("kind", "-points")
 
@@ -216,11 +216,8 @@ class CriterionTable(tables.Table):
     def render_edit(self, record: Criterion) -> str:
         if self.edit_teams is not None and record.owner_team not in self.edit_teams:
             return ""
-        url = admin_url("qualification_criterion_change", record.pk)
-        if not url:
-            return ""
         return format_html(
             '<a class="link-action" href="{}" aria-label="Edit {} in admin">Edit</a>',
-            url,
+            admin_url("qualification_criterion_change", record.pk),
             record.name,
         )

@@ -1,36 +1,32 @@
 """The queue table (display only): each row says who, why, how urgent and whose.
 
 Everything a cell needs beyond the lead, its account and owner (SLA policies, glossary terms,
-the people a manager may assign to) is handed in once per page, so no cell runs a query.
+the people a manager may assign to) is handed in once per page, so no cell runs a query. The
+rich cells (reasons, owner with its claim and assign forms) are templates; the claim form is
+the one the lead page shows.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import django_tables2 as tables
-from django.middleware.csrf import get_token
-from django.urls import NoReverseMatch, reverse
+from django.core.paginator import Paginator
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from qualification.core.sla import sla_state
 from qualification.core.vocabulary import tier_name
 from qualification.models import Lead, user_display_name
 from qualification.roles import Perm
 from qualification.selectors.queues import PolicyMap, TermInfo
+from qualification.web.tables.base import BaseTable, CellColumn
 
 MAX_REASONS = 3
-
-
-def lead_url(lead_id: int) -> str:
-    """The lead page (built by another part of the app); a plain path until it is routed."""
-    try:
-        return reverse("lead-detail", args=[lead_id])
-    except NoReverseMatch:
-        return f"/leads/{lead_id}/"
+PAGE_SIZES = (25, 50, 100)
 
 
 def business_duration(minutes: int) -> str:
@@ -45,7 +41,20 @@ def _local(value: datetime) -> datetime:
     return timezone.localtime(value)
 
 
-class QueueTable(tables.Table):
+class Reason(NamedTuple):
+    """One stored reason as its cell shows it: signed points, the sentence, the glossary term."""
+
+    sign: str  # "pos", "neg" or "" (the points' colour)
+    shown_points: str  # "+30", "0", or a real minus sign (U+2212) before the number
+    text: str
+    term: TermInfo | None
+
+
+def _reasons_context(record: Lead, table: QueueTable) -> dict[str, list[Reason]]:
+    return {"reasons": table.reasons_shown(record)}
+
+
+class QueueTable(BaseTable):
     person = tables.Column(
         verbose_name="Person", empty_values=(), order_by=("last_name", "first_name")
     )
@@ -57,8 +66,12 @@ class QueueTable(tables.Table):
     total_score = tables.Column(
         verbose_name="Score", attrs={"th": {"class": "num"}, "td": {"class": "num score"}}
     )
-    reasons = tables.Column(
-        verbose_name="Why now", empty_values=(), orderable=False, attrs={"td": {"class": "why"}}
+    reasons = CellColumn(
+        "qualification/queues/cells/reasons.html",
+        cell_context=_reasons_context,
+        verbose_name="Why now",
+        orderable=False,
+        attrs={"td": {"class": "why"}},
     )
     sla = tables.Column(
         verbose_name="SLA",
@@ -66,9 +79,9 @@ class QueueTable(tables.Table):
         order_by=("qualified_at",),
         attrs={"td": {"class": "nowrap"}},
     )
-    owner = tables.Column(
+    owner = CellColumn(
+        "qualification/queues/cells/owner.html",
         verbose_name="Owner",
-        empty_values=(),
         order_by=("owner__first_name", "owner__username"),
         attrs={"td": {"class": "owner-cell"}},
     )
@@ -76,11 +89,10 @@ class QueueTable(tables.Table):
         verbose_name="Last signal", empty_values=(), attrs={"td": {"class": "nowrap muted"}}
     )
 
-    class Meta:
+    class Meta(BaseTable.Meta):
         attrs = {"class": "data-table queue-table"}
         row_attrs = {"id": lambda record: f"lead-{record.pk}"}
         empty_text = "No leads match these filters."
-        order_by_field = "sort"
 
     def __init__(
         self,
@@ -88,8 +100,8 @@ class QueueTable(tables.Table):
         *,
         request,
         policies: PolicyMap,
-        terms: dict[str, TermInfo],
         now: datetime,
+        terms: dict[str, TermInfo] | None = None,
         workers: list | None = None,
         **kwargs: Any,
     ) -> None:
@@ -97,16 +109,24 @@ class QueueTable(tables.Table):
         self.request = request
         self.user = request.user
         self.policies = policies
-        self.terms = terms
+        self.terms = terms or {}
         self.now = now
         self.can_work = self.user.has_perm(Perm.WORK_QUEUE)
         self.can_assign = self.user.has_perm(Perm.ASSIGN_LEAD)
-        self.workers = workers or []
+        # (id, name) of the people a manager may assign to, named once for every row's control.
+        self.assignees = [(user.pk, user_display_name(user)) for user in workers or []]
+
+    def paginate(
+        self, paginator_class: type[Paginator] = Paginator, per_page: int | None = None, **kwargs
+    ) -> QueueTable:
+        """Pages of one of the offered sizes; any other ``per_page`` gets the first."""
+        per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
+        return super().paginate(paginator_class, per_page, **kwargs)
 
     def render_person(self, record: Lead) -> SafeString:
         return format_html(
             '<a class="strong" href="{}">{}</a><span class="sub">{}</span>',
-            lead_url(record.pk),
+            reverse("lead-detail", args=[record.pk]),
             record.display_name,
             record.title or record.email,
         )
@@ -140,36 +160,27 @@ class QueueTable(tables.Table):
             record.get_tier_display(),
         )
 
-    def render_reasons(self, record: Lead) -> SafeString:
+    def reasons_shown(self, record: Lead) -> list[Reason]:
+        """The strongest few stored reasons, with the glossary terms the page read for them."""
         items = [r for r in (record.reasons or []) if isinstance(r, dict)][:MAX_REASONS]
-        if not items:
-            return format_html('<span class="muted">{}</span>', "No reasons recorded")
-        return format_html('<ul class="reasons">{}</ul>', format_html_join("", "{}", (
-            (self._reason(r),) for r in items
-        )))  # fmt: skip
-
-    def _reason(self, reason: dict) -> SafeString:
-        points = reason.get("points") or 0
-        sign = "pos" if points > 0 else "neg" if points < 0 else ""
-        shown = f"+{points}" if points > 0 else f"\u2212{abs(points)}" if points < 0 else "0"
-        term = self.terms.get(reason.get("term") or "")
-        gloss = mark_safe("")
-        if term is not None:
-            gloss = format_html(
-                ' <a class="gloss" href="{}"><abbr title="{}">{}</abbr>'
-                '<span class="gloss-tip" role="tooltip">{}</span></a>',
-                reverse("glossary-detail", kwargs={"slug": term.slug}),
-                term.definition,
-                term.short,
-                term.definition,
+        shown = []
+        for reason in items:
+            points = reason.get("points") or 0
+            shown.append(
+                Reason(
+                    sign="pos" if points > 0 else "neg" if points < 0 else "",
+                    shown_points=(
+                        f"+{points}"
+                        if points > 0
+                        else f"\u2212{abs(points)}"
+                        if points < 0
+                        else "0"
+                    ),
+                    text=reason.get("text", ""),
+                    term=self.terms.get(reason.get("term") or ""),
+                )
             )
-        return format_html(
-            '<li><span class="rp {}">{}</span><span class="rt">{}{}</span></li>',
-            sign,
-            shown,
-            reason.get("text", ""),
-            gloss,
-        )
+        return shown
 
     def render_sla(self, record: Lead) -> SafeString:
         spec = self.policies.get((record.queue, record.tier))
@@ -186,77 +197,6 @@ class QueueTable(tables.Table):
             text, css = f"Due in {business_duration(clock.minutes_left or 0)}", clock.state
         return format_html(
             '<span class="sla sla-{}" title="Due {} (business hours)">{}</span>', css, due, text
-        )
-
-    def render_owner(self, record: Lead) -> SafeString:
-        parts: list[SafeString] = []
-        if record.owner_id is None:
-            parts.append(format_html('<span class="muted">{}</span>', "Unassigned"))
-            if self.can_work:
-                parts.append(self._claim_form(record))
-        elif record.owner_id == self.user.pk:
-            parts.append(format_html('<span class="owner owner-me">{}</span>', "You"))
-        else:
-            parts.append(
-                format_html('<span class="owner">{}</span>', user_display_name(record.owner))
-            )
-        if self.can_assign and self.workers:
-            parts.append(self._assign_form(record))
-        return format_html('<div class="owner-box">{}</div>', mark_safe("".join(parts)))
-
-    def _hidden(self) -> SafeString:
-        return format_html(
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-            '<input type="hidden" name="next" value="{}">',
-            get_token(self.request),
-            self.request.get_full_path(),
-        )
-
-    def _claim_form(self, record: Lead) -> SafeString:
-        url = reverse("queue-claim", args=[record.pk])
-        return format_html(
-            '<form method="post" action="{}" hx-post="{}" hx-target="#lead-{}" '
-            'hx-swap="outerHTML" class="inline-form">{}'
-            '<button type="submit" class="btn btn-sm btn-primary" '
-            'aria-label="Claim {}">Claim</button></form>',
-            url,
-            url,
-            record.pk,
-            self._hidden(),
-            record.display_name,
-        )
-
-    def _assign_form(self, record: Lead) -> SafeString:
-        url = reverse("queue-assign", args=[record.pk])
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (
-                    u.pk,
-                    mark_safe(" selected") if u.pk == record.owner_id else "",
-                    user_display_name(u),
-                )
-                for u in self.workers
-            ),
-        )
-        return format_html(
-            '<details class="assign"><summary>Assign…</summary>'
-            '<form method="post" action="{}" hx-post="{}" hx-target="#lead-{}" '
-            'hx-swap="outerHTML" class="assign-form">{}'
-            '<input type="hidden" name="expected_owner" value="{}">'
-            '<label class="visually-hidden" for="assign-{}">Assign {} to</label>'
-            '<select id="assign-{}" name="assignee"><option value="">Nobody</option>{}</select>'
-            '<button type="submit" class="btn btn-sm">Assign</button></form></details>',
-            url,
-            url,
-            record.pk,
-            self._hidden(),
-            record.owner_id or "",
-            record.pk,
-            record.display_name,
-            record.pk,
-            options,
         )
 
     def render_last_signal_at(self, value: datetime | None) -> SafeString:

@@ -1,21 +1,23 @@
 """The lead page and the SDR actions on it (first touch, feedback, recycle, disqualify).
 
-Thin: a form parses, a service writes, a selector reads. With htmx an action answers with
-the actions panel (plus out-of-band updates of the stage and history), without it a
-redirect back to the lead page with a message; both paths run the same service.
+Thin: a form parses, a service writes, a selector reads. The actions differ only in their
+form, service and message, so one view runs them all from ``LEAD_ACTIONS``. With htmx an
+action answers with the actions panel (plus out-of-band updates of the stage and history),
+without it a redirect back to the lead page with a message; both paths run the same service.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, URLPattern, path, resolve
+from django.urls import URLPattern, path
 from django.views.decorators.http import require_POST
 
 from qualification.core.outreach import OutreachFacts, suggest
@@ -32,24 +34,48 @@ from qualification.services.lead_actions import (
 from qualification.web.forms import FeedbackForm, FirstTouchForm, LeadVersionForm, StageExitForm
 
 
-def _claim_url(lead_id: int) -> str | None:
-    """The queues' claim endpoint, when that part of the app is installed."""
-    url = f"/queues/claim/{lead_id}/"
-    try:
-        resolve(url)
-    except Resolver404:
-        return None
-    return url
+@dataclass(frozen=True)
+class LeadAction:
+    """One action on the lead page: the form that parses it, the service that does it."""
+
+    name: str  # the URL segment ("leads/<id>/<name>/"), the form's prefix, the URL name's tail
+    form_class: type[LeadVersionForm]
+    service: Callable[..., Any]
+    success: str
+
+    @property
+    def form_key(self) -> str:
+        """The template variable its form is shown as (``touch_form``...)."""
+        return f"{self.name}_form"
+
+
+LEAD_ACTIONS: dict[str, LeadAction] = {
+    action.name: action
+    for action in (
+        LeadAction(
+            "touch",
+            FirstTouchForm,
+            lead_first_touch,
+            "First touch logged; the SLA clock has stopped.",
+        ),
+        LeadAction(
+            "feedback",
+            FeedbackForm,
+            feedback_record,
+            "Feedback saved. Thank you: it re-weights the criteria.",
+        ),
+        LeadAction("recycle", StageExitForm, lead_recycle, "Lead recycled to nurture."),
+        LeadAction("disqualify", StageExitForm, lead_disqualify, "Lead disqualified."),
+    )
+}
 
 
 def _forms(lead, **bound: LeadVersionForm) -> dict[str, LeadVersionForm]:
     """The action forms, each carrying the lead's version; ``bound`` replaces some."""
     initial = {"updated_at": lead.updated_at}
     forms: dict[str, LeadVersionForm] = {
-        "touch_form": FirstTouchForm(initial=initial, prefix="touch"),
-        "feedback_form": FeedbackForm(initial=initial, prefix="feedback"),
-        "recycle_form": StageExitForm(initial=initial, prefix="recycle"),
-        "disqualify_form": StageExitForm(initial=initial, prefix="disqualify"),
+        action.form_key: action.form_class(initial=initial, prefix=action.name)
+        for action in LEAD_ACTIONS.values()
     }
     forms.update(bound)
     return forms
@@ -59,7 +85,6 @@ def _actions_context(request: HttpRequest, lead, **bound: LeadVersionForm) -> di
     return {
         "lead": lead,
         "can_work": request.user.has_perm(Perm.WORK_QUEUE),
-        "claim_url": _claim_url(lead.pk) if lead.owner_id is None else None,
         **_forms(lead, **bound),
     }
 
@@ -115,24 +140,19 @@ def _respond(
     return _render_page(request, lead_page_read(lead_id=lead_id), status=400, **bound)
 
 
-def _run_action(
-    request: HttpRequest,
-    lead_id: int,
-    *,
-    form: LeadVersionForm,
-    form_key: str,
-    action: Callable[..., Any],
-    success: str,
-) -> HttpResponse:
-    """Validate, call the service, and translate its refusals into messages or inline errors."""
-    if not request.user.has_perm(Perm.WORK_QUEUE):
-        raise PermissionDenied("Only SDRs and managers can work leads.")
+@require_POST
+@permission_required(Perm.WORK_QUEUE, raise_exception=True)
+def lead_action(request: HttpRequest, lead_id: int, action: str) -> HttpResponse:
+    """Run one of ``LEAD_ACTIONS``: validate its form, call its service, and translate the
+    service's refusals into messages or inline errors."""
+    spec = LEAD_ACTIONS[action]
     lead_read(lead_id=lead_id)  # 404 for an unknown lead, before any form error
+    form = spec.form_class(request.POST, prefix=spec.name)
     if not form.is_valid():
-        return _respond(request, lead_id, ok=False, **{form_key: form})
+        return _respond(request, lead_id, ok=False, **{spec.form_key: form})
     data = {k: v for k, v in form.cleaned_data.items() if k != "updated_at"}
     try:
-        action(
+        spec.service(
             lead_id=lead_id,
             user=request.user,
             expected_updated_at=form.cleaned_data.get("updated_at"),
@@ -145,71 +165,15 @@ def _run_action(
         if not form.apply_service_error(exc):  # a refusal not tied to this form's fields
             messages.error(request, " ".join(exc.messages))
             return _respond(request, lead_id, ok=False)
-        return _respond(request, lead_id, ok=False, **{form_key: form})
-    messages.success(request, success)
+        return _respond(request, lead_id, ok=False, **{spec.form_key: form})
+    messages.success(request, spec.success)
     return _respond(request, lead_id, ok=True)
-
-
-@require_POST
-def lead_touch(request: HttpRequest, lead_id: int) -> HttpResponse:
-    """Log the first touch: the SLA clock stops."""
-    form = FirstTouchForm(request.POST, prefix="touch")
-    return _run_action(
-        request,
-        lead_id,
-        form=form,
-        form_key="touch_form",
-        action=lead_first_touch,
-        success="First touch logged; the SLA clock has stopped.",
-    )
-
-
-@require_POST
-def lead_feedback(request: HttpRequest, lead_id: int) -> HttpResponse:
-    """Log what sales learned; the stage follows from the outcome."""
-    form = FeedbackForm(request.POST, prefix="feedback")
-    return _run_action(
-        request,
-        lead_id,
-        form=form,
-        form_key="feedback_form",
-        action=feedback_record,
-        success="Feedback saved. Thank you: it re-weights the criteria.",
-    )
-
-
-@require_POST
-def lead_recycle_view(request: HttpRequest, lead_id: int) -> HttpResponse:
-    """Back to nurture, with a reason."""
-    form = StageExitForm(request.POST, prefix="recycle")
-    return _run_action(
-        request,
-        lead_id,
-        form=form,
-        form_key="recycle_form",
-        action=lead_recycle,
-        success="Lead recycled to nurture.",
-    )
-
-
-@require_POST
-def lead_disqualify_view(request: HttpRequest, lead_id: int) -> HttpResponse:
-    """Out of the funnel, with a reason."""
-    form = StageExitForm(request.POST, prefix="disqualify")
-    return _run_action(
-        request,
-        lead_id,
-        form=form,
-        form_key="disqualify_form",
-        action=lead_disqualify,
-        success="Lead disqualified.",
-    )
 
 
 urlpatterns: list[URLPattern] = [
     path("leads/<int:lead_id>/", lead_detail, name="lead-detail"),
-    path("leads/<int:lead_id>/touch/", lead_touch, name="lead-touch"),
-    path("leads/<int:lead_id>/feedback/", lead_feedback, name="lead-feedback"),
-    path("leads/<int:lead_id>/recycle/", lead_recycle_view, name="lead-recycle"),
-    path("leads/<int:lead_id>/disqualify/", lead_disqualify_view, name="lead-disqualify"),
+    *(
+        path(f"leads/<int:lead_id>/{name}/", lead_action, {"action": name}, name=f"lead-{name}")
+        for name in LEAD_ACTIONS
+    ),
 ]

@@ -7,19 +7,27 @@ redirect back with a message, so every action also works with plain forms.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, re_path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
 
+from qualification.models import Lead
 from qualification.roles import Perm
 from qualification.selectors.queues import (
+    PolicyMap,
     account_facets,
     queue_lead,
     queue_leads,
@@ -29,9 +37,10 @@ from qualification.selectors.queues import (
     sla_policies_read,
 )
 from qualification.services.claims import ClaimError, lead_assign, lead_claim
-from qualification.web.filters import PAGE_SIZES, QueueFilter
+from qualification.web.filters import QueueFilter
 from qualification.web.paginators import CappedPaginator
 from qualification.web.tables import QueueTable
+from qualification.web.tables.queue import PAGE_SIZES
 
 SCOPES: dict[str, dict[str, str]] = {
     "mql": {
@@ -61,63 +70,89 @@ SCOPES: dict[str, dict[str, str]] = {
 }
 
 
-def _per_page(request: HttpRequest) -> int:
-    """A page size from the URL, restricted to the offered sizes."""
-    try:
-        size = int(request.GET.get("per_page", PAGE_SIZES[0]))
-    except ValueError:
-        return PAGE_SIZES[0]
-    return size if size in PAGE_SIZES else PAGE_SIZES[0]
+class QueueView(PermissionRequiredMixin, SingleTableMixin, FilterView):
+    """One queue, filtered from the URL; the page's queries do not depend on its size.
+
+    django-filter reads the filters (an invalid one is shown and left out, ``strict = False``,
+    so a stale bookmark still lists leads); django-tables2 sorts and pages, and pages past
+    the end or not a number show the last or the first page. The count stops at a cap
+    (CappedPaginator), so a page of a 100,000-lead queue costs what a page of a small one does.
+    """
+
+    permission_required = Perm.WORK_QUEUE
+    raise_exception = True
+    filterset_class = QueueFilter
+    strict = False
+    table_class = QueueTable
+    template_name = "qualification/queues/queue.html"
+
+    @cached_property
+    def now(self) -> datetime:
+        return timezone.now()
+
+    @cached_property
+    def policies(self) -> PolicyMap:
+        return sla_policies_read()
+
+    @cached_property
+    def workers(self) -> list:
+        return queue_workers()
+
+    def get_queryset(self) -> QuerySet[Lead]:
+        return queue_leads(scope=self.kwargs["scope"], user=self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class: type[QueueFilter]) -> dict[str, Any]:
+        industries, countries = account_facets()
+        return {
+            **super().get_filterset_kwargs(filterset_class),
+            "workers": self.workers,
+            "industries": industries,
+            "countries": countries,
+            "policies": self.policies,
+            "now": self.now,
+        }
+
+    def get_table_kwargs(self) -> dict[str, Any]:
+        return {
+            "request": self.request,
+            "policies": self.policies,
+            "now": self.now,
+            "workers": self.workers,
+        }
+
+    def get_table_pagination(self, table: QueueTable) -> dict[str, Any]:
+        return {
+            "paginator_class": CappedPaginator,
+            "per_page": PAGE_SIZES[0],
+            "count_source": self.object_list,
+        }
+
+    def get_table(self, **kwargs: Any) -> QueueTable:
+        """The table, its page's rows read once: the glossary terms are read for those rows."""
+        table = super().get_table(**kwargs)
+        rows = list(table.page.object_list)  # evaluated once; the template reuses these rows
+        table.page.object_list = rows
+        table.terms = reason_terms_read(row.record for row in rows)
+        return table
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        scope = self.kwargs["scope"]
+        counts = queue_tab_counts(user=self.request.user)
+        context.update(
+            scope=scope,
+            info=SCOPES[scope],
+            scopes=[
+                (key, SCOPES[key]["title"], counts[key]) for key in ("pql", "mql", "all", "mine")
+            ],
+            filtered=self.filterset.active_count > 0,
+            page_sizes=PAGE_SIZES,
+            per_page=context["table"].paginator.per_page,
+        )
+        return context
 
 
-@permission_required(Perm.WORK_QUEUE, raise_exception=True)
-def queue_list(request: HttpRequest, scope: str) -> HttpResponse:
-    """One queue, filtered from the URL; the page's queries do not depend on its size."""
-    now = timezone.now()
-    policies = sla_policies_read()
-    workers = queue_workers()
-    industries, countries = account_facets()
-    filterset = QueueFilter(
-        request.GET,
-        queryset=queue_leads(scope=scope, user=request.user),
-        workers=workers,
-        industries=industries,
-        countries=countries,
-        policies=policies,
-        now=now,
-    )
-    table = QueueTable(
-        filterset.qs, request=request, policies=policies, terms={}, now=now, workers=workers
-    )
-    RequestConfig(request, paginate=False).configure(table)
-    paging = {
-        "paginator_class": CappedPaginator,
-        "per_page": _per_page(request),
-        "count_source": filterset.qs,
-    }
-    try:
-        table.paginate(page=request.GET.get("page", 1), **paging)
-    except PageNotAnInteger:
-        table.paginate(page=1, **paging)
-    except EmptyPage:
-        table.paginate(page=table.paginator.num_pages, **paging)
-    rows = list(table.page.object_list)  # evaluated once; the template reuses these rows
-    table.page.object_list = rows
-    table.terms = reason_terms_read(row.record for row in rows)
-    counts = queue_tab_counts(user=request.user)
-    context = {
-        "scope": scope,
-        "info": SCOPES[scope],
-        "scopes": [
-            (key, SCOPES[key]["title"], counts[key]) for key in ("pql", "mql", "all", "mine")
-        ],
-        "filter": filterset,
-        "table": table,
-        "filtered": filterset.active_count > 0,
-        "page_sizes": PAGE_SIZES,
-        "per_page": _per_page(request),
-    }
-    return render(request, "qualification/queues/queue.html", context)
+queue_list = QueueView.as_view()
 
 
 def _back(request: HttpRequest) -> HttpResponseRedirect:
@@ -135,13 +170,12 @@ def _answer(request: HttpRequest, lead_id: int, text: str, level: int) -> HttpRe
     lead = queue_lead(lead_id=lead_id)
     table = None
     if lead is not None:
-        now = timezone.now()
         table = QueueTable(
             [lead],
             request=request,
             policies=sla_policies_read(),
             terms=reason_terms_read([lead]),
-            now=now,
+            now=timezone.now(),
             workers=queue_workers() if request.user.has_perm(Perm.ASSIGN_LEAD) else [],
             orderable=False,
         )

@@ -1,4 +1,5 @@
-"""Attribute resolution, operators and event conditions (no database)."""
+"""The reference rules: attribute resolution, operators, event conditions, points, decay
+and near misses (no database)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from qualification.core.scoring import (
     event_condition,
     resolve_attribute,
 )
-from qualification.core.scoring.conditions import is_near_miss
-from tests.core.scoring.builders import attribute_criterion, event_criterion
+from qualification.core.scoring.conditions import event_points, is_near_miss
+from tests.core.scoring.builders import attribute_criterion, days_ago, event_criterion, seen
 
 FACTS = LeadFacts(
     lead={
@@ -166,3 +167,74 @@ def test_event_condition(measure, threshold, count, days, holds):
 def test_near_miss(threshold, count, near):
     spec = event_criterion(threshold=threshold)
     assert is_near_miss(spec, EventSignal(count=count, distinct_days=count)) is near
+
+
+@pytest.mark.parametrize("kind", ["negative", "disqualifier"])
+def test_only_positive_criteria_nearly_fire(kind):
+    spec = event_criterion(threshold=4, kind=kind, points=-5)
+    assert not is_near_miss(spec, EventSignal(count=3, distinct_days=3))
+
+
+@pytest.mark.parametrize(
+    ("fields", "signal", "expected"),
+    [
+        pytest.param({}, seen(4), (10, None, None, 10), id="once-pays-the-points"),
+        pytest.param(
+            {"points_mode": "per_occurrence", "points": 3},
+            seen(4),
+            (12, 4, None, 12),
+            id="per-occurrence",
+        ),
+        pytest.param(
+            {"points_mode": "per_occurrence", "points": 3, "max_occurrences": 2},
+            seen(4),
+            (6, 2, None, 6),
+            id="per-occurrence-capped",
+        ),
+        pytest.param(
+            {"points_mode": "per_occurrence", "points": 3, "max_occurrences": 0},
+            seen(4),
+            (12, 4, None, 12),
+            id="cap-of-zero-is-no-cap",
+        ),
+        pytest.param(
+            {"points_mode": "per_occurrence", "measure": "distinct_days", "points": 5},
+            seen(9, days=3),
+            (15, 3, None, 15),
+            id="per-active-day",
+        ),
+        pytest.param(
+            {"half_life_days": 7},
+            seen(3, last=7, decayed=0.3),
+            (10, None, 0.5, 5),
+            id="once-decays-from-the-latest-event",
+        ),
+        pytest.param(
+            {"points_mode": "per_occurrence", "points": 5, "half_life_days": 7},
+            seen(4, last=0, decayed=1.0),
+            (20, 4, 0.25, 5),
+            id="per-occurrence-decays-by-the-average",
+        ),
+        pytest.param(
+            {"half_life_days": 7},
+            EventSignal(count=2, distinct_days=1, decayed_sum=1.5),
+            (10, None, 0.75, 8),
+            id="no-last-seen-falls-back-to-the-average",
+        ),
+        pytest.param(
+            {"kind": "negative", "points": -5, "half_life_days": 14},
+            seen(1, last=14),
+            (-5, None, 0.5, -3),
+            id="negative-rounds-away-from-zero",
+        ),
+        pytest.param(
+            {"kind": "disqualifier", "points": 25},
+            seen(2),
+            (0, None, None, 0),
+            id="disqualifier-pays-nothing-whatever-its-points",
+        ),
+    ],
+)
+def test_event_points(fields, signal, expected):
+    spec = event_criterion("pricing", **fields)
+    assert tuple(event_points(spec, signal, days_ago(0))) == expected

@@ -1,4 +1,9 @@
-"""Prepared criteria: the same results as plain specs, only computed once (no database)."""
+"""Prepared criteria: what preparing once per rescore must not change (no database).
+
+The engine's prepared path is checked against fixed values and against the reference
+scorer (``reference.py``; generated cases in ``test_reference.py``), its reasons against
+``render_reason``, and its frozen results against their constructors.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +34,7 @@ from tests.core.scoring.builders import (
     lead_signals,
     seen,
 )
+from tests.core.scoring.reference import engine_view, reference_score
 
 POLICY = PolicySpec(mql_threshold=20, mql_min_fit=0)
 
@@ -58,12 +64,57 @@ SIGNALS = [
 ]
 
 
-@pytest.mark.parametrize("signals", SIGNALS)
-def test_prepared_criteria_score_exactly_like_plain_specs(signals):
-    plain = score_lead(list(CRITERIA), signals, POLICY, NOW)
-    prepared = score_lead(prepare_criteria(CRITERIA), signals, POLICY, NOW)
-    assert prepared == plain
-    assert prepared.to_dict() == plain.to_dict()
+# Worked out by hand from the rules in conditions.py: SIGNALS with what each scores.
+CASES = [
+    pytest.param(
+        # Fintech is in the list, 40 is within [10, 1,000]; pricing decays from its last
+        # event 2 days ago (10 x 0.5 ** (2 / 7) = 8.2 → 8); docs pays 2 x min(6, 3).
+        SIGNALS[0],
+        (20, 14, 0),
+        [("industry", 10), ("size", 10), ("pricing", 8), ("docs", 6)],
+        [],
+        ["lead.traits.seats"],
+        [],
+        id="fires-decays-and-caps",
+    ),
+    pytest.param(
+        # No account: both account attributes unknown. Docs: 2 of 4 is half, a near miss.
+        SIGNALS[1],
+        (0, 0, 0),
+        [],
+        [("docs", 2)],
+        ["account.employee_count", "account.industry", "lead.traits.seats"],
+        [],
+        id="no-account-near-miss",
+    ),
+    pytest.param(
+        # A gmail.com address disqualifies; the points still count (today's pricing: no decay).
+        SIGNALS[2],
+        (20, 10, 0),
+        [("industry", 10), ("size", 10), ("pricing", 10)],
+        [],
+        ["lead.traits.seats"],
+        ["personal"],
+        id="disqualified",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("signals", "subscores", "paid", "near", "unknown", "disqualifiers"), CASES
+)
+def test_prepared_criteria_score_as_the_rules_say(
+    signals, subscores, paid, near, unknown, disqualifiers
+):
+    result = score_lead(prepare_criteria(CRITERIA), signals, POLICY, NOW)
+    assert (result.fit, result.intent, result.usage) == subscores
+    assert result.total == sum(subscores)
+    assert [(c.key, c.points) for c in result.contributions] == paid
+    assert [(n.key, n.have) for n in result.near_misses] == near
+    assert list(result.unknown_attributes) == unknown
+    assert [d.key for d in result.disqualifiers] == disqualifiers
+    assert result.disqualified is bool(disqualifiers)
+    assert engine_view(result) == reference_score(CRITERIA, signals, NOW)
 
 
 def test_prepared_criteria_are_a_read_only_sequence_of_the_specs():
@@ -77,7 +128,7 @@ def test_prepared_criteria_are_a_read_only_sequence_of_the_specs():
     assert prepare_criteria(prepared) is prepared
 
 
-def test_a_criteria_list_changed_in_place_is_prepared_again():
+def test_plain_specs_are_prepared_on_each_call_so_a_changed_list_counts_as_it_is_now():
     criteria = [event_criterion("pricing", points=10)]
     signals = lead_signals(events={"pricing": seen(1), "demo": seen(1)})
     assert score_lead(criteria, signals, POLICY, NOW).intent == 10

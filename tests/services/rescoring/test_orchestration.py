@@ -7,70 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from leadhub.celery import app
 from qualification.models import Lead, StageTransition
-from qualification.services import scoring
-from qualification.services.rescore_requests import leads_mark_for_rescore, rescore_enqueue
-from qualification.services.scoring import lead_rescore, lead_rescore_all
-from qualification.tasks import rescore_sweep
-from tests.factories import AccountFactory, LeadFactory, criterion, days_ago, events, policy
+from qualification.services.rescoring import batch, lead_rescore, lead_rescore_all, orchestration
+from tests.factories import AccountFactory, LeadFactory, days_ago, events
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def catalog():
-    policy(
-        mql_threshold=40,
-        mql_min_fit=10,
-        pql_usage_threshold=30,
-        tier_hot=60,
-        tier_warm=40,
-        tier_cool=20,
-        hand_raiser_events=["Contact Sales Requested"],
-        outreach_order="pql_first",
-    )
-    criterion(
-        key="icp-country",
-        kind="fit",
-        signal_type="attribute",
-        attribute="account.country",
-        operator="in",
-        value=["DE", "FR"],
-        points=15,
-        reason_template="Based in {country}",
-        event_name="",
-    )
-    criterion(
-        key="pricing",
-        kind="intent",
-        event_name="Pricing Page Viewed",
-        threshold=3,
-        window_days=7,
-        points=30,
-        reason_template="Viewed the pricing page {times} {window}",
-    )
-    criterion(
-        key="invites",
-        kind="usage",
-        event_name="Teammate Invited",
-        points=10,
-        points_mode="per_occurrence",
-        max_occurrences=3,
-        reason_template="Invited {count} teammates",
-    )
-    criterion(
-        key="personal-email",
-        kind="disqualifier",
-        signal_type="attribute",
-        attribute="lead.email_domain",
-        operator="in",
-        value=["gmail.com"],
-        points=0,
-        reason_template="Uses a personal email address ({value})",
-        event_name="",
-    )
 
 
 def test_mql_scored_with_reasons_and_transition(catalog):
@@ -153,14 +95,14 @@ def test_rescore_is_idempotent_and_scores_do_not_move_stage_back(catalog):
 
 def test_one_failing_lead_does_not_abort_the_batch(catalog, monkeypatch, caplog):
     good, bad = LeadFactory(), LeadFactory()
-    real = scoring.score_lead
+    real = batch.score_lead
 
     def flaky(criteria, signals, policy, now):
         if signals.facts.lead["email"] == bad.email:
             raise ValueError("corrupt traits")
         return real(criteria, signals, policy, now)
 
-    monkeypatch.setattr(scoring, "score_lead", flaky)
+    monkeypatch.setattr(batch, "score_lead", flaky)
     report = lead_rescore(lead_ids=[good.pk, bad.pk], now=NOW)
     assert report.scored == 1
     assert report.failed == [bad.pk]
@@ -171,7 +113,7 @@ def test_one_failing_lead_does_not_abort_the_batch(catalog, monkeypatch, caplog)
 
 def test_a_mark_made_during_the_rescore_survives_it(catalog, monkeypatch):
     lead = LeadFactory()
-    real = scoring.lead_batch_fetch
+    real = orchestration.lead_batch_fetch
 
     def read_then_new_event_arrives(*args, **kwargs):
         result = real(*args, **kwargs)
@@ -180,7 +122,7 @@ def test_a_mark_made_during_the_rescore_survives_it(catalog, monkeypatch):
         )
         return result
 
-    monkeypatch.setattr(scoring, "lead_batch_fetch", read_then_new_event_arrives)
+    monkeypatch.setattr(orchestration, "lead_batch_fetch", read_then_new_event_arrives)
     lead_rescore(lead_ids=[lead.pk])
     assert Lead.objects.get(pk=lead.pk).needs_rescore is True
 
@@ -192,42 +134,6 @@ def test_rescore_all_walks_every_batch(catalog):
     assert report.scored == 7
     assert set(Lead.objects.values_list("fit_score", flat=True)) == {15}
     assert not Lead.objects.filter(pk__in=[lead.pk for lead in leads], needs_rescore=True).exists()
-
-
-@pytest.fixture
-def in_process_tasks():
-    """The embedded default's in-process tasks (a real worker is tested in tests/tasks)."""
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = saved
-
-
-def test_marking_enqueues_on_commit(catalog, in_process_tasks, django_capture_on_commit_callbacks):
-    lead = LeadFactory(account=AccountFactory(country="DE"))
-    events(lead, "Pricing Page Viewed", days_ago(timezone.now(), 1, 2, 3))
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        leads_mark_for_rescore(lead_ids=[lead.pk])
-        assert Lead.objects.get(pk=lead.pk).scored_at is None  # not before the commit
-    assert len(callbacks) == 1
-    lead.refresh_from_db()
-    assert lead.queue == "mql"
-    assert lead.needs_rescore is False
-
-
-def test_broker_outage_delays_scoring_and_the_sweep_catches_up(catalog, broker_down):
-    lead = LeadFactory(account=AccountFactory(country="DE"))
-    events(lead, "Pricing Page Viewed", days_ago(timezone.now(), 1, 2, 3))
-    leads_mark_for_rescore(lead_ids=[lead.pk])
-    assert rescore_enqueue([lead.pk]) is False  # the broker is unreachable
-    lead.refresh_from_db()
-    assert lead.needs_rescore is True
-    assert lead.scored_at is None
-    report = rescore_sweep.apply().get()  # the periodic sweep, run by beat once it is back
-    assert report["picked_up"] == 1
-    lead.refresh_from_db()
-    assert lead.needs_rescore is False
-    assert lead.queue == "mql"
 
 
 def test_account_level_pql_when_enough_colleagues_use_the_product(catalog):
@@ -258,74 +164,3 @@ def test_leads_sales_owns_or_that_left_the_funnel_stay_out_of_queues(catalog, st
     assert lead.qualification == "mql"  # still scored and explained
     assert lead.queue == "none"
     assert lead.stage == stage
-
-
-@pytest.mark.django_db(transaction=True)
-def test_pipelined_full_rescore_scores_everyone(catalog):
-    """The nightly path: on PostgreSQL, reads and writes run on their own connections."""
-    leads = LeadFactory.create_batch(7, account=AccountFactory(country="FR"))
-    events(leads[0], "Pricing Page Viewed", days_ago(NOW, 1, 2, 3, 4))
-    report = lead_rescore_all(now=NOW, batch_size=3, pipeline=True)
-    assert (report.batches, report.scored, report.failed) == (3, 7, [])
-    assert set(Lead.objects.values_list("fit_score", flat=True)) == {15}
-    assert Lead.objects.get(pk=leads[0].pk).queue == "mql"
-    assert not Lead.objects.filter(needs_rescore=True).exists()
-    again = lead_rescore_all(now=NOW, batch_size=3, pipeline=True)
-    assert (again.scored, again.written) == (7, 0)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_pipelined_rescore_reports_a_write_failure(catalog, monkeypatch):
-    def broken(*args, **kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(scoring, "lead_scores_write", broken)
-    LeadFactory.create_batch(5)
-    with pytest.raises(RuntimeError, match="disk full"):
-        lead_rescore_all(now=NOW, batch_size=2, pipeline=True)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_pipelined_rescore_stores_what_the_plain_one_stores(catalog):
-    """Two readers take batches in any order; every lead is still scored once, the same way."""
-    account = AccountFactory(country="DE")
-    leads = LeadFactory.create_batch(23, account=account)
-    for index, lead in enumerate(leads):
-        events(lead, "Pricing Page Viewed", days_ago(NOW, *range(1, 1 + index % 6)))
-    columns = ("pk", "total_score", "tier", "queue", "reasons", "breakdown", "score_digest")
-    report = lead_rescore_all(now=NOW, batch_size=4)
-    plain = list(Lead.objects.order_by("pk").values_list(*columns))
-    Lead.objects.update(score_digest="", total_score=0, breakdown={})
-    piped = lead_rescore_all(now=NOW, batch_size=4, pipeline=True)
-    assert (piped.batches, piped.scored, piped.written) == (6, 23, 23)
-    assert list(Lead.objects.order_by("pk").values_list(*columns)) == plain
-    assert report.scored == 23
-    assert len({row[1] for row in plain}) > 1  # the leads did not all score the same
-
-
-@pytest.mark.django_db(transaction=True)
-def test_pipelined_rescore_raises_a_read_failure(catalog, monkeypatch):
-    real = scoring.lead_batch_fetch
-    calls = []
-
-    def fails_on_the_third_batch(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("connection lost")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(scoring, "lead_batch_fetch", fails_on_the_third_batch)
-    LeadFactory.create_batch(12)
-    with pytest.raises(RuntimeError, match="connection lost"):
-        lead_rescore_all(now=NOW, batch_size=2, pipeline=True)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_table_maintenance_only_after_a_large_rewrite_on_postgresql():
-    from django.db import connection
-
-    from qualification.services.scoring import RescoreReport, lead_table_maintain
-
-    assert lead_table_maintain(report=RescoreReport(written=10), total_leads=100_000) is False
-    ran = lead_table_maintain(report=RescoreReport(written=50_000), total_leads=100_000)
-    assert ran is (connection.vendor == "postgresql")

@@ -1,0 +1,16 @@
+"""The PostgreSQL fast paths, in one room, each beside the readable path it replaces.
+
+A full rescore reads and writes every lead; on PostgreSQL a few tricks make that several
+times cheaper than the ORM (the benchmark, ``manage.py benchmark``, is their guard):
+
+- ``rows``: query rows read on a plain psycopg cursor with C loaders, not through
+  Django's per-value converters (generic path: the ORM's ``values()``).
+- ``writes``: score updates and stage-transition inserts as one ``unnest`` statement of
+  binary array parameters per chunk (generic path: ``bulk_update`` / ``bulk_create``),
+  and batch commits that do not wait for the WAL flush.
+- ``maintenance``: ``VACUUM (ANALYZE)`` after a rescore rewrote much of a table.
+
+Every function picks its path from the connection's vendor, so SQLite (the embedded
+default) always runs the readable one and the tests compare the two. Services and
+selectors call in here; this package imports models only, never services or selectors.
+"""

@@ -1,0 +1,42 @@
+"""Which leads a rescore visits: given ids, the marked ones, or every lead in id ranges."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from qualification.models import Lead
+from qualification.selectors.aggregation import LeadRange
+
+
+def dirty_lead_ids_read(*, limit: int) -> list[int]:
+    """Leads marked for rescoring, oldest mark first."""
+    return list(
+        Lead.objects.filter(needs_rescore=True)
+        .order_by("rescore_requested_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def lead_ids_missing_read(lead_ids: list[int]) -> list[int]:
+    """Those of ``lead_ids`` that name no lead, in order (one query)."""
+    found = set(Lead.objects.filter(pk__in=lead_ids).values_list("pk", flat=True))
+    return sorted(set(lead_ids) - found)
+
+
+def lead_ranges_read(*, batch_size: int) -> Iterator[LeadRange]:
+    """Every lead, in id ranges of ``batch_size`` leads, walking the primary key.
+
+    Lazy: each range costs one query when it is taken, so a full rescore never holds
+    every id in memory and its reader threads share one walk.
+    """
+    last_id = 0
+    while True:
+        chunk = list(
+            Lead.objects.filter(pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not chunk:
+            return
+        yield LeadRange(chunk[0], chunk[-1])
+        last_id = chunk[-1]
