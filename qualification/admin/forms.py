@@ -17,6 +17,7 @@ from django.utils.text import capfirst
 
 from qualification.core.domains import DomainError, normalize_domain
 from qualification.core.scoring.validation import REASON_PLACEHOLDERS
+from qualification.core.vocabulary import ACCOUNT_ATTRIBUTES
 from qualification.models import Account, Criterion, IngestKey, Lead, QualificationPolicy
 from qualification.models.criteria import DEFINITION_FIELDS
 
@@ -112,16 +113,7 @@ class AccountAdminForm(LeadHubModelForm):
 
     class Meta:
         model = Account
-        fields = (
-            "name",
-            "domain",
-            "industry",
-            "employee_count",
-            "country",
-            "business_model",
-            "plan",
-            "traits",
-        )
+        fields = (*ACCOUNT_ATTRIBUTES, "traits")
 
     def clean_domain(self) -> str:
         """Store the domain by the rule ingestion and CSV use, so events find the account."""

@@ -24,6 +24,7 @@ from django.utils.timezone import localtime
 
 from qualification.admin.base import ReadOnlyInline
 from qualification.admin.forms import AccountAdminForm, LeadAdminForm
+from qualification.core.vocabulary import ACCOUNT_ATTRIBUTES
 from qualification.models import Account, AnonymousId, Event, Feedback, Lead, StageTransition
 from qualification.services.accounts import account_save
 from qualification.services.leads import lead_save
@@ -63,16 +64,7 @@ def changelist_link(model: type, label: str, **filters: object) -> SafeString:
 class AccountAdmin(admin.ModelAdmin):
     change_list_template = "admin/qualification/change_list_csv.html"
     form = AccountAdminForm
-    list_display = (
-        "name",
-        "domain",
-        "industry",
-        "employee_count",
-        "country",
-        "business_model",
-        "plan",
-        "lead_count",
-    )
+    list_display = (*ACCOUNT_ATTRIBUTES, "lead_count")
     list_filter = ("plan", "business_model", "country", "industry")
     search_fields = ("name", "domain")
     ordering = ("name",)

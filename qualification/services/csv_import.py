@@ -5,9 +5,8 @@ checks in ``qualification.core.tracking.csv_rows``, then the ones that need the 
 the domain real, does the lead exist, does an email belong to someone else) and its valid
 rows are upserted with bulk writes. Everything runs in one transaction that is rolled
 back at the end for a dry run, or when any row was refused and the caller did not ask to
-import the valid rows. A dry run therefore takes the same path as the real import and its
-counts are the ones the real run would report; nothing of it survives the rollback, and
-the rescoring it would have enqueued (on commit) is dropped with it.
+import the valid rows. A dry run takes the real import's path, so its counts are the real
+ones; nothing of it (nor the rescoring it would enqueue on commit) survives the rollback.
 
 Identity rules are shared with the tracking API: domains are cleaned by the one rule in
 ``qualification.core.domains``, a lead without an account is matched by its email's
@@ -27,6 +26,7 @@ from django.utils import timezone
 
 from qualification.core.domains import DomainError, normalize_domain
 from qualification.core.tracking.csv_rows import (
+    ACCOUNT_COLUMNS,
     KINDS,
     CsvFormatError,
     CsvRows,
@@ -45,7 +45,7 @@ from qualification.services.rescore_requests import leads_mark_for_rescore
 BATCH_SIZE = 500
 # A file that is wrong throughout would otherwise hold every problem in memory.
 MAX_REPORTED_PROBLEMS = 1000
-CSV_ACCOUNT_COLUMNS = ("name", "industry", "employee_count", "country", "business_model", "plan")
+CSV_ACCOUNT_COLUMNS = ACCOUNT_COLUMNS[1:]  # what a row updates; its domain finds the account
 CSV_LEAD_COLUMNS = ("email", "user_id", "first_name", "last_name", "title", "source")
 
 T = TypeVar("T")

@@ -35,8 +35,8 @@ def leads_mark_for_rescore(*, lead_ids: Iterable[int]) -> list[int]:
 
 def rescore_enqueue(lead_ids: Sequence[int]) -> bool:
     """Send rescore tasks; on a broker outage log it and leave the marks for the sweep."""
-    # Imported here, not at the top: the tasks module imports the rescoring services, and
-    # those are what this module's callers are; a top-level import would make a circle.
+    # Imported when a task is sent, not at the top: tasks are an edge above the services
+    # (arrows point down), and every write service imports this module.
     from qualification.tasks import rescore_leads
 
     ids = list(lead_ids)

@@ -1,8 +1,9 @@
 """The scoring engine's inputs and outputs: frozen dataclasses, no Django.
 
-The aggregation pass (``selectors/signals.py``) fetches rows into these; the engine
-computes on them only (Saleor style). Every output has ``to_dict()`` producing a
-JSON-safe dict (datetimes as ISO 8601 strings), because the breakdown is stored as JSON.
+The aggregation pass (``selectors/aggregation.py``) fetches rows that ``selectors/signals.py``
+builds into these; the engine computes on them only (Saleor style). Every output has
+``to_dict()`` producing a JSON-safe dict (datetimes as ISO 8601 strings), because the
+breakdown is stored as JSON.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from qualification.core.tracking.parsing import (
     MAX_ID_LENGTH,
     UNSTORABLE_ESCAPE,
 )
+from qualification.core.vocabulary import ACCOUNT_ATTRIBUTES
 
 KINDS = ("accounts", "leads", "events")
 SOURCES = ("marketing", "product")
@@ -33,15 +34,8 @@ BUSINESS_MODELS = ("b2b", "b2c")
 PLANS = ("none", "free", "trial", "paid")
 MAX_POSITIVE_INT = 2_147_483_647
 
-ACCOUNT_COLUMNS = (
-    "domain",
-    "name",
-    "industry",
-    "employee_count",
-    "country",
-    "business_model",
-    "plan",
-)
+# An accounts file carries every account attribute a criterion may read, domain first.
+ACCOUNT_COLUMNS = ("domain", *(name for name in ACCOUNT_ATTRIBUTES if name != "domain"))
 LEAD_COLUMNS = ("email", "user_id", "first_name", "last_name", "title", "source", "account_domain")
 EVENT_COLUMNS = ("email", "user_id", "event", "occurred_at", "properties", "message_id", "source")
 # Column lengths of the models the values land in.
