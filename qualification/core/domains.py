@@ -29,6 +29,14 @@ class DomainError(ValueError):
     """Not a domain or website. The message names the value, not the field: callers do."""
 
 
+def email_domain(email: str) -> str:
+    """The domain of an email address ("" without an "@"): what account matching and the
+    ``lead.email_domain`` attribute both read, so the two can never disagree."""
+    if not isinstance(email, str) or "@" not in email:
+        return ""
+    return email.rpartition("@")[2].strip().lower()
+
+
 def normalize_domain(value: object) -> str:
     """``https://www.Acme.com:8080/about``, ``user@acme.com``, ``acme.com.`` → ``acme.com``.
 

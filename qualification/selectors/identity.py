@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from qualification.core.domains import email_domain
 from qualification.models import Account, AnonymousId, Lead
 
 # Personal mailboxes: a shared domain says nothing about the company a person works for.
@@ -25,10 +26,6 @@ FREE_MAIL_DOMAINS = frozenset(
         "163.com",
     }
 )
-
-
-def email_domain(email: str) -> str:
-    return email.rpartition("@")[2].strip().lower()
 
 
 def account_for_email_read(email: str) -> Account | None:

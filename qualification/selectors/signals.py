@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from qualification.core.domains import email_domain
 from qualification.core.scoring.types import (
     CriterionSpec,
     EventSignal,
@@ -192,7 +193,7 @@ def _float(value: Any) -> float | None:
 def _facts(row: dict[str, Any]) -> LeadFacts:
     lead = {name: row[name] for name in _LEAD_COLUMNS}
     email = lead["email"] = row["email"] or ""
-    lead["email_domain"] = email.rsplit("@", 1)[1].lower() if "@" in email else ""
+    lead["email_domain"] = email_domain(email)
     lead["traits"] = row["traits"] or {}
     account = None
     if row["account_id"] is not None:

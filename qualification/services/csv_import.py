@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from qualification.core.domains import DomainError, normalize_domain
+from qualification.core.domains import DomainError, email_domain, normalize_domain
 from qualification.core.tracking.csv_rows import (
     ACCOUNT_COLUMNS,
     KINDS,
@@ -38,7 +38,7 @@ from qualification.core.tracking.csv_rows import (
     lead_row,
 )
 from qualification.models import Account, Event, EventType, Lead
-from qualification.selectors.identity import FREE_MAIL_DOMAINS, email_domain
+from qualification.selectors.identity import FREE_MAIL_DOMAINS
 from qualification.services.ingest import event_types_ensure
 from qualification.services.rescore_requests import leads_mark_for_rescore
 

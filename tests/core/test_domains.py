@@ -10,8 +10,10 @@ from qualification.core.domains import (
     DomainCleanup,
     DomainError,
     domains_cleanup_plan,
+    email_domain,
     normalize_domain,
 )
+from qualification.core.scoring import LeadFacts, resolve_attribute
 
 
 @pytest.mark.parametrize(
@@ -125,3 +127,25 @@ def test_cleanup_changes_what_is_safe_and_reports_collisions_and_invalid_values(
 
 def test_cleanup_of_clean_domains_is_empty():
     assert domains_cleanup_plan({1: "acme.com", 2: "globex.com"}) == DomainCleanup()
+
+
+@pytest.mark.parametrize(
+    ("email", "domain"),
+    [
+        ("ada@acme.io", "acme.io"),
+        ("Ada@ACME.io ", "acme.io"),
+        ("odd@name@acme.io", "acme.io"),
+        ("no-at-sign", ""),
+        ("", ""),
+    ],
+)
+def test_email_domain(email, domain):
+    assert email_domain(email) == domain
+
+
+@given(st.text(max_size=40))
+def test_criteria_read_the_email_domain_account_matching_uses(email):
+    # ``lead.email_domain`` (scoring) and account matching (ingestion, CSV) once had their
+    # own rules; both now read email_domain, so they agree on any input.
+    facts = LeadFacts(lead={"email": email}, account=None)
+    assert resolve_attribute(facts, "lead.email_domain") == (email_domain(email) or None)

@@ -54,6 +54,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from qualification.core.domains import email_domain
 from qualification.core.scoring.types import CriterionSpec, EventSignal, LeadFacts
 from qualification.core.vocabulary import KIND_DISQUALIFIER, POSITIVE_KINDS
 
@@ -131,9 +132,7 @@ def attribute_resolver(path: str) -> Resolver:
                 break
             value = value.get(part, _MISSING)
         if email_fallback and is_missing(value):
-            email = (facts.lead or {}).get("email") or ""
-            if isinstance(email, str) and "@" in email:
-                value = email.rsplit("@", 1)[1].strip().lower()
+            value = email_domain((facts.lead or {}).get("email") or "")
         return None if is_missing(value) else value
 
     return resolve
