@@ -56,7 +56,7 @@ class StageTransition(models.Model):
 
 
 class Feedback(models.Model):
-    """What sales says about a lead. Never dropped; the re-weighting reads it."""
+    """What sales says about a lead. Never dropped: the stage moves it implies are made from it, and it stays for review."""
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="feedback")
     outcome = models.CharField(max_length=12, choices=FeedbackOutcome.choices)

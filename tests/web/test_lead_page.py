@@ -143,6 +143,7 @@ def test_feedback_with_htmx_returns_the_panel_and_new_stage(client_as):
     )
     html = response.content.decode()
     assert "Feedback saved" in html
+    assert "re-weights" not in html  # nothing re-weights the criteria yet: say only what happens
     assert 'id="lead-stage"' in html
     assert "Stage: Recycled" in html
     assert StageTransition.objects.get(lead=lead).to_stage == "recycled"
@@ -217,7 +218,12 @@ def test_page_runs_a_fixed_number_of_queries(client_as, make_user):
     ("action", "data", "message", "stage"),
     [
         ("touch", {}, "First touch logged; the SLA clock has stopped.", "mql"),
-        ("feedback", {"outcome": "accepted"}, "Feedback saved.", "sql"),
+        (
+            "feedback",
+            {"outcome": "accepted"},
+            "Feedback saved; the lead&#x27;s stage follows",
+            "sql",
+        ),
         ("recycle", {"reason": "Budget frozen"}, "Lead recycled to nurture.", "recycled"),
         ("disqualify", {"reason": "Student"}, "Lead disqualified.", "disqualified"),
     ],

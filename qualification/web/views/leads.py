@@ -62,7 +62,7 @@ LEAD_ACTIONS: dict[str, LeadAction] = {
             "feedback",
             FeedbackForm,
             feedback_record,
-            "Feedback saved. Thank you: it re-weights the criteria.",
+            "Feedback saved; the lead's stage follows from it.",
         ),
         LeadAction("recycle", StageExitForm, lead_recycle, "Lead recycled to nurture."),
         LeadAction("disqualify", StageExitForm, lead_disqualify, "Lead disqualified."),
