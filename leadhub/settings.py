@@ -115,6 +115,10 @@ STORAGES = {
 
 DJANGO_TABLES2_TEMPLATE = "tables/table.html"
 
+# Four-eyes rule for criteria: a draft is published only after a second ops user approved
+# it (LEADHUB_CRITERIA_FOUR_EYES=1).
+LEADHUB_CRITERIA_FOUR_EYES = env_bool(ENV, "LEADHUB_CRITERIA_FOUR_EYES", False)
+
 # Celery: the embedded default runs tasks in-process; REDIS_URL selects a real broker.
 CELERY_BROKER_URL = RUNTIME.broker_url
 CELERY_RESULT_BACKEND = RUNTIME.result_backend

@@ -30,6 +30,10 @@ class Perm(StrEnum):
     WORK_QUEUE = f"{APP}.work_queue"
     ASSIGN_LEAD = f"{APP}.assign_lead"
     VIEW_MANAGER_DASHBOARD = f"{APP}.view_manager_dashboard"
+    # Declared on CriteriaVersion.Meta: publish (and approve) a criteria draft.
+    PUBLISH_CRITERIA = f"{APP}.publish_criteriaversion"
+    # Make a criteria draft (edit it: the criterion and policy permissions, team-checked).
+    DRAFT_CRITERIA = f"{APP}.add_criteriaversion"
 
     @property
     def codename(self) -> str:
@@ -46,6 +50,8 @@ _ALL_MODELS = (
     "glossaryterm",
     "criterion",
     "qualificationpolicy",
+    "criteriaversion",
+    "criteriapreview",
     "stagetransition",
     "feedback",
     "leadactivity",
@@ -93,13 +99,16 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "glossaryterm",
         "criterion",
         "qualificationpolicy",
+        "criteriaversion",
         "slapolicy",
         "messagetemplate",
         "ingestkey",
         "userprofile",
     )
-    | _view("stagetransition", "feedback", "leadactivity")
+    | _view("stagetransition", "feedback", "leadactivity", "criteriapreview")
     | {
+        Perm.PUBLISH_CRITERIA,
+        f"{APP}.add_criteriapreview",
         Perm.VIEW_MANAGER_DASHBOARD,
         Perm.ASSIGN_LEAD,
         "auth.view_user",
@@ -120,6 +129,8 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         f"{APP}.change_glossaryterm",
         f"{APP}.add_criterion",
         f"{APP}.change_criterion",
+        Perm.DRAFT_CRITERIA,
+        f"{APP}.add_criteriapreview",
     },
     Role.PRODUCT: _READ_ALL
     | {
@@ -127,6 +138,8 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         f"{APP}.change_glossaryterm",
         f"{APP}.add_criterion",
         f"{APP}.change_criterion",
+        Perm.DRAFT_CRITERIA,
+        f"{APP}.add_criteriapreview",
     },
 }
 

@@ -11,7 +11,12 @@ from django.db import DatabaseError, connection
 
 from qualification.selectors.rescoring import dirty_lead_ids_read
 from qualification.selectors.system import system_status_read
-from qualification.services.rescoring import lead_rescore, leads_rescore_nightly
+from qualification.services.rescoring import (
+    lead_rescore,
+    leads_rescore_nightly,
+    publication_finish_check,
+)
+from qualification.services.rescoring import publication_rescore as publication_apply
 
 RETRY = {
     "autoretry_for": (DatabaseError,),
@@ -36,12 +41,19 @@ def rescore_all() -> dict:
     return leads_rescore_nightly().as_dict()
 
 
+@shared_task(name="qualification.publication_rescore", **RETRY)
+def publication_rescore(version_id: int) -> dict:
+    """Rescore every lead with a just-published criteria version (progress: the banner)."""
+    return publication_apply(version_id=int(version_id)).as_dict()
+
+
 @shared_task(name="qualification.rescore_sweep", **RETRY)
 def rescore_sweep(limit: int = SWEEP_LIMIT) -> dict:
     """Rescore leads marked dirty but never processed (e.g. the broker was down)."""
     ids = dirty_lead_ids_read(limit=limit)
     report = lead_rescore(lead_ids=ids).as_dict()
     report["picked_up"] = len(ids)
+    publication_finish_check()
     return report
 
 

@@ -19,6 +19,7 @@ from qualification.admin.forms import AccountAdminForm
 from qualification.models import (
     Account,
     AnonymousId,
+    CriteriaVersion,
     Criterion,
     Event,
     EventType,
@@ -35,6 +36,7 @@ from qualification.models import (
 )
 from qualification.roles import ROLE_TEAM, STAFF_ROLES, Role, sync_role_groups
 from qualification.services.ingest_keys import ingest_key_create
+from qualification.services.versions import draft_create, published_version_ensure
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 PASSWORD = "test-pass-123"
@@ -158,24 +160,48 @@ def criterion_fields(**overrides: Any) -> dict[str, Any]:
     return fields
 
 
-def criterion(**fields: Any) -> Criterion:
-    """Create a criterion validated like the admin would, its event known to the plan."""
+def published() -> CriteriaVersion:
+    """The published criteria version (an empty version 1 when the database has none)."""
+    return published_version_ensure()
+
+
+def criterion(*, version: CriteriaVersion | None = None, **fields: Any) -> Criterion:
+    """A criterion validated like the admin would, its event known to the plan.
+
+    Without ``version`` it joins the published version, as if it had been published: a
+    fixture for tests of what scoring does with it (published rows refuse ``save``, so it
+    is inserted directly). With a draft it is saved like any edit of that draft.
+    """
     made = criterion_fields(**fields)
     if made["signal_type"] == "event" and made["event_name"]:
         known_event(made["event_name"])
-    obj = Criterion(**made)
+    obj = Criterion(version=version or published(), **made)
     obj.full_clean()
-    obj.save()
-    return obj
+    if obj.version.is_draft:
+        obj.save()
+        return obj
+    Criterion.objects.bulk_create([obj])
+    return Criterion.objects.get(version=obj.version, key=obj.key)
 
 
-def policy(**fields: Any) -> QualificationPolicy:
-    """The active qualification policy unless ``is_active=False``; its events made known."""
-    values: dict[str, Any] = {"name": f"Policy {_n()}", "is_active": True, **fields}
+def policy(*, version: CriteriaVersion | None = None, **fields: Any) -> QualificationPolicy:
+    """Set fields of a version's policy (the published one's by default); events made known."""
     for key in ("hand_raiser_events", "limit_events", "purchase_events"):
-        for name in values.get(key, []):
+        for name in fields.get(key, []):
             known_event(name)
-    return QualificationPolicy.objects.create(**values)
+    version = version or published()
+    current = QualificationPolicy.objects.filter(version=version)
+    if not current.exists():
+        QualificationPolicy.objects.bulk_create([QualificationPolicy(version=version)])
+    current.update(**fields)  # a fixture write: published policies refuse save()
+    return current.get()
+
+
+def draft(*, author: Any = None, title: str = "A draft", **kwargs: Any) -> CriteriaVersion:
+    """A draft copied from the published version, by ``author`` (a new ops user by default)."""
+    if author is None:
+        author = user(Role.OPS, username=f"drafter-{_n()}")
+    return draft_create(user=author, title=title, **kwargs)
 
 
 def term(**fields: Any) -> GlossaryTerm:

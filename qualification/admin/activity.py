@@ -111,7 +111,7 @@ class EventTypeAdmin(admin.ModelAdmin):
     def criteria_using_it(self, obj: EventType) -> SafeString | str:
         if obj.pk is None:
             return "—"
-        count = Criterion.objects.filter(event_name=obj.name).count()
+        count = Criterion.objects.published().filter(event_name=obj.name).count()
         url = reverse("admin:qualification_criterion_changelist")
         query = urlencode({"event_name": obj.name})
         return format_html('<a href="{}?{}">{} criteria</a>', url, query, count)

@@ -43,6 +43,7 @@ SCORE_COLUMNS: dict[str, str] = {
     "scored_at": "timestamptz",
     "stage": "varchar",
     "score_digest": "varchar",
+    "criteria_version_id": "bigint",
 }
 # Carried in score rows as JSON text: the service serializes them once (it also hashes them).
 JSON_COLUMNS = frozenset(name for name, kind in SCORE_COLUMNS.items() if kind in ("json", "jsonb"))

@@ -13,10 +13,21 @@ from qualification.models.operations import (
     hash_ingest_key,
     user_display_name,
 )
+from qualification.models.versions import (
+    CriteriaNoticeDismissal,
+    CriteriaPreview,
+    CriteriaVersion,
+    PreviewStatus,
+    VersionFrozen,
+    VersionStatus,
+)
 
 __all__ = [
     "Account",
     "AnonymousId",
+    "CriteriaNoticeDismissal",
+    "CriteriaPreview",
+    "CriteriaVersion",
     "Criterion",
     "Event",
     "EventType",
@@ -26,10 +37,13 @@ __all__ = [
     "Lead",
     "LeadActivity",
     "MessageTemplate",
+    "PreviewStatus",
     "QualificationPolicy",
     "SLAPolicy",
     "StageTransition",
     "UserProfile",
+    "VersionFrozen",
+    "VersionStatus",
     "hash_ingest_key",
     "user_display_name",
 ]

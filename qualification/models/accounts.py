@@ -118,6 +118,15 @@ class Lead(models.Model):
         editable=False,
         help_text="Fingerprint of the stored score; a rescore that computes the same skips the write.",
     )
+    criteria_version = models.ForeignKey(
+        "qualification.CriteriaVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # read only while a publication's rescore runs; a seq scan is fine
+        help_text="The criteria version the stored score was computed with.",
+    )
     needs_rescore = models.BooleanField(default=True)
     rescore_requested_at = models.DateTimeField(
         null=True,

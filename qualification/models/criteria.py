@@ -1,5 +1,7 @@
 """Criteria (rules ops can read aloud) and the qualification policy (thresholds, tiers, order)."""
 
+from __future__ import annotations
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -19,6 +21,7 @@ from qualification.models.choices import (
 )
 from qualification.models.events import EventType
 from qualification.models.glossary import GlossaryTerm
+from qualification.models.versions import CriteriaVersion, VersionedRow, VersionStatus
 
 DEFINITION_FIELDS = (
     "kind",
@@ -53,10 +56,23 @@ def unknown_event_message(unknown: list[str]) -> str:
     )
 
 
-class Criterion(models.Model):
-    """One scoring rule: a signal, a condition, points, optional decay and a reason template."""
+class CriterionQuerySet(models.QuerySet):
+    def published(self) -> CriterionQuerySet:
+        """The criteria of the published version (active or not): what scoring reads."""
+        return self.filter(version__status=VersionStatus.PUBLISHED)
 
-    key = models.SlugField(max_length=80, unique=True, help_text="Stable id used in exports.")
+
+class Criterion(VersionedRow):
+    """One scoring rule: a signal, a condition, points, optional decay and a reason template.
+
+    It belongs to one criteria version; the same ``key`` in another version is the same
+    rule as it was (or will be) there.
+    """
+
+    version = models.ForeignKey(CriteriaVersion, on_delete=models.CASCADE, related_name="criteria")
+    key = models.SlugField(
+        max_length=80, help_text="Stable id used in exports and across versions."
+    )
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     kind = models.CharField(max_length=12, choices=CriterionKind.choices)
@@ -104,11 +120,13 @@ class Criterion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+    objects = CriterionQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "-points", "name"]
         verbose_name_plural = "criteria"
         constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="criterion_key_per_version"),
             models.CheckConstraint(
                 condition=models.Q(kind__in=values_sql(CriterionKind)), name="criterion_kind_valid"
             ),
@@ -161,14 +179,13 @@ class Criterion(models.Model):
             raise ValidationError(problems)
 
 
-class QualificationPolicy(models.Model):
+class QualificationPolicy(VersionedRow):
     """Thresholds and rules that turn scores into tiers and qualifications.
 
-    One policy is active at a time (a partial unique constraint enforces it).
+    Each criteria version has one; the published version's is the one scoring applies.
     """
 
-    name = models.CharField(max_length=100, unique=True)
-    is_active = models.BooleanField(default=False)
+    version = models.OneToOneField(CriteriaVersion, on_delete=models.CASCADE, related_name="policy")
     mql_threshold = models.PositiveIntegerField(
         default=60, help_text="Intent + fit score at or above which a lead is an MQL."
     )
@@ -210,9 +227,6 @@ class QualificationPolicy(models.Model):
     class Meta:
         verbose_name_plural = "qualification policies"
         constraints = [
-            models.UniqueConstraint(
-                fields=["is_active"], condition=models.Q(is_active=True), name="one_active_policy"
-            ),
             models.CheckConstraint(
                 condition=models.Q(tier_hot__gt=models.F("tier_warm"))
                 & models.Q(tier_warm__gt=models.F("tier_cool")),
@@ -228,7 +242,7 @@ class QualificationPolicy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}{' (active)' if self.is_active else ''}"
+        return f"Policy of {self.version.label}" if self.version_id else "Policy"
 
     def clean(self) -> None:
         super().clean()

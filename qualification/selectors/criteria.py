@@ -11,7 +11,7 @@ def criterion_list(
     *, kind: str = "", team: str = "", active: bool | None = None
 ) -> QuerySet[Criterion]:
     """Criteria with their glossary term joined in (the table links to it on every row)."""
-    criteria = Criterion.objects.select_related("glossary_term")
+    criteria = Criterion.objects.published().select_related("glossary_term")
     if kind:
         criteria = criteria.filter(kind=kind)
     if team:

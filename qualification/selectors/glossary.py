@@ -57,5 +57,9 @@ def glossary_term_detail(*, slug: str) -> TermDetail:
             changed_at=record.history_date,
             change_type=_CHANGE_TYPES.get(record.history_type, "changed"),
         )
-    criteria = term.criteria.select_related("glossary_term").order_by("-is_active", "kind", "name")
+    criteria = (
+        term.criteria.published()
+        .select_related("glossary_term")
+        .order_by("-is_active", "kind", "name")
+    )
     return TermDetail(term=term, criteria=criteria, last_change=last_change)

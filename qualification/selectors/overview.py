@@ -99,5 +99,5 @@ def overview_read(*, now: datetime) -> Overview:
         feedback_rejected=feedback["rejected"],
         feedback_window_days=FEEDBACK_WINDOW_DAYS,
         glossary_terms=GlossaryTerm.objects.count(),
-        active_criteria=Criterion.objects.filter(is_active=True).count(),
+        active_criteria=Criterion.objects.published().filter(is_active=True).count(),
     )

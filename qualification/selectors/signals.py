@@ -57,6 +57,8 @@ class LeadState(NamedTuple):
     qualified_at: datetime | None
     last_signal_at: datetime | None
     score_digest: str
+    queue: str
+    criteria_version_id: int | None
 
 
 # Read with the facts, in the same query.
@@ -182,6 +184,8 @@ def lead_batch_build(
             lead["qualified_at"],
             lead["last_signal_at"],
             lead["score_digest"],
+            lead["queue"],
+            lead["criteria_version_id"],
         )
     return LeadBatchSignals(signals, states)
 

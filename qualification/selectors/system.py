@@ -13,5 +13,5 @@ def system_status_read() -> dict[str, int | str]:
         "database_name": str(connection.settings_dict.get("NAME")),
         "leads": Lead.objects.count(),
         "events": Event.objects.count(),
-        "active_criteria": Criterion.objects.filter(is_active=True).count(),
+        "active_criteria": Criterion.objects.published().filter(is_active=True).count(),
     }

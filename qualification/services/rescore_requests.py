@@ -68,3 +68,18 @@ def _rescore_all_enqueue() -> None:
             "Could not enqueue the full rescore; the nightly run will apply the change",
             exc_info=True,
         )
+
+
+def enqueue_safely(task, *args: object) -> bool:
+    """``task.delay(*args)``; on a broker outage log it and return False (work is delayed).
+
+    Callers leave a durable trace first (a mark, a stored row) that a periodic task or a
+    retry button picks up, so nothing is lost when the broker is away.
+    """
+    try:
+        task.delay(*args)
+    except Exception:  # kombu raises several types for an unreachable broker
+        logger.warning("Could not enqueue %s%r; it will be picked up later", task.name, args,
+                       exc_info=True)
+        return False
+    return True

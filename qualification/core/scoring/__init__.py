@@ -18,7 +18,7 @@ from qualification.core.scoring.conditions import (
     round_points,
 )
 from qualification.core.scoring.engine import score_lead
-from qualification.core.scoring.lifecycle import next_stage
+from qualification.core.scoring.lifecycle import next_stage, placement
 from qualification.core.scoring.prepared import PreparedCriteria, prepare_criteria
 from qualification.core.scoring.qualify import meets_usage_criteria, tier_for
 from qualification.core.scoring.reasons import ReasonContext, render_reason
@@ -54,6 +54,7 @@ __all__ = [
     "is_near_miss",
     "meets_usage_criteria",
     "next_stage",
+    "placement",
     "prepare_criteria",
     "render_reason",
     "resolve_attribute",

@@ -23,6 +23,9 @@ from qualification.core.scoring.types import ScoreResult
 from qualification.core.vocabulary import (
     QUALIFICATION_MQL,
     QUALIFICATION_PQL,
+    QUEUE_NONE,
+    SDR_QUEUES,
+    SDR_WORKABLE_STAGES,
     STAGE_ACTIVE_USER,
     STAGE_DISQUALIFIED,
     STAGE_MQL,
@@ -54,3 +57,17 @@ def next_stage(current_stage: str, result: ScoreResult) -> str | None:
     else:
         return None
     return candidate if candidate in allowed else None
+
+
+def placement(current_stage: str, result: ScoreResult) -> tuple[str, str]:
+    """The (stage, queue) a lead holds after this result: what a rescore stores.
+
+    A lead sales owns (or one that left the funnel) stays scored but out of the SDR
+    queues; customer success keeps self-serve buyers. The preview of a criteria draft
+    places leads with the same rule, so its projected queues are the ones a publish makes.
+    """
+    stage = next_stage(current_stage, result) or current_stage
+    queue = result.queue
+    if queue in SDR_QUEUES and stage not in SDR_WORKABLE_STAGES:
+        queue = QUEUE_NONE
+    return stage, queue

@@ -5,7 +5,8 @@ To *ask* for a rescore (after a write that changes what a score reads) use
 ``rescore`` command and the benchmark run. Its modules, in the order a batch meets them:
 
 - ``orchestration``: ``lead_rescore``, ``lead_rescore_all``, ``leads_rescore_nightly``
-  and the table maintenance after a large rewrite. Start here.
+  the table maintenance after a large rewrite, and ``publication_rescore``, which applies
+  a newly published criteria version. Start here.
 - ``batch``: one batch's results as rows, digests, transitions and reason summaries.
 - ``writes``: one batch stored in one commit.
 - ``pipeline``: the reader and writer threads a full rescore uses on PostgreSQL.
@@ -22,6 +23,8 @@ from qualification.services.rescoring.orchestration import (
     lead_rescore_all,
     lead_table_maintain,
     leads_rescore_nightly,
+    publication_finish_check,
+    publication_rescore,
 )
 from qualification.services.rescoring.report import RescoreReport
 
@@ -32,5 +35,7 @@ __all__ = [
     "lead_rescore_all",
     "lead_table_maintain",
     "leads_rescore_nightly",
+    "publication_finish_check",
+    "publication_rescore",
     "reasons_summary",
 ]

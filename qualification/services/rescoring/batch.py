@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,14 +24,13 @@ from qualification.core.scoring import (
     PolicySpec,
     ScoreResult,
     next_stage,
+    placement,
     score_lead,
 )
 from qualification.core.vocabulary import (
     QUALIFICATION_NONE,
     QUALIFICATION_PQL,
-    QUEUE_NONE,
     SDR_QUEUES,
-    SDR_WORKABLE_STAGES,
 )
 from qualification.db.writes import ScoreRow
 from qualification.models import StageTransition
@@ -50,6 +50,10 @@ class ScoredBatch:
     unchanged: list[int] = field(default_factory=list)  # only their rescore mark to clear
     transitions: list[StageTransition] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)  # logged; they keep their mark
+    # The criteria version scored with, and how many leads first scored with it entered
+    # or left each SDR queue ("mql_entered", ...): a publication's measured effect.
+    version_id: int | None = None
+    moves: Counter[str] = field(default_factory=Counter)
 
 
 def batch_score(
@@ -57,10 +61,16 @@ def batch_score(
     criteria: Sequence[CriterionSpec],
     policy: PolicySpec,
     now: datetime,
+    *,
+    version_id: int | None = None,
 ) -> ScoredBatch:
-    """Score every lead of the batch; one bad lead is logged and reported, not raised."""
+    """Score every lead of the batch; one bad lead is logged and reported, not raised.
+
+    ``version_id`` is the criteria version ``criteria`` and ``policy`` come from: stored
+    with each score (and in its digest, so a publication rewrites every lead once).
+    """
     criteria_ids = {spec.key: spec.id for spec in criteria}
-    scored = ScoredBatch()
+    scored = ScoredBatch(version_id=version_id)
     for lead_id, lead_signals in built.signals.items():
         state = built.states.get(lead_id)
         if state is None:  # deleted meanwhile
@@ -68,17 +78,13 @@ def batch_score(
         try:
             result = score_lead(criteria, lead_signals, policy, now)
             transition = _transition(lead_id, state.stage, result, criteria_ids, now)
-            stage = transition.to_stage if transition is not None else state.stage
-            queue = result.queue
-            if queue in SDR_QUEUES and stage not in SDR_WORKABLE_STAGES:
-                # Sales owns the lead now (or it left the funnel): it stays scored, out of
-                # the SDR queues. Customer success keeps self-serve buyers (customers).
-                queue = QUEUE_NONE
+            stage, queue = placement(state.stage, result)
             decided = {
                 "stage": stage,
                 "queue": queue,
                 "qualified_at": _qualified_at(state, result, now),
                 "last_signal_at": result.strongest_signal_at or state.last_signal_at,
+                "criteria_version_id": version_id,
             }
             breakdown = _breakdown_json(result)
             digest = _digest(breakdown, decided)
@@ -93,8 +99,19 @@ def batch_score(
             continue
         if transition is not None:
             scored.transitions.append(transition)
+        if state.criteria_version_id != version_id:
+            _count_moves(scored.moves, state.queue, queue)
         scored.rows.append(row)
     return scored
+
+
+def _count_moves(moves: Counter[str], before: str, after: str) -> None:
+    if before == after:
+        return
+    if before in SDR_QUEUES:
+        moves[f"{before}_left"] += 1
+    if after in SDR_QUEUES:
+        moves[f"{after}_entered"] += 1
 
 
 def reasons_summary(result: ScoreResult) -> list[dict[str, Any]]:

@@ -16,9 +16,14 @@ from datetime import datetime
 from django.db import connection
 from django.utils import timezone
 
-from qualification.core.scoring import CriterionSpec, PolicySpec, prepare_criteria
+from qualification.core.scoring import (
+    CriterionSpec,
+    PolicySpec,
+    PreparedCriteria,
+    prepare_criteria,
+)
 from qualification.db.maintenance import table_vacuum_analyze
-from qualification.models import Lead
+from qualification.models import CriteriaVersion, Lead
 from qualification.selectors.aggregation import (
     AccountActivity,
     LeadBatch,
@@ -26,7 +31,11 @@ from qualification.selectors.aggregation import (
     account_active_users_read,
 )
 from qualification.selectors.rescoring import lead_ranges_read
-from qualification.selectors.scoring_specs import criteria_specs_read, policy_spec_read
+from qualification.selectors.scoring_specs import (
+    criteria_specs_read,
+    policy_spec_read,
+    published_version_read,
+)
 from qualification.selectors.signals import BatchRows, lead_batch_build, lead_batch_fetch
 from qualification.services.rescoring.batch import ScoredBatch, batch_score
 from qualification.services.rescoring.pipeline import BackgroundWriter, prefetched
@@ -45,12 +54,11 @@ def lead_rescore(
     started = timezone.now()
     now = now or started
     ids = sorted(set(lead_ids))
-    criteria = prepare_criteria(criteria_specs_read())
-    policy = policy_spec_read()
+    version_id, criteria, policy = _published_read()
     report = RescoreReport()
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
-        report.merge(_rescore_inline(chunk, criteria, policy, now, started))
+        report.merge(_rescore_inline(chunk, criteria, policy, now, started, version_id))
     if report.failed:
         logger.warning(
             "Rescore finished with %d failed lead(s): %s", len(report.failed), report.failed[:20]
@@ -71,15 +79,16 @@ def lead_rescore_all(
     """
     started = timezone.now()
     now = now or started
-    criteria = prepare_criteria(criteria_specs_read())
-    policy = policy_spec_read()
+    version_id, criteria, policy = _published_read()
     # Every lead is scored at the same ``now``: read the account-level activity once.
     activity = account_active_users_read(None, criteria, policy, now)
     report = RescoreReport()
     ranges = lead_ranges_read(batch_size=batch_size)
     if not (pipeline and connection.vendor == "postgresql" and not connection.in_atomic_block):
         for batch in ranges:
-            report.merge(_rescore_inline(batch, criteria, policy, now, started, activity))
+            report.merge(
+                _rescore_inline(batch, criteria, policy, now, started, version_id, activity)
+            )
         return report
 
     def fetch(batch: LeadRange) -> BatchRows:  # on a reader thread: only the queries
@@ -92,7 +101,7 @@ def lead_rescore_all(
     try:
         for _batch, fetched in prefetched(ranges, fetch):
             built = lead_batch_build(fetched, criteria, policy, now, activity)
-            scored = batch_score(built, criteria, policy, now)
+            scored = batch_score(built, criteria, policy, now, version_id=version_id)
             writer.submit(scored)
             report.merge(_report(scored))
     finally:
@@ -108,7 +117,39 @@ def leads_rescore_nightly(*, batch_size: int = DEFAULT_BATCH_SIZE) -> RescoreRep
     """
     report = lead_rescore_all(batch_size=batch_size, pipeline=True)
     lead_table_maintain(report=report, total_leads=report.scored + len(report.failed))
+    publication_finish_check()
     return report
+
+
+def publication_rescore(*, version_id: int, batch_size: int = DEFAULT_BATCH_SIZE) -> RescoreReport:
+    """Apply a publication: rescore every lead with it, then mark the publication applied.
+
+    Leads already scored with it are recomputed but not rewritten (their digest holds the
+    version), so a worker that died halfway resumes cheaply when the task is redelivered.
+    A version published again meanwhile is left to its own task.
+    """
+    version = published_version_read()
+    if version is None or version.pk != version_id:
+        return RescoreReport()
+    report = leads_rescore_nightly(batch_size=batch_size)
+    return report
+
+
+def publication_finish_check() -> bool:
+    """Mark the published version applied once no lead is left on another version's score.
+
+    Leads that failed to score keep their old version; they are retried by the sweep, and
+    the banner keeps showing until they are done.
+    """
+    version = published_version_read()
+    if version is None or version.rescore_finished_at is not None:
+        return False
+    if Lead.objects.exclude(criteria_version_id=version.pk).exists():
+        return False
+    CriteriaVersion.objects.filter(pk=version.pk, rescore_finished_at__isnull=True).update(
+        rescore_finished_at=timezone.now()
+    )
+    return True
 
 
 def lead_table_maintain(*, report: RescoreReport, total_leads: int) -> bool:
@@ -128,15 +169,32 @@ def _rescore_inline(
     policy: PolicySpec,
     now: datetime,
     started: datetime,
+    version_id: int | None,
     activity: AccountActivity | None = None,
 ) -> RescoreReport:
     """Read, score and write one batch on this thread's connection (and transaction)."""
     fetched = lead_batch_fetch(batch, criteria, policy, now)
-    scored = batch_score(
-        lead_batch_build(fetched, criteria, policy, now, activity), criteria, policy, now
-    )
+    built = lead_batch_build(fetched, criteria, policy, now, activity)
+    scored = batch_score(built, criteria, policy, now, version_id=version_id)
     batch_write(scored, started=started)
     return _report(scored)
+
+
+def _published_read() -> tuple[int | None, PreparedCriteria, PolicySpec]:
+    """The published version's id, prepared criteria and policy, read together.
+
+    The id is read first and the rules by that id, so a publication landing in between
+    cannot pair one version's id with another's rules.
+    """
+    version = published_version_read()
+    version_id = version.pk if version is not None else None
+    if version_id is None:
+        return None, prepare_criteria([]), PolicySpec()
+    return (
+        version_id,
+        prepare_criteria(criteria_specs_read(version_id)),
+        policy_spec_read(version_id),
+    )
 
 
 def _report(scored: ScoredBatch) -> RescoreReport:

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from qualification.db.writes import asynchronous_commit, lead_scores_update, transitions_insert
-from qualification.models import Lead
+from qualification.models import CriteriaVersion, Lead
 from qualification.services.rescoring.batch import ScoredBatch
 
 
@@ -26,6 +26,16 @@ def batch_write(scored: ScoredBatch, *, started: datetime) -> None:
         lead_scores_update(scored.rows, started=started)
         lead_marks_clear(scored.unchanged, started=started)
         transitions_insert(scored.transitions)
+        version_moves_add(scored)
+
+
+def version_moves_add(scored: ScoredBatch) -> None:
+    """Add the batch's queue moves onto its version's measured effect (one UPDATE)."""
+    if scored.version_id is None or not scored.moves:
+        return
+    CriteriaVersion.objects.filter(pk=scored.version_id).update(
+        **{name: F(name) + count for name, count in scored.moves.items()}
+    )
 
 
 def lead_marks_clear(lead_ids: Sequence[int], *, started: datetime) -> None:
