@@ -35,6 +35,7 @@ def _row(lead: Lead, **changes) -> dict:
         "scored_at": STARTED,
         "stage": "mql",
         "score_digest": "d" * 32,
+        "criteria_version_id": None,
     }
     row.update(changes)
     return row

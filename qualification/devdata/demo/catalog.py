@@ -13,8 +13,6 @@ from qualification.devdata.demo import vocabulary as v
 from qualification.models.choices import OutreachOrder, OutreachTrigger, Queue, Tier
 
 POLICY: dict[str, Any] = {
-    "name": "Default",
-    "is_active": True,
     "mql_threshold": 70,
     "mql_min_fit": 20,
     "pql_usage_threshold": 45,

@@ -1,9 +1,10 @@
 """Writes the demo into the database: all or nothing, never twice, fast on SQLite.
 
-Idempotence is by natural key: glossary slug, criterion key, (queue, tier), template name,
-username, account domain, lead email (or product user id), event (source, message id).
-The catalog is only ever *added to*: a term or criterion ops edited keeps their edit on
-a rerun. A lead's journey (events, claims, stage history, feedback) is written only
+Idempotence is by natural key: glossary slug, (queue, tier), template name, username,
+account domain, lead email (or product user id), event (source, message id). The catalog
+is only ever *added to*: a term ops edited keeps their edit on a rerun. Criteria arrive as
+versions (``versions``), and only in a database whose published version is still empty:
+after that they change through drafts like everyone else's. A lead's journey (events, claims, stage history, feedback) is written only
 together with the lead itself, so a rerun on another day cannot graft a second journey
 onto a lead that already has one.
 """
@@ -21,12 +22,16 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
-from qualification.devdata.demo.catalog import MESSAGE_TEMPLATES, POLICY, sla_policies
-from qualification.devdata.demo.criteria import CRITERIA
+from qualification.devdata.demo.catalog import MESSAGE_TEMPLATES, sla_policies
 from qualification.devdata.demo.generator import generate
 from qualification.devdata.demo.glossary import TERMS
 from qualification.devdata.demo.people import DEMO_USERS, DemoUser
 from qualification.devdata.demo.seeds import DemoData, LeadSeed
+from qualification.devdata.demo.versions import (
+    demo_versions_needed,
+    draft_with_preview,
+    publish_versions,
+)
 from qualification.devdata.demo.vocabulary import MARKETING_EVENTS, PRODUCT_EVENTS, source_of
 from qualification.models import (
     Account,
@@ -105,21 +110,16 @@ def _load_event_types() -> None:
     )
 
 
-def _load_criteria(terms: dict[str, GlossaryTerm]) -> dict[str, Criterion]:
-    keys = [c["key"] for c in CRITERIA]
-    existing = set(Criterion.objects.filter(key__in=keys).values_list("key", flat=True))
-    for spec in CRITERIA:
-        if spec["key"] in existing:
-            continue
-        fields = {name: value for name, value in spec.items() if name != "term"}
-        _save_new(Criterion(glossary_term=terms.get(spec["term"]), **fields))
-    return {c.key: c for c in Criterion.objects.filter(key__in=keys)}
+def _published_criteria() -> dict[str, Criterion]:
+    """The published criteria by key (stage history names the criterion that moved a lead)."""
+    return {c.key: c for c in Criterion.objects.published()}
 
 
 def _load_settings() -> None:
-    """Policy, SLA policies and templates: created when missing, never overwritten."""
-    if not QualificationPolicy.objects.exists():
-        _save_new(QualificationPolicy(**POLICY))
+    """SLA policies and templates: created when missing, never overwritten.
+
+    The qualification policy comes with the criteria versions (``versions``).
+    """
     present = set(SLAPolicy.objects.values_list("queue", "tier"))
     for spec in sla_policies():
         if (spec["queue"], spec["tier"]) not in present:
@@ -310,7 +310,6 @@ def load_demo(*, password: str, now: datetime | None = None) -> LoadResult:
         load_started = timezone.now()
         terms = _load_glossary()
         _load_event_types()
-        criteria = _load_criteria(terms)
         _load_settings()
         users = _load_users(password)
         data = generate(now)
@@ -319,7 +318,12 @@ def load_demo(*, password: str, now: datetime | None = None) -> LoadResult:
         Event.objects.bulk_create(
             _event_rows(data, leads, accounts), batch_size=EVENT_BATCH, ignore_conflicts=True
         )
-        _load_history(data, leads, users, criteria)
+        fresh = demo_versions_needed()
+        if fresh:  # publish and apply the demo's two versions over its leads
+            publish_versions(terms=terms, users=users)
+        _load_history(data, leads, users, _published_criteria())
         _backdate(leads, load_started)
+        if fresh:  # after the history: the backtest reads the feedback
+            draft_with_preview(terms=terms, users=users)
     totals = _counts()
     return LoadResult(totals=totals, added={k: totals[k] - before[k] for k in totals})

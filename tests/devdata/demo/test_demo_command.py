@@ -42,6 +42,7 @@ from qualification.models.choices import (
     CriterionKind,
     OutreachTrigger,
 )
+from qualification.models.versions import CriteriaVersion, VersionStatus
 from qualification.roles import STAFF_ROLES, Role
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +106,7 @@ def test_glossary_terms_are_owned_by_marketing_product_and_sales():
 
 
 def test_criteria_cover_all_kinds_and_both_queues_and_are_valid():
-    criteria = list(Criterion.objects.all())
+    criteria = list(Criterion.objects.published())
     assert len(criteria) >= 20
     assert {c.kind for c in criteria} == set(CriterionKind.values)
     assert {"mql", "pql"} <= {c.applies_to for c in criteria}
@@ -117,8 +118,8 @@ def test_criteria_cover_all_kinds_and_both_queues_and_are_valid():
     assert counted <= set(Event.objects.values_list("name", flat=True).distinct())
 
 
-def test_active_policy_sla_policies_and_templates():
-    policy = QualificationPolicy.objects.get(is_active=True)
+def test_published_policy_sla_policies_and_templates():
+    policy = QualificationPolicy.objects.get(version__status=VersionStatus.PUBLISHED)
     for names in (policy.hand_raiser_events, policy.limit_events, policy.purchase_events):
         assert names
         assert Event.objects.filter(name__in=names).exists()
@@ -175,18 +176,35 @@ def test_running_twice_changes_no_count():
     assert "this run" not in output
 
 
+def test_the_governance_pages_have_two_publications_and_a_previewed_draft():
+    published = CriteriaVersion.objects.exclude(status=VersionStatus.DRAFT).order_by("number")
+    assert [v.number for v in published] == [1, 2, 3]
+    current = published.last()
+    assert current.status == VersionStatus.PUBLISHED
+    assert current.note
+    texts = [change[5] for change in current.changes]
+    assert "Pricing page views: 15 → 20 points" in texts
+    assert "MQL threshold 60 → 70" in texts
+    # Each publication was applied: every lead carries the current scores, and version 3
+    # moved some leads out of the MQL queue (its bar is higher).
+    assert current.rescore_finished_at is not None
+    assert not Lead.objects.exclude(criteria_version=current).exists()
+    assert current.mql_left > 0
+    draft = CriteriaVersion.objects.get(status=VersionStatus.DRAFT)
+    preview = draft.previews.get()
+    assert preview.status == "done"
+    assert preview.figures["leads"] == Lead.objects.count()
+    assert preview.figures["queues_moves"]["mql"]["entering"] > 0
+    assert preview.backtest["n_outcomes"] > 0
+
+
 def test_an_ops_edit_survives_a_rerun():
-    criterion = Criterion.objects.get(key="pricing-page-views")
-    criterion.points, criterion.threshold = 12, 4
-    criterion.save()
     term = GlossaryTerm.objects.get(slug="mql")
     term.definition = "Our own wording, agreed at the last pipeline review."
     term.save()
     SLAPolicy.objects.filter(queue="pql", tier=4).update(response_minutes=30, warning_minutes=10)
     run_demo()
-    criterion.refresh_from_db()
     term.refresh_from_db()
-    assert (criterion.points, criterion.threshold) == (12, 4)
     assert term.definition.startswith("Our own wording")
     assert SLAPolicy.objects.get(queue="pql", tier=4).response_minutes == 30
 
@@ -200,11 +218,10 @@ def test_a_deleted_demo_lead_comes_back_once_with_its_journey():
     assert Event.objects.filter(lead__email=email, name=v.SIGNED_UP).count() == 1
 
 
-def test_another_active_policy_is_left_alone():
-    QualificationPolicy.objects.all().delete()
-    QualificationPolicy.objects.create(name="Ops policy", is_active=True)
+def test_a_rerun_publishes_nothing_more():
+    versions = list(CriteriaVersion.objects.values_list("pk", "status", "number"))
     run_demo()
-    assert list(QualificationPolicy.objects.values_list("name", flat=True)) == ["Ops policy"]
+    assert list(CriteriaVersion.objects.values_list("pk", "status", "number")) == versions
 
 
 def test_serves_on_localhost_without_the_reloader(monkeypatch):
