@@ -1,4 +1,4 @@
-"""Fixtures for the tracking API: write keys, a poster that speaks the wire format, an outage."""
+"""Fixtures for the APIs: token clients by role, write keys, a poster that speaks the wire format."""
 
 from __future__ import annotations
 
@@ -9,8 +9,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
+from qualification.roles import Role
 from qualification.services.ingest_keys import ingest_key_create
+from tests import factories
 
 
 @pytest.fixture
@@ -50,3 +54,23 @@ def send(client, product_key) -> Callable[..., Any]:
         return client.post(f"/v1/{endpoint}", data=data, content_type="application/json", **headers)
 
     return _send
+
+
+@pytest.fixture
+def api(make_user):
+    """An API client with a token for a fresh user of the given role."""
+
+    def _api(role: Role = Role.SDR, username: str | None = None) -> APIClient:
+        user = make_user(role, username=username)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        client.user = user
+        return client
+
+    return _api
+
+
+@pytest.fixture
+def pricing(db):
+    """A published criterion the governance tests change in drafts (20 points)."""
+    return factories.criterion(key="pricing", name="Pricing page views", points=20)

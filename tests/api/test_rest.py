@@ -95,7 +95,13 @@ def test_lead_list_shows_scores_reasons_and_account_but_not_breakdown(api):
     lead = hot_mql(owner=client.user, claimed_at=timezone.now())
     [row] = client.get("/api/leads/").json()["results"]
     assert row["id"] == lead.pk
-    assert row["score"] == {"fit": 40, "intent": 50, "usage": 0, "total": 90}
+    assert row["score"] == {
+        "fit": 40,
+        "intent": 50,
+        "usage": 0,
+        "total": 90,
+        "criteria_version": None,  # never scored with a version (tests/api/test_versions.py)
+    }
     assert row["tier"] == {"value": 4, "label": "Hot"}
     assert (row["stage"], row["qualification"], row["queue"], row["pql_kind"]) == (
         "mql",

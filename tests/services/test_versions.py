@@ -53,7 +53,8 @@ def test_a_draft_copies_the_published_rules_and_names_author_and_base(ops):
     assert draft.status == VersionStatus.DRAFT
     assert (draft.author, draft.base) == (ops, published)
     copy = Criterion.objects.get(version=draft, key="pricing")
-    assert copy.points == 20 and copy.pk != Criterion.objects.get(version=published).pk
+    assert copy.points == 20
+    assert copy.pk != Criterion.objects.get(version=published).pk
     assert QualificationPolicy.objects.get(version=draft).mql_threshold == 60
 
 
@@ -94,7 +95,8 @@ def test_publishing_swaps_versions_numbers_them_and_records_the_changes(ops):
     old.refresh_from_db()
     assert old.status == VersionStatus.RETIRED
     assert (published.status, published.number) == (VersionStatus.PUBLISHED, old.number + 1)
-    assert published.note == "Sales asked for it" and published.published_by == ops
+    assert published.note == "Sales asked for it"
+    assert published.published_by == ops
     assert [change[5] for change in published.changes] == ["Pricing page views: 20 → 25 points"]
     assert published.changed_keys == ["pricing"]
     assert CriteriaVersion.objects.filter(status=VersionStatus.PUBLISHED).count() == 1

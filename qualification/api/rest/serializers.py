@@ -39,10 +39,20 @@ class TierSerializer(serializers.Serializer):
 
 
 class ScoreSerializer(serializers.Serializer):
+    """The scores, and the number of the criteria version they were computed with (null:
+    not scored since versions exist), so a client can tell scores from different rules."""
+
     fit = serializers.IntegerField(source="fit_score")
     intent = serializers.IntegerField(source="intent_score")
     usage = serializers.IntegerField(source="usage_score")
     total = serializers.IntegerField(source="total_score")
+    criteria_version = serializers.SerializerMethodField()
+
+    def get_criteria_version(self, lead: Lead) -> int | None:
+        # The views annotate the number (one join, no query per lead); fall back otherwise.
+        if hasattr(lead, "criteria_version_number"):
+            return lead.criteria_version_number
+        return lead.criteria_version.number if lead.criteria_version_id else None
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -191,6 +201,8 @@ class GlossaryTermSerializer(serializers.ModelSerializer):
 
 
 class CriterionSerializer(serializers.ModelSerializer):
+    """A criterion of one version (``version`` is its id: the published one unless asked)."""
+
     glossary_term = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     value = serializers.JSONField(read_only=True, allow_null=True)
     property_filter = serializers.JSONField(read_only=True)
@@ -198,5 +210,5 @@ class CriterionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Criterion
         # The export schema's fields (one list, kept with the JSON import/export) plus links.
-        fields = [*EXPORT_FIELDS, "glossary_term", "created_at", "updated_at"]
+        fields = [*EXPORT_FIELDS, "glossary_term", "version", "created_at", "updated_at"]
         read_only_fields = fields

@@ -1,13 +1,17 @@
-"""/api/ routes: leads, feedback, glossary, criteria, the OpenAPI schema and its docs."""
+"""/api/ routes: leads, feedback, glossary, criteria and their versions and drafts, the
+OpenAPI schema and its docs."""
 
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from qualification.api.rest import views
+from qualification.api.rest import versions, views
 
 router = SimpleRouter()
+# Before "criteria": its detail route (criteria/{key}/) would otherwise take these.
+router.register("criteria/versions", versions.VersionViewSet, basename="api-criteria-version")
+router.register("criteria/drafts", versions.DraftViewSet, basename="api-criteria-draft")
 router.register("leads", views.LeadViewSet, basename="api-lead")
 router.register("glossary", views.GlossaryTermViewSet, basename="api-glossary")
 router.register("criteria", views.CriterionViewSet, basename="api-criterion")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from django.db.models import QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
@@ -30,7 +30,7 @@ from qualification.api.rest.serializers import (
     LeadDetailSerializer,
     LeadSerializer,
 )
-from qualification.models import Criterion, Feedback, GlossaryTerm, Lead
+from qualification.models import CriteriaVersion, Criterion, Feedback, GlossaryTerm, Lead
 from qualification.models.choices import LifecycleStage, Queue, Tier
 from qualification.roles import Perm
 from qualification.selectors.criteria import criterion_list
@@ -113,8 +113,11 @@ class LeadViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Lead]:
         if self.action == "list":
-            return lead_list(filters=self._filters(self.request))
-        return super().get_queryset()
+            leads = lead_list(filters=self._filters(self.request))
+        else:
+            leads = super().get_queryset()
+        # The number of the version each score was computed with, in the same query.
+        return leads.annotate(criteria_version_number=F("criteria_version__number"))
 
     def _filters(self, request: Request) -> LeadFilters:
         """Parse every filter up front; a bad value is a 400 naming the parameter."""
@@ -158,17 +161,41 @@ class FeedbackCreateView(GenericAPIView):
 class GlossaryTermViewSet(viewsets.ReadOnlyModelViewSet):
     """The shared glossary, with the keys of the criteria that implement each term."""
 
-    queryset = GlossaryTerm.objects.prefetch_related("criteria").order_by("term")
+    # Only the published version's criteria: every version holds its own row per key.
+    queryset = GlossaryTerm.objects.prefetch_related(
+        Prefetch("criteria", queryset=Criterion.objects.published().order_by("key"))
+    ).order_by("term")
     serializer_class = GlossaryTermSerializer
     lookup_field = "slug"
 
 
+VERSION_PARAMETER = OpenApiParameter(
+    "version",
+    int,
+    description="A criteria version's id (a draft or an earlier version); default: published.",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[VERSION_PARAMETER]),
+    retrieve=extend_schema(parameters=[VERSION_PARAMETER]),
+)
 class CriterionViewSet(viewsets.ReadOnlyModelViewSet):
-    """Scoring criteria, active and inactive (``is_active`` says which)."""
+    """Scoring criteria of the published version (or ``?version=ID``), active and inactive
+    (``is_active`` says which)."""
 
     queryset = Criterion.objects.all()
     serializer_class = CriterionSerializer
     lookup_field = "key"
 
     def get_queryset(self) -> QuerySet[Criterion]:
-        return criterion_list().order_by("kind", "-points", "name", "pk")
+        version = self.request.query_params.get("version")
+        if version in (None, ""):
+            criteria = criterion_list()
+        elif version.isdigit() and CriteriaVersion.objects.filter(pk=int(version)).exists():
+            criteria = Criterion.objects.filter(version_id=int(version)).select_related(
+                "glossary_term"
+            )
+        else:
+            raise ValidationError({"version": [f"No criteria version with id {version}."]})
+        return criteria.order_by("kind", "-points", "name", "pk")
