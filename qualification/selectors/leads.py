@@ -95,7 +95,9 @@ class LeadPage:
 
 def lead_read(*, lead_id: int) -> Lead:
     """The lead with its account and owner (404 when unknown)."""
-    return get_object_or_404(Lead.objects.select_related("account", "owner"), pk=lead_id)
+    return get_object_or_404(
+        Lead.objects.select_related("account", "owner", "criteria_version"), pk=lead_id
+    )
 
 
 def lead_page_read(*, lead_id: int, source: str = "") -> LeadPage:

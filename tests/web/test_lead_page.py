@@ -71,6 +71,14 @@ def test_page_shows_the_breakdown_near_misses_and_message(client_as, scored_lead
     assert "Log feedback" in html
 
 
+def test_page_names_the_criteria_version_the_score_was_computed_with(client_as, scored_lead):
+    version = scored_lead.criteria_version
+    assert version is not None
+    html = client_as(Role.SDR).get(f"/leads/{scored_lead.pk}/").content.decode()
+    assert f'href="/criteria/changes/#version-{version.number}"' in html
+    assert f">{version.label}</a>" in html
+
+
 def test_timeline_filters_by_source(client_as, scored_lead):
     events(scored_lead, "Signed Up", days_ago(timezone.now(), 1), source="product")
     client = client_as(Role.SDR)
