@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "qualification.web.context_processors.navigation",
+                "qualification.web.context_versions.criteria_governance",
             ],
             "builtins": ["qualification.web.template_filters"],
         },

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from qualification.web import views
-from qualification.web.views import leads, queues
+from qualification.web.views import leads, queues, versions
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("criteria/", views.criteria_list, name="criteria-list"),
     *queues.urlpatterns,
     *leads.urlpatterns,
+    *versions.urlpatterns,
 ]

@@ -94,7 +94,8 @@ def published_version_ensure() -> CriteriaVersion:
             published_at=timezone.now(),
             rescore_finished_at=timezone.now(),
         )
-        QualificationPolicy.objects.create(version=version)
+        # Inserted, not saved: the version is published already, and its rows refuse save().
+        QualificationPolicy.objects.bulk_create([QualificationPolicy(version=version)])
     return version
 
 

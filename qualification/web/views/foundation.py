@@ -18,8 +18,10 @@ from qualification.roles import editable_teams
 from qualification.selectors.criteria import criterion_list
 from qualification.selectors.glossary import glossary_term_detail, glossary_term_list
 from qualification.selectors.overview import overview_read
+from qualification.selectors.versions import term_changes_list
 from qualification.web.navigation import admin_shortcuts, admin_url, shortcuts
 from qualification.web.tables import CriterionTable
+from qualification.web.views.changelog import change_rows
 
 GLOSSARY_PAGE_SIZE = 25
 CRITERIA_PAGE_SIZE = 25
@@ -93,8 +95,15 @@ def glossary_detail(request: HttpRequest, slug: str) -> HttpResponse:
         exclude=("glossary_term",),
         orderable=False,
     )
+    # The publications that touched this term's criteria, each with the lines about them.
+    keys = {criterion.key for criterion in criteria}
+    changes = [
+        {"version": version, "lines": change_rows(version.changes, keys)}
+        for version in term_changes_list(term)
+    ]
     context = {
         "term": term,
+        "term_changes": changes,
         "last_change": detail.last_change,
         "criteria_table": table,
         "criteria_count": len(criteria),
