@@ -1,4 +1,4 @@
-"""Ops re-weights a criterion in the admin; the lead's score and reason follow the rescore."""
+"""Ops change a criterion through a draft: edit, preview, publish; the SDR is told."""
 
 from __future__ import annotations
 
@@ -101,54 +101,87 @@ def _seed() -> tuple[Lead, Criterion, GlossaryTerm]:
     return lead, pricing, mql
 
 
-def test_ops_reweights_a_criterion_and_the_lead_is_rescored(
+def test_ops_drafts_previews_and_publishes_and_the_sdr_is_told(
     live_server, chromium_page, screenshot, make_user, eager_tasks
 ):
+    """The governance path end to end: draft, edit in the admin, preview, publish, notice."""
     from playwright.sync_api import expect
 
     lead, pricing, mql = _seed()
-    # 20 (fit: company size) + 15 (intent: pricing page) before the change.
-    assert lead.total_score == 35
-    assert any(r["points"] == 15 and "pricing page" in r["text"] for r in lead.reasons)
+    policy(mql_threshold=50)  # 20 (fit: company size) + 15 (pricing) = 35: not an MQL yet
+    lead_rescore(lead_ids=[lead.pk])
+    lead.refresh_from_db()
+    assert (lead.total_score, lead.queue) == (35, "none")
     make_user(Role.OPS, username="olivia", first_name="Olivia", last_name="Park")
+    make_user(Role.SDR, username="sam", first_name="Sam", last_name="Reed")
     page = chromium_page
 
-    change_url = f"/admin/qualification/criterion/{pricing.pk}/change/"
-    page.goto(f"{live_server.url}/accounts/login/?next={change_url}")
+    page.goto(f"{live_server.url}/accounts/login/?next=/criteria/versions/")
     page.get_by_label("Username").fill("olivia")
     page.get_by_label("Password").fill("test-pass-123")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(f"{live_server.url}{change_url}")
-    expect(page).to_have_title(re.compile(r"Pricing page interest"))
+    expect(page).to_have_url(f"{live_server.url}/criteria/versions/")
+    page.get_by_label(re.compile("New draft from")).fill("Pricing interest counts more")
+    page.get_by_role("button", name="Make a draft").click()
+    expect(page.locator("h1")).to_have_text("Pricing interest counts more")
+    draft_url = page.url
 
+    # Edit the draft's copy of the criterion in the admin.
+    draft_row = Criterion.objects.get(key=pricing.key, version__status="draft")
+    page.goto(f"{live_server.url}/admin/qualification/criterion/{draft_row.pk}/change/")
     points = page.locator("#id_points")
     expect(points).to_have_value("15")
     points.fill("40")
-    screenshot(page, "40-admin-criterion")
     page.locator("input[name=_save]").click()
-
-    expect(page).to_have_url(f"{live_server.url}/admin/qualification/criterion/")
     expect(page.locator(".messagelist")).to_contain_text("Pricing page interest")
     pricing.refresh_from_db()
-    assert pricing.points == 40
+    assert pricing.points == 15  # the published rule is untouched
 
-    # The save enqueued rescore_all on commit; eager, it ran before the redirect answered.
+    page.goto(draft_url)
+    changes = page.locator("section[aria-labelledby=changes-title]")
+    expect(changes).to_contain_text("Pricing page interest: 15 → 40 points")
+    page.get_by_role("button", name="Run preview").click()
+    preview = page.locator("#preview")
+    expect(preview.get_by_test_id("preview-entering")).to_have_text("1", timeout=15_000)
+    expect(preview).to_contain_text("Lukas Brandt")
+    expect(preview.get_by_test_id("preview-leaving")).to_have_text("0")
+    screenshot(page, "40-draft-preview")
     lead.refresh_from_db()
-    assert lead.total_score == 60, lead.reasons
-    page.goto(f"{live_server.url}/leads/{lead.pk}/")
-    expect(page).to_have_title("Lukas Brandt · Lead · LeadHub")
-    expect(page.get_by_test_id("total-score")).to_have_text("60")
-    row = page.locator(".breakdown tbody tr", has_text="Viewed the pricing page 3 times")
-    expect(row).to_have_count(1)
-    expect(row.locator(".points")).to_have_text("+40")
-    expect(page.locator(".breakdown tfoot")).to_contain_text("intent 40")
-    screenshot(page, "41-lead-after-rescore")
+    assert lead.total_score == 35  # a preview writes nothing to leads
 
-    # The glossary page shows the rule that implements the term, with its new weight.
+    page.locator("textarea[name=note]").fill(
+        "Pricing page visitors convert: sales accepted most of them last month."
+    )
+    page.get_by_role("button", name="Publish as the next version").click()
+    expect(page.locator(".messages")).to_contain_text("published")
+    lead.refresh_from_db()
+    assert lead.total_score == 60  # the publication's rescore ran (eagerly, in-process)
+    assert lead.queue == "mql"
+    published = lead.criteria_version
+    assert published.status == "published"
+    assert published.note.startswith("Pricing page visitors convert")
+
+    # The SDR sees the notice on the queue and the entry in the changelog.
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/?next=/queues/mql/")
+    page.get_by_label("Username").fill("sam")
+    page.get_by_label("Password").fill("test-pass-123")
+    page.keyboard.press("Enter")
+    notice = page.locator("#criteria-notice")
+    expect(notice).to_contain_text("Criteria changed on")
+    expect(notice).to_contain_text("Pricing page interest: 15 → 40 points")
+    screenshot(page, "41-sdr-notice")
+    notice.get_by_role("link", name="See what changed").click()
+    entry = page.locator(f"#version-{published.number}")
+    expect(entry).to_contain_text("Pricing page visitors convert")
+    expect(entry).to_contain_text("Olivia Park")
+    screenshot(page, "42-changelog")
+    page.goto(f"{live_server.url}/queues/mql/")
+    page.locator("#criteria-notice").get_by_role("button", name=re.compile("Dismiss")).click()
+    expect(page.locator("#criteria-notice")).to_have_count(0)
+    page.reload()
+    expect(page.locator("#criteria-notice")).to_have_count(0)
+
+    # The glossary page links the change that touched its criterion.
     page.goto(f"{live_server.url}/glossary/{mql.slug}/")
-    expect(page).to_have_title("MQL · Glossary · LeadHub")
-    criteria = page.locator("section[aria-labelledby=criteria-title]")
-    expect(criteria).to_contain_text("Pricing page interest")
-    expect(criteria).to_contain_text("Demo requested")
-    expect(criteria.locator("tr", has_text="Pricing page interest")).to_contain_text("40")
-    screenshot(page, "42-glossary-term")
+    expect(page.locator("main")).to_contain_text(published.label)
