@@ -66,3 +66,22 @@ def system_status() -> dict:
     write to the wrong place).
     """
     return {"database_vendor": connection.vendor, **system_status_read()}
+
+
+@shared_task(
+    name="qualification.preview_run",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def preview_run(preview_id: int) -> dict:
+    """Run (or resume) a criteria draft's preview; its progress and figures go on its row.
+
+    Failures are stored on the row and not retried (the page offers a new run); only a
+    database too far gone to store one raises, and the retry resumes from the last chunk.
+    """
+    from qualification.services.previews import preview_run_chunks
+
+    preview = preview_run_chunks(int(preview_id))
+    return {"preview": preview.pk, "status": preview.status, "done": preview.done}

@@ -27,6 +27,7 @@ from qualification.models import (
     Lead,
     QualificationPolicy,
 )
+from qualification.services.versions import published_version_ensure
 
 DOMAIN_SUFFIX = ".bench"
 CHUNK = 20_000
@@ -134,27 +135,41 @@ class DatasetSize:
 
 
 def ensure_criteria() -> int:
-    """Create the benchmark criteria and a policy if missing; return the active count."""
+    """Put the benchmark criteria and policy events in the published version; return how
+    many active criteria it has.
+
+    Tooling, not product: published rows refuse ``save()``, so missing criteria are
+    validated like the admin would (``full_clean``) and then inserted with set-based
+    writes (the fixture path, as in the tests' factories). A benchmark database then
+    scores with them at once, without a publication and its background rescore.
+    """
     EventType.objects.bulk_create(
         [EventType(name=kind.name, source=kind.source) for kind in EVENT_MIX],
         ignore_conflicts=True,
     )
+    version = published_version_ensure()
+    present = set(Criterion.objects.filter(version=version).values_list("key", flat=True))
+    missing = []
     for key, fields in BENCH_CRITERIA.items():
-        if not Criterion.objects.filter(key=f"bench-{key}").exists():
+        if f"bench-{key}" not in present:
             criterion = Criterion(
-                key=f"bench-{key}", name=key.replace("-", " ").capitalize(), **fields
+                version=version,
+                key=f"bench-{key}",
+                name=key.replace("-", " ").capitalize(),
+                **fields,
             )
-            criterion.full_clean()
-            criterion.save()
-    if not QualificationPolicy.objects.filter(is_active=True).exists():
-        QualificationPolicy.objects.create(
-            name="Benchmark policy",
-            is_active=True,
-            hand_raiser_events=["Contact Sales Requested", "Demo Requested"],
-            limit_events=["Usage Limit Reached"],
-            purchase_events=["Order Completed"],
-        )
-    return Criterion.objects.filter(is_active=True).count()
+            criterion.full_clean(validate_unique=False)
+            missing.append(criterion)
+    Criterion.objects.bulk_create(missing)
+    policy = QualificationPolicy.objects.filter(version=version)
+    if not policy.exists():
+        QualificationPolicy.objects.bulk_create([QualificationPolicy(version=version)])
+    policy.filter(hand_raiser_events=[], limit_events=[], purchase_events=[]).update(
+        hand_raiser_events=["Contact Sales Requested", "Demo Requested"],
+        limit_events=["Usage Limit Reached"],
+        purchase_events=["Order Completed"],
+    )
+    return Criterion.objects.filter(version=version, is_active=True).count()
 
 
 def bench_lead_ids() -> list[int]:

@@ -12,14 +12,39 @@ from typing import Any
 from django.utils import timezone
 
 from qualification.db.rows import fast_cursor
-from qualification.models import Event, Lead
+from qualification.models import CriteriaPreview, CriteriaVersion, Event, Lead, VersionStatus
 from qualification.selectors.aggregation import (
     event_aggregates,
     relevant_event_names,
     relevant_events,
 )
 from qualification.selectors.scoring_specs import criteria_specs_read, policy_spec_read
+from qualification.selectors.versions import version_content_read
+from qualification.services.previews import preview_create, preview_run_chunks
 from qualification.services.rescoring import RescoreReport, lead_rescore, lead_rescore_all
+from qualification.services.versions import draft_content_write, published_version_ensure
+
+PREVIEW_DRAFT_TITLE = "Benchmark preview draft"
+# The benchmark's draft: new points for five criteria, and one criterion added.
+PREVIEW_POINTS = {
+    "bench-intent-pricing": 25,
+    "bench-intent-demo": 40,
+    "bench-usage-reports": 20,
+    "bench-usage-limit": 25,
+    "bench-fit-title": 15,
+}
+PREVIEW_ADDED = {
+    "key": "bench-intent-upgrade-week",
+    "name": "Upgrade page this week",
+    "kind": "intent",
+    "signal_type": "event",
+    "event_name": "Upgrade Page Viewed",
+    "threshold": 1,
+    "window_days": 7,
+    "points": 10,
+    "reason_template": "Viewed the upgrade page {times} {window}",
+    "owner_team": "ops",
+}
 
 
 def timed(action: Callable[[], Any]) -> tuple[float, Any]:
@@ -80,3 +105,28 @@ def rescore_sample(size: int = 1000, repeats: int = 3) -> float:
         seconds, _ = timed(lambda sample=sample: lead_rescore(lead_ids=sample))
         runs.append(seconds)
     return statistics.median(runs)
+
+
+def preview_draft() -> CriteriaVersion:
+    """The benchmark's draft (made afresh each run, replacing the last one's)."""
+    published = published_version_ensure()
+    CriteriaVersion.objects.filter(status=VersionStatus.DRAFT, title=PREVIEW_DRAFT_TITLE).delete()
+    content = version_content_read(published)
+    for key, points in PREVIEW_POINTS.items():
+        content["criteria"][key]["points"] = points
+    added = dict(PREVIEW_ADDED)
+    content["criteria"][added.pop("key")] = added
+    draft = CriteriaVersion.objects.create(
+        status=VersionStatus.DRAFT, title=PREVIEW_DRAFT_TITLE, base=published
+    )
+    draft_content_write(draft=draft, content=content)
+    return draft
+
+
+def preview_seconds() -> tuple[float, float, CriteriaPreview]:
+    """Time to start a preview of the benchmark draft (the row a request inserts, in ms)
+    and to run it over every lead (in s), as the worker would, on this thread."""
+    draft = preview_draft()
+    start_s, preview = timed(lambda: preview_create(draft=draft))
+    run_s, preview = timed(lambda: preview_run_chunks(preview.pk))
+    return start_s * 1000, run_s, preview

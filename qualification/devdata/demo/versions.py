@@ -96,9 +96,8 @@ def _publish(draft: CriteriaVersion, user: User, note: str) -> None:
 
 def _preview(draft: CriteriaVersion, user: User) -> None:
     # Imported here: the preview service is the one heavy module the demo needs only once.
-    from qualification.services.previews import preview_request, preview_run_chunks
+    # Created and run in-process (not requested): no worker runs it a second time.
+    from qualification.services.previews import preview_create, preview_run_chunks
 
-    preview = preview_request(user=user, draft=draft)
-    preview.refresh_from_db()
-    if preview.status != "done":
-        preview_run_chunks(preview.pk)
+    preview = preview_create(draft=draft, requested_by=user)
+    preview_run_chunks(preview.pk)

@@ -60,6 +60,8 @@ class Command(BaseCommand):
             generate_s, _ = measure.timed(lambda: dataset.generate(size))
         say("Timing the bare aggregation SQL…")
         sql_s, sql_rows = measure.sql_aggregate_seconds()
+        say("Timing a criteria preview (5 criteria re-pointed, 1 added) over every lead…")
+        preview_start_ms, preview_s, preview = measure.preview_seconds()
         say("Timing a full rescore…")
         full_s, report = measure.rescore_full()
         # What the nightly task does next (not timed): keep queue counts fast after rewrites.
@@ -81,6 +83,12 @@ class Command(BaseCommand):
             "sql_aggregate_rows": sql_rows,
             "rescore_full_s": round(full_s, 3),
             "rescore_ratio": round(full_s / sql_s, 2) if sql_s else None,
+            "preview_s": round(preview_s, 3),
+            "preview_ratio": round(preview_s / sql_s, 2) if sql_s else None,
+            "preview_start_ms": round(preview_start_ms, 1),
+            "preview_status": preview.status,
+            "preview_entering": preview.figures.get("entering"),
+            "preview_leaving": preview.figures.get("leaving"),
             "rescore_1000_s": round(sample_s, 3),
             "rescored": report.scored,
             "rescore_written": report.written,

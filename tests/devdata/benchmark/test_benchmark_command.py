@@ -8,8 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from qualification.devdata.benchmark import ingest
-from qualification.models import Event, Lead
+from qualification.devdata.benchmark import ingest, measure
+from qualification.models import CriteriaVersion, Event, Lead
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,19 @@ def test_generates_then_reuses_the_data_set_and_reports_figures():
         first["rescore_full_s"] / first["sql_aggregate_s"],
         rel=0.25,  # inputs rounded to ms
     )
+    # The preview of a draft (5 criteria re-pointed, 1 added) over the same leads.
+    assert first["preview_status"] == "done"
+    assert first["preview_s"] > 0
+    assert first["preview_start_ms"] > 0
+    assert first["preview_ratio"] == pytest.approx(
+        first["preview_s"] / first["sql_aggregate_s"], rel=0.25
+    )
+    assert isinstance(first["preview_entering"], int)
+    draft = CriteriaVersion.objects.get(title=measure.PREVIEW_DRAFT_TITLE)
+    assert draft.previews.get().figures["leads"] == 60
     second = _run("--leads", "60", "--events", "900")
+    # Each run previews a fresh draft rather than piling them up.
+    assert CriteriaVersion.objects.filter(title=measure.PREVIEW_DRAFT_TITLE).count() == 1
     assert second["dataset_reused"] is True
     assert second["rescore_written"] < 60  # nothing changed since the first run's scores
     assert Event.objects.filter(message_id__startswith="bench-").count() == 900
