@@ -59,4 +59,3 @@ def criteria_set_active(
             criterion.save(update_fields=["is_active", "updated_at"])
             changed += 1
     return changed
-

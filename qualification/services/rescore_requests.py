@@ -79,7 +79,8 @@ def enqueue_safely(task, *args: object) -> bool:
     try:
         task.delay(*args)
     except Exception:  # kombu raises several types for an unreachable broker
-        logger.warning("Could not enqueue %s%r; it will be picked up later", task.name, args,
-                       exc_info=True)
+        logger.warning(
+            "Could not enqueue %s%r; it will be picked up later", task.name, args, exc_info=True
+        )
         return False
     return True
