@@ -25,7 +25,7 @@ chunks and keeps the tally.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -52,7 +52,6 @@ from qualification.models.choices import FeedbackOutcome
 from qualification.selectors.aggregation import (
     AccountActivity,
     LeadBatch,
-    LeadRange,
     account_active_users_read,
 )
 from qualification.selectors.scoring_specs import criteria_specs_read, policy_spec_read
@@ -275,23 +274,6 @@ def preview_batch_build(
             PreviewInput(PreviewLead(lead_id, name, email, row["stage"]), signals, draft_signals)
         )
     return inputs
-
-
-def preview_ranges_read(*, after: int, size: int) -> Iterator[LeadRange]:
-    """Leads with ids above ``after``, in id ranges of ``size`` leads (lazy, one query each).
-
-    Like ``selectors.rescoring.lead_ranges_read``, but starting past a cursor, so a
-    preview resumes where its last stored chunk ended.
-    """
-    last_id = after
-    while True:
-        ids = list(
-            Lead.objects.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:size]
-        )
-        if not ids:
-            return
-        yield LeadRange(ids[0], ids[-1])
-        last_id = ids[-1]
 
 
 def leads_after_count(after: int) -> int:

@@ -23,13 +23,14 @@ def lead_ids_missing_read(lead_ids: list[int]) -> list[int]:
     return sorted(set(lead_ids) - found)
 
 
-def lead_ranges_read(*, batch_size: int) -> Iterator[LeadRange]:
-    """Every lead, in id ranges of ``batch_size`` leads, walking the primary key.
+def lead_ranges_read(*, batch_size: int, after: int = 0) -> Iterator[LeadRange]:
+    """Every lead (with an id above ``after``), in id ranges of ``batch_size`` leads.
 
     Lazy: each range costs one query when it is taken, so a full rescore never holds
-    every id in memory and its reader threads share one walk.
+    every id in memory and its reader threads share one walk. ``after`` lets a preview
+    resume past its last stored chunk.
     """
-    last_id = 0
+    last_id = after
     while True:
         chunk = list(
             Lead.objects.filter(pk__gt=last_id)

@@ -51,9 +51,9 @@ from qualification.selectors.preview import (
     preview_activity_read,
     preview_batch_build,
     preview_batch_fetch,
-    preview_ranges_read,
     preview_rules_read,
 )
+from qualification.selectors.rescoring import lead_ranges_read
 from qualification.selectors.signals import BatchRows
 from qualification.services.rescore_requests import enqueue_safely
 from qualification.services.rescoring.pipeline import prefetched
@@ -192,7 +192,7 @@ def _run(preview: CriteriaPreview, *, chunk: int, max_chunks: int | None) -> Non
     else:
         tally = PreviewTally(rules.changed_keys, rules.names, rules.aliases)
     activity = preview_activity_read(rules, now)
-    ranges: Iterator[LeadRange] = preview_ranges_read(after=preview.cursor, size=chunk)
+    ranges: Iterator[LeadRange] = lead_ranges_read(batch_size=chunk, after=preview.cursor)
     if max_chunks is not None:
         ranges = itertools.islice(ranges, max_chunks)
 
