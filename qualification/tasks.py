@@ -11,6 +11,7 @@ from django.db import DatabaseError, connection
 
 from qualification.selectors.rescoring import dirty_lead_ids_read
 from qualification.selectors.system import system_status_read
+from qualification.services.previews import preview_run_chunks
 from qualification.services.rescoring import (
     lead_rescore,
     leads_rescore_nightly,
@@ -81,7 +82,5 @@ def preview_run(preview_id: int) -> dict:
     Failures are stored on the row and not retried (the page offers a new run); only a
     database too far gone to store one raises, and the retry resumes from the last chunk.
     """
-    from qualification.services.previews import preview_run_chunks
-
     preview = preview_run_chunks(int(preview_id))
     return {"preview": preview.pk, "status": preview.status, "done": preview.done}

@@ -117,10 +117,7 @@ def preview_create(
 
 
 def _enqueue(preview: CriteriaPreview) -> None:
-    # Imported when sent: tasks are an edge above the services (see rescore_requests).
-    from qualification.tasks import preview_run
-
-    if enqueue_safely(preview_run, preview.pk):
+    if enqueue_safely("qualification.preview_run", preview.pk):
         return
     CriteriaPreview.objects.filter(pk=preview.pk, status=PreviewStatus.QUEUED).update(
         status=PreviewStatus.FAILED, error=QUEUE_DOWN, finished_at=timezone.now()

@@ -1,7 +1,8 @@
 """Asking for a rescore: the one place that enqueues rescoring tasks.
 
 Writes that change what a score reads (events, lead or account fields, feedback, criteria)
-call ``leads_mark_for_rescore`` or ``criteria_changed`` inside their transaction. Nothing
+call ``leads_mark_for_rescore`` inside their transaction (a criteria publication sends its
+own rescore, ``services.versions``). Nothing
 here scores or waits for a worker: the request marks the leads, and once the transaction
 commits a Celery task is sent. The mark is the safety net: with the broker down the request
 still succeeds and the periodic sweep (``rescore_sweep``) scores the marked leads later.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,52 +37,26 @@ def leads_mark_for_rescore(*, lead_ids: Iterable[int]) -> list[int]:
 
 def rescore_enqueue(lead_ids: Sequence[int]) -> bool:
     """Send rescore tasks; on a broker outage log it and leave the marks for the sweep."""
-    # Imported when a task is sent, not at the top: tasks are an edge above the services
-    # (arrows point down), and every write service imports this module.
-    from qualification.tasks import rescore_leads
-
     ids = list(lead_ids)
-    try:
-        for start in range(0, len(ids), TASK_CHUNK):
-            rescore_leads.delay(ids[start : start + TASK_CHUNK])
-    except Exception:  # kombu raises several types for an unreachable broker
-        logger.warning(
-            "Could not enqueue rescoring for %d lead(s); the sweep will pick them up",
-            len(ids),
-            exc_info=True,
-        )
-        return False
-    return True
+    return all(
+        enqueue_safely("qualification.rescore_leads", ids[start : start + TASK_CHUNK])
+        for start in range(0, len(ids), TASK_CHUNK)
+    )
 
 
-def criteria_changed() -> None:
-    """After criteria or the policy change, rescore everyone once the change commits."""
-    transaction.on_commit(_rescore_all_enqueue)
-
-
-def _rescore_all_enqueue() -> None:
-    from qualification.tasks import rescore_all  # see rescore_enqueue
-
-    try:
-        rescore_all.delay()
-    except Exception:
-        logger.warning(
-            "Could not enqueue the full rescore; the nightly run will apply the change",
-            exc_info=True,
-        )
-
-
-def enqueue_safely(task, *args: object) -> bool:
-    """``task.delay(*args)``; on a broker outage log it and return False (work is delayed).
+def enqueue_safely(task_name: str, *args: object) -> bool:
+    """Send the task named ``task_name``; on a broker outage log it and return False.
 
     Callers leave a durable trace first (a mark, a stored row) that a periodic task or a
-    retry button picks up, so nothing is lost when the broker is away.
+    retry button picks up, so a broker outage delays the work and never loses it. Tasks
+    are looked up by name in the Celery app's registry, not imported: ``tasks`` is an
+    edge above the services (arrows point down) and imports them.
     """
     try:
-        task.delay(*args)
+        current_app.tasks[task_name].delay(*args)
     except Exception:  # kombu raises several types for an unreachable broker
         logger.warning(
-            "Could not enqueue %s%r; it will be picked up later", task.name, args, exc_info=True
+            "Could not enqueue %s%r; it will be picked up later", task_name, args, exc_info=True
         )
         return False
     return True

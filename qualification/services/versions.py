@@ -37,6 +37,7 @@ from qualification.models import (
 )
 from qualification.roles import Perm, editable_teams
 from qualification.selectors.versions import version_content_read
+from qualification.services.rescore_requests import enqueue_safely
 
 
 class GovernanceError(Exception):
@@ -333,11 +334,7 @@ def draft_publish(
 
 def publication_rescore_enqueue(version_id: int) -> bool:
     """Send the rescore that applies a publication; a broker outage leaves it to the nightly."""
-    # Imported when sent: tasks are an edge above the services (see rescore_requests).
-    from qualification.services.rescore_requests import enqueue_safely
-    from qualification.tasks import publication_rescore
-
-    return enqueue_safely(publication_rescore, version_id)
+    return enqueue_safely("qualification.publication_rescore", version_id)
 
 
 def rollback_draft_create(
