@@ -302,7 +302,7 @@ def populate(rows: int) -> dict[str, list[Any]]:
         transition(lead=person, criterion=crit, actor=owner)
         feedback(lead=person, author=owner)
         LeadActivity.objects.create(lead=person, kind="claimed", actor=owner, occurred_at=T0)
-        policy(is_active=False)
+        draft(title=f"Draft {_n()}")  # a version and its policy
         template()
         ingest_key()
         known_event(f"Feature Used {_n()}", "product")

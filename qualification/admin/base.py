@@ -78,8 +78,8 @@ class DefinitionAdminMixin:
     """For admins of scoring definitions (criteria, the qualification policy).
 
     Saves and deletes go through ``services.definitions``, which records the author in the
-    change history and rescores every lead once the change commits (once per transaction,
-    so a list edit of many rows asks once).
+    change history. They only ever write a draft (published rows refuse, see
+    ``admin.drafts``), so nobody is rescored here: publishing the draft does that.
     """
 
     def save_model(

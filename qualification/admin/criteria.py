@@ -1,24 +1,44 @@
-"""Criteria and the qualification policy: the definitions ops edit, with their history."""
+"""Criteria and the qualification policy: published read-only, edited in drafts.
+
+Both belong to a criteria version (``admin.drafts`` explains the pattern): the lists show
+the published version by default, with "Edit in a new draft"; a draft's rows are edited
+here like any definition, with the validation of their forms, and reach the leads only
+when the draft is published from its LeadHub page (preview first, then a note).
+"""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from qualification.admin.base import DefinitionAdminMixin, TeamOwnedAdminMixin
+from qualification.admin.base import (
+    DefinitionAdminMixin,
+    TeamOwnedAdminMixin,
+    request_editable_teams,
+)
+from qualification.admin.drafts import VersionedAdminMixin
 from qualification.admin.forms import CriterionAdminForm, QualificationPolicyAdminForm
 from qualification.admin.history import LeadHubHistoryAdmin
-from qualification.models import Criterion, QualificationPolicy
+from qualification.admin.versions import VERSION_PARAM, VersionListFilter, open_drafts
+from qualification.models import CriteriaVersion, Criterion, QualificationPolicy, VersionStatus
 from qualification.models.choices import SignalType
 from qualification.services.definitions import criteria_set_active
+from qualification.services.versions import criterion_edit_allowed
+
+# Actions that write: offered on a draft's list only.
+_WRITE_ACTIONS = ("activate_criteria", "deactivate_criteria", "delete_selected")
 
 
 @admin.register(Criterion)
-class CriterionAdmin(TeamOwnedAdminMixin, DefinitionAdminMixin, LeadHubHistoryAdmin):
+class CriterionAdmin(
+    VersionedAdminMixin, TeamOwnedAdminMixin, DefinitionAdminMixin, LeadHubHistoryAdmin
+):
     form = CriterionAdminForm
     list_display = (
         "name",
@@ -33,8 +53,16 @@ class CriterionAdmin(TeamOwnedAdminMixin, DefinitionAdminMixin, LeadHubHistoryAd
     )
     list_display_links = ("name",)
     list_editable = ("points", "is_active")
-    list_filter = ("kind", "applies_to", "signal_type", "is_active", "owner_team", "glossary_term")
-    list_select_related = ("glossary_term",)
+    list_filter = (
+        VersionListFilter,
+        "kind",
+        "applies_to",
+        "signal_type",
+        "is_active",
+        "owner_team",
+        "glossary_term",
+    )
+    list_select_related = ("glossary_term", "version")
     search_fields = ("name", "key", "description", "event_name", "attribute", "reason_template")
     autocomplete_fields = ("glossary_term",)
     ordering = ("kind", "-points", "name")
@@ -45,6 +73,7 @@ class CriterionAdmin(TeamOwnedAdminMixin, DefinitionAdminMixin, LeadHubHistoryAd
             "What it is",
             {
                 "fields": (
+                    "version",
                     "name",
                     "key",
                     "description",
@@ -87,6 +116,47 @@ class CriterionAdmin(TeamOwnedAdminMixin, DefinitionAdminMixin, LeadHubHistoryAd
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
+    def draft_counterpart(self, obj: Criterion, draft: CriteriaVersion) -> Criterion | None:
+        """The same rule in the draft: same key (the id exports and versions share)."""
+        return Criterion.objects.filter(version=draft, key=obj.key).first()
+
+    def draft_edit_allowed(self, request: HttpRequest, obj: Criterion) -> bool:
+        # The service's rule for the row as it would be in a draft: role and owner team.
+        return criterion_edit_allowed(request.user, Criterion(owner_team=obj.owner_team))
+
+    def get_changelist_instance(self, request: HttpRequest) -> ChangeList:
+        changelist = super().get_changelist_instance(request)
+        if not self.list_shows_draft(request):
+            changelist.list_editable = ()  # published and retired rows never change
+        return changelist
+
+    def _get_list_editable_queryset(self, request: HttpRequest, prefix: str) -> QuerySet:
+        # Django looks list-edited rows up by the posted ids, not by the list shown; a
+        # tampered id of a published row must find nothing (a form error, not a write).
+        queryset = super()._get_list_editable_queryset(request, prefix)
+        queryset = queryset.filter(version__status=VersionStatus.DRAFT)
+        teams = request_editable_teams(request)
+        return queryset if teams is None else queryset.filter(owner_team__in=teams)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if not self.list_shows_draft(request):
+            for name in _WRITE_ACTIONS:
+                actions.pop(name, None)
+        return actions
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """A new criterion goes into the draft the list showed (or ``?version=``)."""
+        initial = super().get_changeform_initial_data(request)
+        initial.pop("_changelist_filters", None)
+        if "version" not in initial:
+            filters = dict(parse_qsl(request.GET.get("_changelist_filters", "")))
+            if filters.get(VERSION_PARAM, "").isdigit():
+                initial["version"] = filters[VERSION_PARAM]
+            elif (drafts := list(open_drafts()[:2])) and len(drafts) == 1:
+                initial["version"] = drafts[0].pk
+        return initial
+
     def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> type[forms.ModelForm]:
         # Django builds list-editing forms from a plain ModelForm; use ours so that errors the
         # model raises about fields not in the list become row errors instead of a crash.
@@ -118,7 +188,7 @@ class CriterionAdmin(TeamOwnedAdminMixin, DefinitionAdminMixin, LeadHubHistoryAd
     def _set_active(
         self, request: HttpRequest, queryset: QuerySet[Criterion], active: bool
     ) -> None:
-        """Ownership is checked per row: a team-limited user skips other teams' criteria."""
+        """Checked per row: another team's criteria and published ones are skipped."""
         allowed = [c for c in queryset if self.has_change_permission(request, c)]
         skipped = len(queryset) - len(allowed)
         changed = criteria_set_active(criteria=allowed, active=active, user=request.user)
@@ -127,7 +197,8 @@ class CriterionAdmin(TeamOwnedAdminMixin, DefinitionAdminMixin, LeadHubHistoryAd
         if skipped:
             self.message_user(
                 request,
-                f"{skipped} criteria skipped: they belong to another team.",
+                f"{skipped} criteria skipped: they belong to another team or to a version "
+                "that is not a draft.",
                 messages.WARNING,
             )
 
@@ -141,11 +212,12 @@ class CriterionAdmin(TeamOwnedAdminMixin, DefinitionAdminMixin, LeadHubHistoryAd
 
 
 @admin.register(QualificationPolicy)
-class QualificationPolicyAdmin(DefinitionAdminMixin, LeadHubHistoryAdmin):
+class QualificationPolicyAdmin(VersionedAdminMixin, DefinitionAdminMixin, LeadHubHistoryAdmin):
+    """One policy per version: it comes and goes with its version, never on its own."""
+
     form = QualificationPolicyAdminForm
     list_display = (
-        "name",
-        "is_active",
+        "version",
         "mql_threshold",
         "mql_min_fit",
         "pql_usage_threshold",
@@ -155,12 +227,11 @@ class QualificationPolicyAdmin(DefinitionAdminMixin, LeadHubHistoryAdmin):
         "outreach_order",
         "updated_at",
     )
-    list_filter = ("is_active", "outreach_order")
-    search_fields = ("name",)
-    ordering = ("-is_active", "name")
+    list_filter = (VersionListFilter,)
+    ordering = ("-version__published_at", "-version_id")
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("name", "is_active", "outreach_order")}),
+        (None, {"fields": ("version", "outreach_order")}),
         ("MQL", {"fields": ("mql_threshold", "mql_min_fit")}),
         (
             "PQL",
@@ -184,3 +255,16 @@ class QualificationPolicyAdmin(DefinitionAdminMixin, LeadHubHistoryAdmin):
         ),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
+
+    def draft_counterpart(
+        self, obj: QualificationPolicy, draft: CriteriaVersion
+    ) -> QualificationPolicy | None:
+        return QualificationPolicy.objects.filter(version=draft).first()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: QualificationPolicy | None = None
+    ) -> bool:
+        return False

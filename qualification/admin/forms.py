@@ -191,8 +191,6 @@ class QualificationPolicyAdminForm(LeadHubModelForm):
     class Meta:
         model = QualificationPolicy
         fields = (
-            "name",
-            "is_active",
             "outreach_order",
             "mql_threshold",
             "mql_min_fit",
@@ -206,22 +204,6 @@ class QualificationPolicyAdminForm(LeadHubModelForm):
             "tier_warm",
             "tier_cool",
         )
-
-    def clean_is_active(self) -> bool:
-        """Name the active policy instead of reporting a violated constraint."""
-        is_active = self.cleaned_data["is_active"]
-        if is_active:
-            active = (
-                QualificationPolicy.objects.filter(is_active=True)
-                .exclude(pk=self.instance.pk)
-                .first()
-            )
-            if active is not None:
-                raise ValidationError(
-                    f"“{active.name}” is the active policy; deactivate it first "
-                    "(only one policy is active at a time)."
-                )
-        return is_active
 
 
 class IngestKeyAdminForm(LeadHubModelForm):

@@ -41,7 +41,7 @@ def form_data(response: Any) -> dict[str, Any]:
     form = response.context["adminform"].form
     for bound in form:
         data.update(_field_data(bound))
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets") or []:  # none on history forms
         formset = inline.formset
         for bound in formset.management_form:
             data[bound.html_name] = bound.value()

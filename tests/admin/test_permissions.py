@@ -7,12 +7,33 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from qualification.models import Criterion, Event, Feedback, GlossaryTerm, StageTransition
+from qualification.models import (
+    CriteriaVersion,
+    Criterion,
+    Event,
+    Feedback,
+    GlossaryTerm,
+    StageTransition,
+    VersionStatus,
+)
 from qualification.roles import Role
 from tests import factories
 from tests.admin.helpers import admin_url, form_data, post_change
 
 pytestmark = pytest.mark.django_db
+
+
+def _draft() -> CriteriaVersion:
+    """The draft the test edits (team rules apply in drafts: published rows are read-only)."""
+    return CriteriaVersion.objects.filter(status=VersionStatus.DRAFT).first() or factories.draft()
+
+
+def _in_draft(**fields) -> Criterion:
+    return factories.criterion(version=_draft(), **fields)
+
+
+def _draft_list() -> str:
+    return admin_url(Criterion, "changelist") + f"?version__id__exact={_draft().pk}"
 
 
 @pytest.mark.parametrize("role", [Role.SDR, Role.MANAGER])
@@ -52,7 +73,7 @@ def test_team_changes_its_own_term_and_gets_403_on_another_teams(client_as, role
 
 def test_marketing_sees_another_teams_criterion_read_only(client_as):
     client = client_as(Role.MARKETING)
-    theirs = factories.criterion(owner_team="product", points=15)
+    theirs = _in_draft(owner_team="product", points=15)
     page = client.get(admin_url(theirs, "change", theirs.pk))
     assert page.status_code == 200
     assert page.context["has_change_permission"] is False
@@ -66,7 +87,7 @@ def test_marketing_sees_another_teams_criterion_read_only(client_as):
 
 def test_marketing_changes_its_own_criterion(client_as):
     client = client_as(Role.MARKETING)
-    mine = factories.criterion(owner_team="marketing")
+    mine = _in_draft(owner_team="marketing")
     assert post_change(client, mine, points="20").status_code == 302
     mine.refresh_from_db()
     assert mine.points == 20
@@ -74,21 +95,23 @@ def test_marketing_changes_its_own_criterion(client_as):
 
 def test_add_offers_only_the_users_team_and_refuses_another(client_as):
     client = client_as(Role.MARKETING)
-    page = client.get(admin_url(Criterion, "add"))
+    add_url = admin_url(Criterion, "add") + f"?version={_draft().pk}"
+    page = client.get(add_url)
     choices = [
         value for value, _label in page.context["adminform"].form.fields["owner_team"].choices
     ]
     assert [c for c in choices if c] == ["marketing"]
 
     data = {**form_data(page), **_criterion_post(owner_team="product")}
-    response = client.post(admin_url(Criterion, "add"), data)
+    response = client.post(add_url, data)
     assert response.status_code == 200
     assert "owner_team" in response.context["adminform"].form.errors
     assert not Criterion.objects.exists()
 
     data["owner_team"] = "marketing"
-    assert client.post(admin_url(Criterion, "add"), data).status_code == 302
+    assert client.post(add_url, data).status_code == 302
     assert Criterion.objects.get().owner_team == "marketing"
+    assert Criterion.objects.get().version == _draft()
 
 
 def test_team_cannot_hand_its_term_to_another_team(client_as):
@@ -105,7 +128,7 @@ def test_ops_changes_every_teams_terms_and_criteria(ops_client):
     for team in ("marketing", "product", "sales"):
         term = factories.term(owner_team=team)
         assert post_change(ops_client, term, definition=f"Ops edit {team}").status_code == 302
-        crit = factories.criterion(owner_team=team)
+        crit = _in_draft(owner_team=team)
         assert post_change(ops_client, crit, points="30").status_code == 302
     assert set(GlossaryTerm.objects.values_list("definition", flat=True)) == {
         "Ops edit marketing",
@@ -117,13 +140,13 @@ def test_ops_changes_every_teams_terms_and_criteria(ops_client):
 
 def test_marketing_cannot_delete_even_its_own_criterion(client_as):
     client = client_as(Role.MARKETING)
-    mine = factories.criterion(owner_team="marketing")
+    mine = _in_draft(owner_team="marketing")
     assert client.get(admin_url(mine, "delete", mine.pk)).status_code == 403
 
 
 def _list_edit(client, crit: Criterion, points: int):
     return client.post(
-        admin_url(Criterion, "changelist"),
+        _draft_list(),
         {
             "form-TOTAL_FORMS": "1",
             "form-INITIAL_FORMS": "1",
@@ -138,9 +161,9 @@ def _list_edit(client, crit: Criterion, points: int):
 
 
 def test_list_editing_is_for_ops_only(client_as, ops_client):
-    theirs = factories.criterion(owner_team="product", points=15)
+    theirs = _in_draft(owner_team="product", points=15)
     marketing = client_as(Role.MARKETING, username="mkt")
-    page = marketing.get(admin_url(Criterion, "changelist"))
+    page = marketing.get(_draft_list())
     assert 'name="form-0-points"' not in page.content.decode()
     _list_edit(marketing, theirs, 99)
     theirs.refresh_from_db()
@@ -153,11 +176,11 @@ def test_list_editing_is_for_ops_only(client_as, ops_client):
 
 
 def test_activate_action_changes_only_the_users_own_criteria(client_as):
-    mine = factories.criterion(owner_team="marketing", is_active=False)
-    theirs = factories.criterion(owner_team="product", is_active=False)
+    mine = _in_draft(owner_team="marketing", is_active=False)
+    theirs = _in_draft(owner_team="product", is_active=False)
     client = client_as(Role.MARKETING)
     client.post(
-        admin_url(Criterion, "changelist"),
+        _draft_list(),
         {"action": "activate_criteria", ACTION_CHECKBOX_NAME: [mine.pk, theirs.pk], "index": "0"},
     )
     mine.refresh_from_db()
@@ -167,7 +190,7 @@ def test_activate_action_changes_only_the_users_own_criteria(client_as):
 
 
 def test_reverting_from_history_obeys_team_ownership(client_as):
-    theirs = factories.criterion(owner_team="product", points=15)
+    theirs = _in_draft(owner_team="product", points=15)
     theirs.points = 25
     theirs.save()
     old_version = theirs.history.order_by("history_date").first()

@@ -1,13 +1,19 @@
-"""Changing what scores leads through the admin gets the leads rescored."""
+"""Editing criteria in the admin rescores no one: only publishing a draft changes scores.
+
+Every admin write lands in a draft (published rows are read-only there), and scoring reads
+the published version only; the publication's rescore is tested with the publishing
+service. What is asserted here is the absence of any rescore request, however the draft
+is edited, and that the leads' scores stay as they were.
+"""
 
 from __future__ import annotations
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
-from qualification.models import Criterion, Lead, QualificationPolicy
+from qualification.models import CriteriaVersion, Criterion, Lead, QualificationPolicy
 from qualification.roles import Role
-from qualification.services import definitions
+from qualification.services import rescore_requests
 from tests import factories
 from tests.admin.helpers import admin_url, post_change
 
@@ -15,10 +21,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def rescores(monkeypatch) -> list[None]:
-    """Record each request for a full rescore instead of enqueuing it."""
-    calls: list[None] = []
-    monkeypatch.setattr(definitions, "criteria_changed", lambda: calls.append(None))
+def rescores(monkeypatch) -> list[str]:
+    """Record every request for a rescore (a mark, or any task sent) instead of making it."""
+    calls: list[str] = []
+    monkeypatch.setattr(
+        rescore_requests, "leads_mark_for_rescore", lambda **kw: calls.append("mark") or []
+    )
+    monkeypatch.setattr(rescore_requests, "rescore_enqueue", lambda ids: calls.append("some"))
+    monkeypatch.setattr(
+        rescore_requests, "enqueue_safely", lambda name, *args: calls.append(name) or True
+    )
     return calls
 
 
@@ -28,75 +40,76 @@ def committed(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-def test_saving_a_criterion_rescores_everyone(ops_client, rescores, committed):
-    crit = factories.criterion()
-    with committed():
-        assert post_change(ops_client, crit, points="25").status_code == 302
-    assert len(rescores) == 1
+@pytest.fixture
+def scored_lead() -> Lead:
+    lead = factories.LeadFactory(total_score=42)
+    Lead.objects.filter(pk=lead.pk).update(needs_rescore=False)
+    return lead
 
 
-def test_a_refused_criterion_rescores_no_one(ops_client, rescores, committed):
-    crit = factories.criterion()
-    with committed():
-        assert post_change(ops_client, crit, window_days="-1").status_code == 200
+def _unchanged(lead: Lead) -> bool:
+    lead.refresh_from_db()
+    return (lead.total_score, lead.needs_rescore) == (42, False)
+
+
+def _draft_copy(client, live: Criterion) -> Criterion:
+    client.post(admin_url(live, "edit_in_draft", live.pk))
+    return Criterion.objects.exclude(pk=live.pk).get(key=live.key)
+
+
+def test_saving_a_draft_criterion_rescores_no_one(ops_client, rescores, committed, scored_lead):
+    live = factories.criterion(points=10)
+    copy = _draft_copy(ops_client, live)
+    with committed() as callbacks:
+        assert post_change(ops_client, copy, points="25").status_code == 302
+    copy.refresh_from_db()
+    assert copy.points == 25
     assert rescores == []
+    assert callbacks == []  # nothing waits for the commit to enqueue a task
+    assert _unchanged(scored_lead)
 
 
-def test_list_edit_of_many_criteria_rescores_once(ops_client, rescores, committed):
-    first, second = factories.criterion(), factories.criterion()
-    data = {
-        "form-TOTAL_FORMS": "2",
-        "form-INITIAL_FORMS": "2",
-        "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "1000",
-        "_save": "Save",
-    }
-    for i, crit in enumerate((first, second)):
-        data |= {
-            f"form-{i}-id": str(crit.pk),
-            f"form-{i}-points": "33",
-            f"form-{i}-is_active": "on",
-        }
-    with committed():
-        assert ops_client.post(admin_url(Criterion, "changelist"), data).status_code == 302
-    assert set(Criterion.objects.values_list("points", flat=True)) == {33}
-    assert len(rescores) == 1
-
-
-def test_deactivating_criteria_rescores_but_a_no_op_does_not(client_as, rescores, committed):
-    crit = factories.criterion(owner_team="marketing")
+def test_list_edit_and_actions_on_a_draft_rescore_no_one(
+    client_as, rescores, committed, scored_lead
+):
+    live = factories.criterion(owner_team="marketing")
     client = client_as(Role.MARKETING)
-    action = {"action": "deactivate_criteria", ACTION_CHECKBOX_NAME: [crit.pk], "index": "0"}
+    copy = _draft_copy(client, live)
+    url = admin_url(Criterion, "changelist") + f"?version__id__exact={copy.version_id}"
+    action = {"action": "deactivate_criteria", ACTION_CHECKBOX_NAME: [copy.pk], "index": "0"}
     with committed():
-        client.post(admin_url(Criterion, "changelist"), action)
-    assert len(rescores) == 1
-    with committed():
-        client.post(admin_url(Criterion, "changelist"), action)  # already inactive
-    assert len(rescores) == 1
+        client.post(url, action)
+    copy.refresh_from_db()
+    assert copy.is_active is False
+    assert rescores == []
+    assert _unchanged(scored_lead)
 
 
-def test_points_edited_under_a_glossary_term_rescore(ops_client, rescores, committed):
-    term = factories.term()
-    factories.criterion(glossary_term=term)
-    with committed():
-        assert post_change(ops_client, term, **{"criteria-0-points": "18"}).status_code == 302
-    assert len(rescores) == 1
-    with committed():
-        assert post_change(ops_client, term, definition="Clearer.").status_code == 302
-    assert len(rescores) == 1  # the term's wording does not change any score
-
-
-def test_policy_change_and_criterion_delete_rescore(ops_client, rescores, committed):
-    policy = factories.policy()
+def test_draft_policy_edit_and_criterion_delete_rescore_no_one(
+    ops_client, rescores, committed, scored_lead
+):
+    live = factories.criterion()
+    copy = _draft_copy(ops_client, live)
+    policy = QualificationPolicy.objects.get(version_id=copy.version_id)
     with committed():
         assert post_change(ops_client, policy, mql_threshold="70").status_code == 302
-    crit = factories.criterion()
-    with committed():
-        response = ops_client.post(admin_url(crit, "delete", crit.pk), {"post": "yes"})
+        response = ops_client.post(admin_url(copy, "delete", copy.pk), {"post": "yes"})
     assert response.status_code == 302
-    assert not Criterion.objects.exists()
-    assert QualificationPolicy.objects.get().mql_threshold == 70
-    assert len(rescores) == 2
+    assert not Criterion.objects.filter(pk=copy.pk).exists()
+    assert Criterion.objects.filter(pk=live.pk).exists()
+    policy.refresh_from_db()
+    assert policy.mql_threshold == 70
+    assert rescores == []
+    assert _unchanged(scored_lead)
+
+
+def test_making_a_draft_in_the_admin_rescores_no_one(ops_client, rescores, committed, scored_lead):
+    factories.criterion()
+    with committed():
+        ops_client.post(admin_url(Criterion, "draft_new"))
+    assert CriteriaVersion.objects.filter(status="draft").count() == 1
+    assert rescores == []
+    assert _unchanged(scored_lead)
 
 
 def test_rescore_action_marks_the_selected_leads(ops_client, django_capture_on_commit_callbacks):

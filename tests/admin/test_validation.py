@@ -9,11 +9,13 @@ import pytest
 from qualification.core.scoring.validation import REASON_PLACEHOLDERS
 from qualification.models import (
     Account,
+    CriteriaVersion,
     Criterion,
     Lead,
     MessageTemplate,
     QualificationPolicy,
     SLAPolicy,
+    VersionStatus,
 )
 from tests import factories
 from tests.admin.helpers import admin_url, form_data, post_change
@@ -29,6 +31,26 @@ def _add(client, model, **fields: Any):
     for name in [k for k, v in fields.items() if v is None]:
         data.pop(name, None)
     return client.post(url, data)
+
+
+def _draft():
+    """The draft new criteria go into (made once per test, as "Edit in a new draft" would)."""
+    return CriteriaVersion.objects.filter(status=VersionStatus.DRAFT).first() or factories.draft()
+
+
+def _add_criterion(client, **fields: Any):
+    """POST the add form of a criterion into a draft, like ``_add``."""
+    draft = _draft()
+    url = admin_url(Criterion, "add") + f"?version={draft.pk}"
+    data = form_data(client.get(url))
+    data.update({k: v for k, v in fields.items() if v is not None})
+    for name in [k for k, v in fields.items() if v is None]:
+        data.pop(name, None)
+    return client.post(url, data)
+
+
+def _draft_policy() -> QualificationPolicy:
+    return QualificationPolicy.objects.get(version=_draft())
 
 
 def _errors(response) -> dict[str, list[str]]:
@@ -105,7 +127,7 @@ ATTRIBUTE_CRITERION = {
     ],
 )
 def test_bad_criterion_is_refused_next_to_its_field(ops_client, fields, field, message):
-    response = _add(ops_client, Criterion, **fields)
+    response = _add_criterion(ops_client, **fields)
     errors = _errors(response)
     assert field in errors, errors
     assert message in " ".join(errors[field])
@@ -115,7 +137,7 @@ def test_bad_criterion_is_refused_next_to_its_field(ops_client, fields, field, m
 
 def test_a_refused_json_input_is_reported_once(ops_client):
     """The model sees the old value of a refused field; its complaint would only add noise."""
-    response = _add(ops_client, Criterion, **{**ATTRIBUTE_CRITERION, "value": "[1,"})
+    response = _add_criterion(ops_client, **{**ATTRIBUTE_CRITERION, "value": "[1,"})
     assert _errors(response)["value"] == ["Enter a valid JSON."]
 
 
@@ -123,7 +145,7 @@ def test_a_refused_json_input_is_reported_once(ops_client):
     "fields", [EVENT_CRITERION, ATTRIBUTE_CRITERION], ids=["event", "attribute"]
 )
 def test_valid_criterion_is_saved_with_its_author_in_history(ops_client, fields):
-    response = _add(ops_client, Criterion, **fields)
+    response = _add_criterion(ops_client, **fields)
     assert response.status_code == 302
     saved = Criterion.objects.get()
     assert saved.history.get().history_user.username == "ops"
@@ -131,13 +153,14 @@ def test_valid_criterion_is_saved_with_its_author_in_history(ops_client, fields)
 
 def test_blank_property_filter_is_saved_as_an_empty_object(ops_client):
     assert (
-        _add(ops_client, Criterion, **{**EVENT_CRITERION, "property_filter": ""}).status_code == 302
+        _add_criterion(ops_client, **{**EVENT_CRITERION, "property_filter": ""}).status_code == 302
     )
     assert Criterion.objects.get().property_filter == {}
 
 
 def test_criterion_form_explains_every_reason_placeholder(ops_client):
-    page = ops_client.get(admin_url(Criterion, "add")).content.decode()
+    page = ops_client.get(admin_url(Criterion, "add") + f"?version={_draft().pk}")
+    page = page.content.decode()
     for name in REASON_PLACEHOLDERS:
         assert "{" + name + "}" in page
     for legend in ("What it is", "Event signal", "Attribute signal", "Points", "Reason"):
@@ -145,10 +168,10 @@ def test_criterion_form_explains_every_reason_placeholder(ops_client):
 
 
 def test_list_edit_of_a_criterion_invalid_elsewhere_shows_an_error_not_a_500(ops_client):
-    crit = factories.criterion(owner_team="marketing", points=15)
+    crit = factories.criterion(version=_draft(), owner_team="marketing", points=15)
     Criterion.objects.filter(pk=crit.pk).update(reason_template="Visited {page}")
     response = ops_client.post(
-        admin_url(Criterion, "changelist"),
+        admin_url(Criterion, "changelist") + f"?version__id__exact={crit.version_id}",
         {
             "form-TOTAL_FORMS": "1",
             "form-INITIAL_FORMS": "1",
@@ -166,14 +189,26 @@ def test_list_edit_of_a_criterion_invalid_elsewhere_shows_an_error_not_a_500(ops
     assert crit.points == 15
 
 
-def test_inline_points_edit_under_a_term_is_validated(ops_client):
-    term = factories.term()
-    crit = factories.criterion(glossary_term=term, kind="negative", points=-5)
-    response = post_change(ops_client, term, **{"criteria-0-points": "10"})
-    assert response.status_code == 200
-    assert "take points away" in response.content.decode()
-    crit.refresh_from_db()
-    assert crit.points == -5
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"event_name": "Pricing Page Vewed"}, "event_name", "add it under Event types"),
+        ({"reason_template": "Visited {page}"}, "reason_template", "{page}"),
+        ({"reason_template": "Broken {"}, "reason_template", "not valid"),
+    ],
+)
+def test_editing_a_criterion_in_a_draft_is_validated_next_to_its_field(
+    ops_client, changes, field, message
+):
+    """The copy "Edit in a draft" opens gets the same checks as any criterion form."""
+    live = factories.criterion(points=15)
+    response = ops_client.post(admin_url(live, "edit_in_draft", live.pk))
+    copy = Criterion.objects.get(version=_draft(), key=live.key)
+    assert response["Location"].startswith(admin_url(copy, "change", copy.pk))
+    errors = _errors(post_change(ops_client, copy, **changes, points="30"))
+    assert message in " ".join(errors[field])
+    copy.refresh_from_db()
+    assert copy.points == 15
 
 
 SLA = {
@@ -229,28 +264,25 @@ def test_message_template_with_unknown_placeholder_is_refused(ops_client):
 
 
 def test_policy_tiers_must_descend(ops_client):
-    errors = _errors(_add(ops_client, QualificationPolicy, name="Default", tier_warm="90"))
+    errors = _errors(post_change(ops_client, _draft_policy(), tier_warm="90"))
     assert "must descend" in " ".join(errors["tier_warm"])
 
 
-def test_only_one_policy_is_active_and_the_error_names_it(ops_client):
-    factories.policy(name="Current", is_active=True)
-    errors = _errors(_add(ops_client, QualificationPolicy, name="Next", is_active="on"))
-    assert "“Current” is the active policy" in " ".join(errors["is_active"])
-
-
 def test_policy_event_lists_must_name_known_events(ops_client):
-    errors = _errors(
-        _add(ops_client, QualificationPolicy, name="Default", limit_events='["Limit Hit"]')
-    )
+    policy = _draft_policy()
+    errors = _errors(post_change(ops_client, policy, limit_events='["Limit Hit"]'))
     assert "“Limit Hit”" in " ".join(errors["limit_events"])
-    assert not QualificationPolicy.objects.exists()
+    policy.refresh_from_db()
+    assert policy.limit_events == []
 
 
 def test_blank_event_lists_on_a_policy_are_saved_empty(ops_client):
-    response = _add(ops_client, QualificationPolicy, name="Default", limit_events="")
+    policy = _draft_policy()
+    QualificationPolicy.objects.filter(pk=policy.pk).update(limit_events=["Pricing Page Viewed"])
+    response = post_change(ops_client, policy, limit_events="", mql_threshold="55")
     assert response.status_code == 302
-    assert QualificationPolicy.objects.get().limit_events == []
+    policy.refresh_from_db()
+    assert (policy.limit_events, policy.mql_threshold) == ([], 55)
 
 
 def test_lead_needs_an_email_or_a_user_id(ops_client):
@@ -325,7 +357,8 @@ def test_account_traits_invalid_json_is_an_inline_error(ops_client):
 
 
 def test_an_empty_attribute_value_is_shown_as_an_empty_box_not_null(ops_client):
-    form = ops_client.get(admin_url(Criterion, "add")).context["adminform"].form
+    page = ops_client.get(admin_url(Criterion, "add") + f"?version={_draft().pk}")
+    form = page.context["adminform"].form
     assert form["value"].value() in (None, "")
     assert 'name="value"' in str(form["value"])
     assert "null</textarea>" not in str(form["value"])

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from qualification.models import (
     Account,
+    CriteriaVersion,
     Criterion,
     Event,
     Feedback,
@@ -17,7 +18,10 @@ from qualification.models import (
     QualificationPolicy,
     SLAPolicy,
     StageTransition,
+    VersionFrozen,
+    VersionStatus,
 )
+from qualification.services.versions import published_version_ensure
 from tests.factories import criterion_fields, known_event
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +33,25 @@ def _violates(make) -> None:
         make()
 
 
-def _criterion(**overrides) -> Criterion:
-    """An unsaved criterion, valid but for ``overrides``."""
-    return Criterion(**criterion_fields(**overrides))
+def _draft(title: str = "Draft") -> CriteriaVersion:
+    return CriteriaVersion.objects.create(title=title)
+
+
+def _published() -> CriteriaVersion:
+    """The published version (the migrations record version 1)."""
+    return published_version_ensure()
+
+
+def _freeze(version: CriteriaVersion, status: str) -> None:
+    """Make a draft published (retiring the one before) or retired, as publishing would."""
+    if status == VersionStatus.PUBLISHED:
+        CriteriaVersion.objects.filter(status=status).update(status=VersionStatus.RETIRED)
+    CriteriaVersion.objects.filter(pk=version.pk).update(status=status, number=100 + version.pk)
+
+
+def _criterion(version: CriteriaVersion | None = None, **overrides) -> Criterion:
+    """An unsaved criterion of a draft, valid but for ``overrides``."""
+    return Criterion(version=version or _draft(), **criterion_fields(**overrides))
 
 
 @pytest.mark.parametrize(
@@ -122,15 +142,111 @@ def test_stage_transition_must_move_between_valid_stages():
     StageTransition.objects.create(from_stage="new", to_stage="mql", **ok)
 
 
-def test_only_one_active_policy_and_tiers_descend():
-    QualificationPolicy.objects.create(name="Default", is_active=True)
-    _violates(lambda: QualificationPolicy.objects.create(name="Second", is_active=True))
-    QualificationPolicy.objects.create(name="Draft", is_active=False)
+def test_one_published_version_at_a_time_and_published_ones_are_numbered():
+    live = _published()
     _violates(
-        lambda: QualificationPolicy.objects.create(
-            name="Bad", tier_hot=40, tier_warm=50, tier_cool=10
+        lambda: CriteriaVersion.objects.create(
+            title="Second", status=VersionStatus.PUBLISHED, number=live.number + 1
         )
     )
+    _violates(
+        lambda: CriteriaVersion.objects.create(title="X", status=VersionStatus.RETIRED)
+    )  # no number
+    _violates(
+        lambda: CriteriaVersion.objects.create(
+            title="Same number", status=VersionStatus.RETIRED, number=live.number
+        )
+    )
+    CriteriaVersion.objects.create(title="Old", status=VersionStatus.RETIRED, number=99)
+    _draft()
+    _draft()  # any number of drafts
+    assert CriteriaVersion.objects.filter(status=VersionStatus.PUBLISHED).get() == live
+    assert CriteriaVersion.objects.filter(status=VersionStatus.DRAFT).count() == 2
+
+
+def test_criterion_key_is_unique_per_version_not_across_versions():
+    first, second = _draft("First"), _draft("Second")
+    _criterion(first, key="pricing").save()
+    _criterion(second, key="pricing").save()  # the same rule in another version
+    _violates(lambda: _criterion(first, key="pricing").save())
+    assert Criterion.objects.filter(key="pricing").count() == 2
+
+
+def test_one_policy_per_version_and_tiers_descend():
+    version = _draft()
+    QualificationPolicy.objects.create(version=version)
+    _violates(lambda: QualificationPolicy.objects.create(version=version))
+    _violates(
+        lambda: QualificationPolicy.objects.create(
+            version=_draft("Other"), tier_hot=40, tier_warm=50, tier_cool=10
+        )
+    )
+
+
+@pytest.mark.parametrize("status", [VersionStatus.PUBLISHED, VersionStatus.RETIRED])
+def test_a_frozen_versions_criteria_refuse_save_and_delete(status):
+    version = _draft()
+    crit = _criterion(version, points=10)
+    crit.save()
+    _freeze(version, status)
+
+    crit.points = 99
+    with pytest.raises(VersionFrozen):
+        crit.save()
+    with pytest.raises(VersionFrozen):
+        crit.delete()
+    with pytest.raises(VersionFrozen):
+        _criterion(version).save()  # nothing can be added either
+    assert Criterion.objects.get(pk=crit.pk).points == 10
+
+
+def test_a_criterion_cannot_be_moved_out_of_a_published_version():
+    published = _published()
+    crit = _criterion(published)
+    Criterion.objects.bulk_create([crit])  # fixtures insert published rows directly
+    crit = Criterion.objects.get(version=published)
+    crit.version = _draft()
+    with pytest.raises(VersionFrozen):
+        crit.save()
+    assert Criterion.objects.get(pk=crit.pk).version_id == published.pk
+
+
+def test_a_published_policy_refuses_save_and_delete():
+    version = _draft()
+    policy = QualificationPolicy.objects.create(version=version, mql_threshold=60)
+    _freeze(version, VersionStatus.PUBLISHED)
+    policy.mql_threshold = 10
+    with pytest.raises(VersionFrozen):
+        policy.save()
+    with pytest.raises(VersionFrozen):
+        policy.delete()
+    assert QualificationPolicy.objects.get(pk=policy.pk).mql_threshold == 60
+
+
+@pytest.mark.parametrize("status", [VersionStatus.PUBLISHED, VersionStatus.RETIRED])
+def test_only_a_draft_version_can_be_deleted(status):
+    frozen = _draft("Kept")
+    _criterion(frozen).save()
+    _freeze(frozen, status)
+    frozen.refresh_from_db()
+    with pytest.raises(VersionFrozen):
+        frozen.delete()
+    draft = _draft()
+    _criterion(draft).save()
+    draft.delete()
+    assert CriteriaVersion.objects.filter(pk=frozen.pk).exists()
+    assert not CriteriaVersion.objects.filter(pk=draft.pk).exists()
+    assert list(Criterion.objects.values_list("version_id", flat=True)) == [frozen.pk]
+
+
+def test_a_drafts_rows_save_and_mark_its_content_changed():
+    draft = _draft()
+    before = CriteriaVersion.objects.get(pk=draft.pk).content_changed_at
+    crit = _criterion(draft)
+    crit.save()
+    crit.points = 20
+    crit.save()
+    assert CriteriaVersion.objects.get(pk=draft.pk).content_changed_at > before
 
 
 def test_sla_policy_one_per_queue_and_tier_and_warning_before_due():
@@ -222,7 +338,9 @@ def test_criterion_on_an_unknown_event_is_refused_naming_the_field():
 def test_policy_events_must_be_known():
     known_event("Contact Sales Requested")
     policy = QualificationPolicy(
-        name="P", hand_raiser_events=["Contact Sales Requested"], limit_events=["Limit Hit?"]
+        version=_draft(),
+        hand_raiser_events=["Contact Sales Requested"],
+        limit_events=["Limit Hit?"],
     )
     with pytest.raises(ValidationError) as exc:
         policy.full_clean()
