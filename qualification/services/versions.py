@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from qualification.core.governance import Conflict, rebase, version_diff
 from qualification.core.governance.content import CRITERION_FIELDS, POLICY_FIELDS
@@ -156,7 +157,8 @@ def draft_content_write(*, draft: CriteriaVersion, content: Mapping[str, Any]) -
                     **values,
                 )
             )
-        Criterion.objects.bulk_create(rows)
+        # With history rows, so a draft's first edit shows what it changed from.
+        bulk_create_with_history(rows, Criterion)
         QualificationPolicy.objects.filter(version=draft).delete()
         policy = content.get("policy") or {}
         QualificationPolicy.objects.create(
