@@ -52,6 +52,24 @@ def redis_url() -> str:
 
 
 @pytest.fixture
+def eager_tasks():
+    """Run Celery tasks in-process, as the embedded default does, whatever the broker.
+
+    Under CI's PostgreSQL + Redis run a task sent from inside a test's transaction would
+    reach a real worker that cannot see the test's rows; tests about what a page does once
+    its task ran use this (the real worker is tested in tests/tasks and the services).
+    """
+    from leadhub.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = saved
+
+
+@pytest.fixture
 def broker_down():
     """Point Celery at a port where no broker listens: a real outage, not a mock.
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.utils import timezone
@@ -14,24 +13,6 @@ from qualification.services.rescoring import lead_rescore
 from tests.factories import AccountFactory, LeadFactory, criterion, days_ago, events, policy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    """Run Celery tasks in-process, as the embedded default does.
-
-    Under CI's PostgreSQL + Redis run no worker listens during a browser test, so the rescore
-    the admin enqueues on commit would otherwise wait in Redis. The live server runs the task
-    in its own thread right after the save commits; the setting is restored afterwards.
-    """
-    from leadhub.celery import app
-
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = saved
 
 
 def _seed() -> tuple[Lead, Criterion, GlossaryTerm]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from leadhub.celery import app
 from qualification.models import Lead
 from qualification.services.rescore_requests import leads_mark_for_rescore, rescore_enqueue
 from qualification.tasks import rescore_sweep
@@ -20,16 +19,7 @@ def catalog():
     scoring_catalog()
 
 
-@pytest.fixture
-def in_process_tasks():
-    """The embedded default's in-process tasks (a real worker is tested in tests/tasks)."""
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = saved
-
-
-def test_marking_enqueues_on_commit(catalog, in_process_tasks, django_capture_on_commit_callbacks):
+def test_marking_enqueues_on_commit(catalog, eager_tasks, django_capture_on_commit_callbacks):
     lead = LeadFactory(account=AccountFactory(country="DE"))
     events(lead, "Pricing Page Viewed", days_ago(timezone.now(), 1, 2, 3))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

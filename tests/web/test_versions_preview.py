@@ -22,12 +22,12 @@ pytestmark = pytest.mark.django_db
 # --- preview ---------------------------------------------------------------------------------
 
 
-def test_run_preview_by_post(client_as, django_capture_on_commit_callbacks):
+def test_run_preview_by_post(client_as, eager_tasks, django_capture_on_commit_callbacks):
     pricing_criterion()
     factories.LeadFactory()
     draft = draft_changing_points(25)
     client = client_as(Role.OPS)
-    # The task is sent on commit; running the callbacks runs it here (tasks are eager).
+    # The task is sent on commit; running the callbacks runs it here (tasks in-process).
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/criteria/drafts/{draft.pk}/preview/run/")
     assert response.status_code == 302
