@@ -26,7 +26,7 @@ from qualification.admin.drafts import VersionedAdminMixin
 from qualification.admin.forms import CriterionAdminForm, QualificationPolicyAdminForm
 from qualification.admin.history import LeadHubHistoryAdmin
 from qualification.admin.versions import VERSION_PARAM, VersionListFilter, open_drafts
-from qualification.models import CriteriaVersion, Criterion, QualificationPolicy, VersionStatus
+from qualification.models import Criterion, QualificationPolicy, VersionStatus
 from qualification.models.choices import SignalType
 from qualification.services.definitions import criteria_set_active
 from qualification.services.versions import criterion_edit_allowed
@@ -115,10 +115,6 @@ class CriterionAdmin(
         ("Reason", {"fields": ("reason_template",)}),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
-
-    def draft_counterpart(self, obj: Criterion, draft: CriteriaVersion) -> Criterion | None:
-        """The same rule in the draft: same key (the id exports and versions share)."""
-        return Criterion.objects.filter(version=draft, key=obj.key).first()
 
     def draft_edit_allowed(self, request: HttpRequest, obj: Criterion) -> bool:
         # The service's rule for the row as it would be in a draft: role and owner team.
@@ -255,11 +251,6 @@ class QualificationPolicyAdmin(VersionedAdminMixin, DefinitionAdminMixin, LeadHu
         ),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
-
-    def draft_counterpart(
-        self, obj: QualificationPolicy, draft: CriteriaVersion
-    ) -> QualificationPolicy | None:
-        return QualificationPolicy.objects.filter(version=draft).first()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

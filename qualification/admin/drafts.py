@@ -42,8 +42,7 @@ from qualification.services.versions import (
 class VersionedAdminMixin:
     """For admins of rows that belong to a criteria version (see the module docstring).
 
-    Subclasses say how to find a row's counterpart in a draft (``draft_counterpart``) and
-    whether the user could edit the row once it is in a draft (``draft_edit_allowed``).
+    Subclasses may narrow who can edit a row once it is in a draft (``draft_edit_allowed``).
     """
 
     model: type[models.Model]
@@ -55,7 +54,12 @@ class VersionedAdminMixin:
     # --- what the subclass tells ----------------------------------------------------------
 
     def draft_counterpart(self, obj: Any, draft: CriteriaVersion) -> Any | None:
-        raise NotImplementedError
+        """The same row in the draft: the same key where rows have one (criteria, whose key
+        is the id exports and versions share), else the draft's one row (its policy)."""
+        rows = self.model._default_manager.filter(version=draft)
+        if hasattr(obj, "key"):
+            rows = rows.filter(key=obj.key)
+        return rows.first()
 
     def draft_edit_allowed(self, request: HttpRequest, obj: Any) -> bool:
         """Whether the user may edit this row's copy in a draft (role and team)."""
