@@ -56,6 +56,10 @@ _ALL_MODELS = (
     "feedback",
     "leadactivity",
     "slapolicy",
+    "businesscalendar",
+    "holiday",
+    "sdrteam",
+    "slaalert",
     "messagetemplate",
     "ingestkey",
     "userprofile",
@@ -101,11 +105,21 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "qualificationpolicy",
         "criteriaversion",
         "slapolicy",
+        "businesscalendar",
+        "holiday",
+        "sdrteam",
         "messagetemplate",
         "ingestkey",
         "userprofile",
     )
-    | _view("stagetransition", "feedback", "leadactivity", "criteriapreview")
+    | _view(
+        "stagetransition",
+        "feedback",
+        "leadactivity",
+        "criteriapreview",
+        "slaalert",
+        "notificationdelivery",
+    )
     | {
         Perm.PUBLISH_CRITERIA,
         f"{APP}.add_criteriapreview",

@@ -18,6 +18,7 @@ from qualification.services.rescoring import (
     publication_finish_check,
 )
 from qualification.services.rescoring import publication_rescore as publication_apply
+from qualification.services.sla_clocks import sla_clocks_mark_refreshed, sla_clocks_refresh_chunk
 
 RETRY = {
     "autoretry_for": (DatabaseError,),
@@ -84,3 +85,24 @@ def preview_run(preview_id: int) -> dict:
     """
     preview = preview_run_chunks(int(preview_id))
     return {"preview": preview.pk, "status": preview.status, "done": preview.done}
+
+
+@shared_task(name="qualification.sla_clocks_refresh", **RETRY)
+def sla_clocks_refresh(after_id: int = 0, started: str | None = None) -> dict:
+    """Recompute open SLA clocks after a policy or calendar change, one chunk per run.
+
+    Each run handles the leads after ``after_id`` and sends the next chunk, so a worker
+    restart resumes where the last finished chunk ended instead of starting over.
+    ``started`` is when the refresh was asked for: the rules it follows.
+    """
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    began = datetime.fromisoformat(started) if started else timezone.now()
+    result = sla_clocks_refresh_chunk(after_id=int(after_id))
+    if result.next_after is not None:
+        sla_clocks_refresh.delay(result.next_after, began.isoformat())
+    else:
+        sla_clocks_mark_refreshed(started=began)
+    return {"changed": result.changed, "next_after": result.next_after}

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from qualification.web import views
-from qualification.web.views import leads, queues, versions
+from qualification.web.views import dashboard, leads, notifications, queues, versions
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,4 +11,6 @@ urlpatterns = [
     *queues.urlpatterns,
     *leads.urlpatterns,
     *versions.urlpatterns,
+    *dashboard.urlpatterns,
+    *notifications.urlpatterns,
 ]

@@ -19,17 +19,20 @@ from qualification.admin.forms import AccountAdminForm
 from qualification.models import (
     Account,
     AnonymousId,
+    BusinessCalendar,
     CriteriaVersion,
     Criterion,
     Event,
     EventType,
     Feedback,
     GlossaryTerm,
+    Holiday,
     IngestKey,
     Lead,
     LeadActivity,
     MessageTemplate,
     QualificationPolicy,
+    SDRTeam,
     SLAPolicy,
     StageTransition,
     UserProfile,
@@ -215,15 +218,31 @@ def term(**fields: Any) -> GlossaryTerm:
     return GlossaryTerm.objects.create(**{**defaults, **fields})
 
 
+CALENDAR_FIELDS = ("timezone", "day_start", "day_end", "workdays")
+
+
+def calendar(*, holidays: Any = (), **fields: Any) -> BusinessCalendar:
+    """A business calendar (Mon-Fri 09:00-17:00 UTC by default) with ``holidays`` (dates)."""
+    defaults = {"name": f"Calendar {_n()}", "workdays": ["mon", "tue", "wed", "thu", "fri"]}
+    made = BusinessCalendar.objects.create(**{**defaults, **fields})
+    for day in holidays:
+        Holiday.objects.create(calendar=made, day=day, name=f"Holiday {day}")
+    return made
+
+
 def sla(**fields: Any) -> SLAPolicy:
-    defaults = {
-        "queue": "pql",
-        "tier": 4,
-        "response_minutes": 60,
-        "warning_minutes": 15,
-        "workdays": ["mon", "tue", "wed", "thu", "fri"],
-    }
+    """An SLA policy; calendar fields (``timezone``, ``day_start``...) make its calendar."""
+    calendar_fields = {key: fields.pop(key) for key in CALENDAR_FIELDS if key in fields}
+    if "calendar" not in fields:
+        fields["calendar"] = calendar(**calendar_fields)
+    defaults = {"queue": "pql", "tier": 4, "response_minutes": 60, "warning_percent": 75}
     return SLAPolicy.objects.create(**{**defaults, **fields})
+
+
+def team(*, members: Any = (), **fields: Any) -> SDRTeam:
+    made = SDRTeam.objects.create(**{"name": f"Team {_n()}", **fields})
+    made.members.set(members)
+    return made
 
 
 def template(**fields: Any) -> MessageTemplate:

@@ -4,7 +4,8 @@
 - ``activity``: events, stage transitions, feedback (append-only)
 - ``glossary`` and ``criteria``: the definitions teams own, with change history
 - ``versions`` (and ``drafts``): criteria versions; published ones read-only, edited in drafts
-- ``operations``: SLA policies, message templates, ingestion keys
+- ``operations``: message templates, ingestion keys
+- ``sla``: SLA policies, business calendars and holidays, SDR teams
 - ``users``: users with their profile and roles
 """
 
@@ -15,8 +16,9 @@ from qualification.admin import (  # noqa: F401
     glossary,
     leads,
     operations,
+    sla,
     users,
     versions,
 )
 
-__all__ = ["activity", "criteria", "glossary", "leads", "operations", "users", "versions"]
+__all__ = ["activity", "criteria", "glossary", "leads", "operations", "sla", "users", "versions"]

@@ -1,4 +1,4 @@
-"""What ops run the system with: SLA policies, outreach templates and ingestion keys."""
+"""What ops run the system with: outreach templates and ingestion keys."""
 
 from __future__ import annotations
 
@@ -12,67 +12,13 @@ from django.utils.html import format_html
 
 from qualification.admin.forms import IngestKeyAdminForm, LeadHubModelForm
 from qualification.admin.history import LeadHubHistoryAdmin
-from qualification.models import IngestKey, MessageTemplate, SLAPolicy
+from qualification.models import IngestKey, MessageTemplate
 from qualification.services.ingest_keys import (
     IngestKeyError,
     ingest_key_create,
     ingest_key_revoke,
     ingest_key_rotate,
 )
-
-
-class SLAPolicyAdminForm(LeadHubModelForm):
-    class Meta:
-        model = SLAPolicy
-        fields = (
-            "queue",
-            "tier",
-            "response_minutes",
-            "warning_minutes",
-            "timezone",
-            "business_day_start",
-            "business_day_end",
-            "workdays",
-        )
-
-
-@admin.register(SLAPolicy)
-class SLAPolicyAdmin(LeadHubHistoryAdmin):
-    form = SLAPolicyAdminForm
-    list_display = (
-        "queue",
-        "tier",
-        "response_minutes",
-        "warning_minutes",
-        "timezone",
-        "business_hours",
-        "workdays",
-        "updated_at",
-    )
-    list_filter = ("queue", "tier", "timezone")
-    search_fields = ("timezone",)
-    ordering = ("queue", "-tier")
-    readonly_fields = ("created_at", "updated_at")
-    fieldsets = (
-        (None, {"fields": (("queue", "tier"),)}),
-        (
-            "Deadline",
-            {
-                "description": "Counted in business minutes: only time inside the business "
-                "day, on workdays, in the policy's time zone.",
-                "fields": (("response_minutes", "warning_minutes"),),
-            },
-        ),
-        (
-            "Business time",
-            {"fields": ("timezone", ("business_day_start", "business_day_end"), "workdays")},
-        ),
-        ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
-    )
-
-    @admin.display(description="Business day")
-    def business_hours(self, obj: SLAPolicy) -> str:
-        return f"{obj.business_day_start:%H:%M} to {obj.business_day_end:%H:%M}"
 
 
 class MessageTemplateAdminForm(LeadHubModelForm):

@@ -2,16 +2,30 @@
 
 from qualification.models.accounts import Account, AnonymousId, Lead
 from qualification.models.activity import Feedback, LeadActivity, StageTransition
+from qualification.models.alerts import (
+    AlertKind,
+    DeliveryChannel,
+    DeliveryStatus,
+    Notification,
+    NotificationDelivery,
+    SLAAlert,
+)
 from qualification.models.criteria import Criterion, QualificationPolicy
 from qualification.models.events import Event, EventType
 from qualification.models.glossary import GlossaryTerm
 from qualification.models.operations import (
     IngestKey,
     MessageTemplate,
-    SLAPolicy,
     UserProfile,
     hash_ingest_key,
     user_display_name,
+)
+from qualification.models.sla import (
+    BusinessCalendar,
+    ClockStart,
+    Holiday,
+    SDRTeam,
+    SLAPolicy,
 )
 from qualification.models.versions import (
     CriteriaNoticeDismissal,
@@ -24,21 +38,31 @@ from qualification.models.versions import (
 
 __all__ = [
     "Account",
+    "AlertKind",
     "AnonymousId",
+    "BusinessCalendar",
+    "ClockStart",
     "CriteriaNoticeDismissal",
     "CriteriaPreview",
     "CriteriaVersion",
     "Criterion",
+    "DeliveryChannel",
+    "DeliveryStatus",
     "Event",
     "EventType",
     "Feedback",
     "GlossaryTerm",
+    "Holiday",
     "IngestKey",
     "Lead",
     "LeadActivity",
     "MessageTemplate",
+    "Notification",
+    "NotificationDelivery",
     "PreviewStatus",
     "QualificationPolicy",
+    "SDRTeam",
+    "SLAAlert",
     "SLAPolicy",
     "StageTransition",
     "UserProfile",

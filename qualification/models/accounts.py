@@ -92,6 +92,17 @@ class Lead(models.Model):
         related_name="+",
         help_text="Who logged the first touch (it stops the SLA clock).",
     )
+    # The SLA clock (services.sla_clocks computes it from the lead's policy and calendar):
+    # stored so queues sort by the real deadline and alerts filter on an index.
+    sla_started_at = models.DateTimeField(null=True, blank=True)
+    sla_warn_at = models.DateTimeField(null=True, blank=True)
+    sla_due_at = models.DateTimeField(null=True, blank=True)
+    sla_alert_state = models.CharField(
+        max_length=8, blank=True, help_text="The last SLA state alerted (warning or breach)."
+    )
+    # Set at first touch: business minutes it took, and whether that was by the deadline.
+    sla_response_minutes = models.PositiveIntegerField(null=True, blank=True)
+    sla_met = models.BooleanField(null=True, blank=True)
 
     # Precomputed by the scoring engine; queues read only these columns.
     fit_score = models.IntegerField(default=0)
@@ -192,6 +203,19 @@ class Lead(models.Model):
                 name="lead_queue_priority",
             ),
             models.Index(fields=["owner", "queue"], name="lead_owner_queue"),
+            # Open clocks by deadline: the SLA sort, the Overdue filter and the alert scan.
+            models.Index(
+                fields=["sla_due_at"],
+                condition=models.Q(first_touched_at__isnull=True, sla_due_at__isnull=False),
+                name="lead_sla_open_due",
+            ),
+            models.Index(
+                fields=["sla_warn_at"],
+                condition=models.Q(first_touched_at__isnull=True, sla_warn_at__isnull=False),
+                name="lead_sla_open_warn",
+            ),
+            # The dashboard's period scans: leads qualified in a date range.
+            models.Index(fields=["qualified_at"], name="lead_qualified_at"),
             models.Index(fields=["stage"], name="lead_stage"),
             models.Index(
                 fields=["needs_rescore"],

@@ -1,4 +1,4 @@
-"""What ops configure besides criteria: SLA policies, outreach templates, ingestion keys, profiles."""
+"""What ops configure besides criteria and SLAs: outreach templates, ingestion keys, profiles."""
 
 import hashlib
 import secrets
@@ -7,99 +7,15 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from qualification.models.choices import (
-    OutreachTrigger,
-    Queue,
-    SignalSource,
-    Team,
-    Tier,
-    values_sql,
-)
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from qualification.models.choices import OutreachTrigger, SignalSource, Team, values_sql
 
 
-def _valid_timezone(name: str) -> None:
+def valid_timezone(name: str) -> None:
     if name not in zoneinfo.available_timezones():
         raise ValidationError(f"{name!r} is not a known time zone (e.g. Europe/Berlin).")
-
-
-class SLAPolicy(models.Model):
-    """How soon a lead in a queue and tier must be touched, in business time of a team's timezone."""
-
-    queue = models.CharField(
-        max_length=4, choices=[c for c in Queue.choices if c[0] in {"mql", "pql"}]
-    )
-    tier = models.PositiveSmallIntegerField(choices=Tier.choices)
-    response_minutes = models.PositiveIntegerField(
-        validators=[MinValueValidator(1)], help_text="Business minutes to first touch."
-    )
-    warning_minutes = models.PositiveIntegerField(
-        default=0, help_text="Warn when this many business minutes remain."
-    )
-    timezone = models.CharField(max_length=64, default="UTC", validators=[_valid_timezone])
-    business_day_start = models.TimeField(default="09:00")
-    business_day_end = models.TimeField(default="17:00")
-    workdays = models.JSONField(default=list, help_text='e.g. ["mon","tue","wed","thu","fri"]')
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["queue", "-tier"]
-        verbose_name = "SLA policy"
-        verbose_name_plural = "SLA policies"
-        constraints = [
-            models.UniqueConstraint(fields=["queue", "tier"], name="sla_one_per_queue_tier"),
-            models.CheckConstraint(
-                condition=models.Q(queue__in=["mql", "pql"]), name="sla_queue_valid"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(tier__in=values_sql(Tier)), name="sla_tier_valid"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(response_minutes__gte=1), name="sla_response_positive"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(warning_minutes__lt=models.F("response_minutes")),
-                name="sla_warning_before_due",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(business_day_end__gt=models.F("business_day_start")),
-                name="sla_business_day_ordered",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_tier_display()} {self.get_queue_display()}: {self.response_minutes} business min"
-
-    def clean(self) -> None:
-        super().clean()
-        errors: dict[str, str] = {}
-        if (
-            not isinstance(self.workdays, list)
-            or not self.workdays
-            or any(day not in WEEKDAYS for day in self.workdays)
-        ):
-            errors["workdays"] = f"Give a JSON list of days from {', '.join(WEEKDAYS)}."
-        if (
-            self.response_minutes is not None
-            and self.warning_minutes is not None
-            and (self.warning_minutes >= self.response_minutes)
-        ):
-            errors["warning_minutes"] = "The warning must come before the deadline."
-        if (
-            self.business_day_start
-            and self.business_day_end
-            and (self.business_day_end <= self.business_day_start)
-        ):
-            errors["business_day_end"] = "The business day must end after it starts."
-        if errors:
-            raise ValidationError(errors)
 
 
 class MessageTemplate(models.Model):
@@ -204,8 +120,12 @@ class UserProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
-    timezone = models.CharField(max_length=64, default="UTC", validators=[_valid_timezone])
+    timezone = models.CharField(max_length=64, default="UTC", validators=[valid_timezone])
     team = models.CharField(max_length=10, choices=Team.choices, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.timezone})"
+
+
+# Migrations 0001 and later name the validator by its first name.
+_valid_timezone = valid_timezone

@@ -14,13 +14,12 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from qualification.core.sla import SLASpec, due_at, latest_start_due_by
+from qualification.core.sla import due_at, latest_start_due_by
 from qualification.core.vocabulary import QUEUE_SCOPES, SDR_WORKABLE_STAGES
-from qualification.models import Account, GlossaryTerm, Lead, SLAPolicy
+from qualification.models import Account, GlossaryTerm, Lead
 from qualification.roles import Perm
 from qualification.selectors.leads import LeadFilters, lead_list
-
-PolicyMap = dict[tuple[str, int], SLASpec]
+from qualification.selectors.sla import PolicyMap
 
 
 def queue_leads(*, scope: str, user) -> QuerySet[Lead]:
@@ -57,22 +56,6 @@ def queue_tab_counts(*, user) -> dict[str, str]:
 def queue_lead(*, lead_id: int) -> Lead | None:
     """One lead as a queue row shows it (for re-rendering the row after an action)."""
     return lead_list().filter(pk=lead_id).first()
-
-
-def policy_spec(policy: SLAPolicy) -> SLASpec:
-    return SLASpec(
-        response_minutes=policy.response_minutes,
-        warning_minutes=policy.warning_minutes,
-        timezone=policy.timezone,
-        day_start=policy.business_day_start,
-        day_end=policy.business_day_end,
-        workdays=tuple(policy.workdays),
-    )
-
-
-def sla_policies_read() -> PolicyMap:
-    """Every SLA policy by (queue, tier), read once per page."""
-    return {(p.queue, p.tier): policy_spec(p) for p in SLAPolicy.objects.all()}
 
 
 @dataclass(frozen=True)

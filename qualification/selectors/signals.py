@@ -59,6 +59,7 @@ class LeadState(NamedTuple):
     score_digest: str
     queue: str
     criteria_version_id: int | None
+    tier: int = 0
 
 
 # Read with the facts, in the same query.
@@ -186,6 +187,7 @@ def lead_batch_build(
             lead["score_digest"],
             lead["queue"],
             lead["criteria_version_id"],
+            lead["tier"],
         )
     return LeadBatchSignals(signals, states)
 

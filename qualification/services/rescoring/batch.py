@@ -54,6 +54,8 @@ class ScoredBatch:
     # or left each SDR queue ("mql_entered", ...): a publication's measured effect.
     version_id: int | None = None
     moves: Counter[str] = field(default_factory=Counter)
+    # Leads whose queue, tier or qualification time changed: their SLA clock is recomputed.
+    clock_changed: list[int] = field(default_factory=list)
 
 
 def batch_score(
@@ -101,6 +103,12 @@ def batch_score(
             scored.transitions.append(transition)
         if state.criteria_version_id != version_id:
             _count_moves(scored.moves, state.queue, queue)
+        if (state.queue, state.tier, state.qualified_at) != (
+            queue,
+            result.tier,
+            decided["qualified_at"],
+        ):
+            scored.clock_changed.append(lead_id)
         scored.rows.append(row)
     return scored
 
