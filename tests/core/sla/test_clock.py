@@ -17,7 +17,7 @@ from qualification.core.sla import (
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NY = ZoneInfo("America/New_York")
-WEEK = SLASpec(response_minutes=60, warning_minutes=15, timezone="Europe/Berlin")
+WEEK = SLASpec(response_minutes=60, warning_percent=75, timezone="Europe/Berlin")
 
 
 def b(*args: int) -> datetime:
@@ -69,7 +69,9 @@ DUE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("case", "start", "minutes", "spec", "expected"), DUE_CASES)
+@pytest.mark.parametrize(
+    ("case", "start", "minutes", "spec", "expected"), DUE_CASES, ids=[c[0] for c in DUE_CASES]
+)
 def test_due_at(case, start, minutes, spec, expected):
     assert due_at(start, minutes, spec) == expected, case
 
@@ -92,7 +94,9 @@ MINUTES_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("case", "start", "end", "expected"), MINUTES_CASES)
+@pytest.mark.parametrize(
+    ("case", "start", "end", "expected"), MINUTES_CASES, ids=[c[0] for c in MINUTES_CASES]
+)
 def test_business_minutes_between(case, start, end, expected):
     assert business_minutes_between(start, end, WEEK) == expected, case
 
@@ -111,7 +115,11 @@ STATE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("case", "qualified", "touched", "now", "state", "left"), STATE_CASES)
+@pytest.mark.parametrize(
+    ("case", "qualified", "touched", "now", "state", "left"),
+    STATE_CASES,
+    ids=[c[0] for c in STATE_CASES],
+)
 def test_sla_state(case, qualified, touched, now, state, left):
     result = sla_state(qualified, touched, WEEK, now)
     assert (result.state, result.minutes_left) == (state, left), case
@@ -123,9 +131,27 @@ def test_no_clock_without_policy_or_qualification():
     assert sla_state(now, None, None, now).state == "none"
 
 
-def test_warning_of_zero_minutes_never_warns_early():
-    spec = SLASpec(response_minutes=60, warning_minutes=0, timezone="Europe/Berlin")
-    assert sla_state(b(2025, 3, 5, 10, 0), None, spec, b(2025, 3, 5, 10, 59)).state == "ok"
+WARNING_CASES = [
+    # (case, warning_percent, last "ok" minute, first "warning" minute) for a 60-minute clock
+    ("default three quarters", 75, 44, 45),
+    ("late warning", 99, 58, 59),
+    ("one percent still waits a minute", 1, 0, 1),
+    ("half", 50, 29, 30),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "percent", "last_ok", "first_warning"),
+    WARNING_CASES,
+    ids=[c[0] for c in WARNING_CASES],
+)
+def test_warning_begins_at_its_percent(case, percent, last_ok, first_warning):
+    spec = SLASpec(response_minutes=60, warning_percent=percent, timezone="Europe/Berlin")
+    start = b(2025, 3, 5, 10, 0)
+    before = sla_state(start, None, spec, start + timedelta(minutes=last_ok, seconds=59))
+    after = sla_state(start, None, spec, start + timedelta(minutes=first_warning))
+    assert (before.state, after.state) == ("ok", "warning"), case
+    assert after.warn_at == start + timedelta(minutes=first_warning), case
 
 
 @pytest.mark.parametrize(
@@ -149,13 +175,27 @@ def test_latest_start_agrees_with_due_at(spec):
             start += timedelta(minutes=37)
 
 
+BAD_POLICIES = [
+    ("no workdays", {"workdays": ()}, "workdays"),
+    ("unknown workday", {"workdays": ("monday",)}, "monday"),
+    ("day ends before it starts", {"day_start": time(17), "day_end": time(9)}, "end after"),
+    ("day of zero length", {"day_start": time(9), "day_end": time(9)}, "end after"),
+    ("no allowance", {"response_minutes": 0}, "response_minutes"),
+    ("warning at zero", {"warning_percent": 0}, "warning_percent"),
+    ("warning at the deadline", {"warning_percent": 100}, "warning_percent"),
+    ("unknown zone", {"timezone": "Europe/Atlantis"}, "Europe/Atlantis"),
+    ("malformed zone", {"timezone": "../etc"}, "time zone"),
+    ("datetime holiday", {"holidays": frozenset({datetime(2025, 12, 25)})}, "dates"),
+    ("unknown clock start", {"starts_at": "creation"}, "starts_at"),
+]
+
+
 @pytest.mark.parametrize(
-    "fields",
-    [{"workdays": ()}, {"workdays": ("monday",)}, {"day_start": time(17), "day_end": time(9)}],
+    ("case", "fields", "message"), BAD_POLICIES, ids=[c[0] for c in BAD_POLICIES]
 )
-def test_bad_policy_is_refused(fields):
-    with pytest.raises(ValueError):  # noqa: PT011
-        SLASpec(response_minutes=10, **fields)
+def test_bad_policy_is_refused(case, fields, message):
+    with pytest.raises(ValueError, match=message):
+        SLASpec(**{"response_minutes": 10, **fields})
 
 
 def test_naive_datetimes_are_refused():
