@@ -419,3 +419,33 @@ def test_docs_page_sends_anonymous_visitors_to_login(client):
     response = client.get("/api/docs/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("due_in", "warn_in", "stage", "touched", "state"),
+    [
+        (timedelta(hours=2), timedelta(hours=1), "mql", False, "ok"),
+        (timedelta(minutes=10), -timedelta(minutes=5), "mql", False, "warning"),
+        (-timedelta(minutes=1), -timedelta(minutes=20), "mql", False, "breached"),
+        (-timedelta(minutes=1), -timedelta(minutes=20), "disqualified", False, "none"),
+        (-timedelta(minutes=1), -timedelta(minutes=20), "sql", True, "met"),
+    ],
+)
+def test_leads_carry_their_stored_sla_clock(api, due_in, warn_in, stage, touched, state):
+    now = timezone.now()
+    lead = hot_mql(
+        stage=stage,
+        sla_started_at=now - timedelta(hours=1),
+        sla_warn_at=now + warn_in,
+        sla_due_at=now + due_in,
+        first_touched_at=now - timedelta(hours=2) if touched else None,
+        sla_met=True if touched else None,
+        sla_response_minutes=12 if touched else None,
+    )
+    client = api()
+    listed = client.get("/api/leads/").json()["results"][0]["sla"]
+    detail = client.get(f"/api/leads/{lead.pk}/").json()["sla"]
+    assert listed == detail
+    assert detail["state"] == state
+    assert detail["due_at"] == (now + due_in).isoformat().replace("+00:00", "Z")
+    assert detail["response_business_minutes"] == (12 if touched else None)

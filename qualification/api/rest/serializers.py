@@ -6,9 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from qualification.core.sla.stored import stored_state
+from qualification.core.vocabulary import SDR_WORKABLE_STAGES
 from qualification.models import Account, Criterion, Feedback, GlossaryTerm, Lead, user_display_name
 from qualification.models.choices import FeedbackOutcome, FeedbackReason, Tier
 from qualification.services.criteria import EXPORT_FIELDS
@@ -64,6 +67,40 @@ class ReasonSerializer(serializers.Serializer):
     term = serializers.CharField(allow_null=True, required=False)
 
 
+class SLASerializer(serializers.Serializer):
+    """The lead's SLA clock as stored: when it started, warns and is due, and its state now."""
+
+    state = serializers.ChoiceField(choices=["none", "ok", "warning", "breached", "met"])
+    started_at = serializers.DateTimeField(allow_null=True)
+    warn_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    response_business_minutes = serializers.IntegerField(allow_null=True)
+    met = serializers.BooleanField(allow_null=True)
+
+
+def lead_sla(lead: Lead, now) -> dict[str, Any]:
+    """``met`` / ``breached`` once touched; no running clock outside the SDR stages."""
+    if lead.first_touched_at is None and lead.stage not in SDR_WORKABLE_STAGES:
+        state = "none"
+    else:
+        state = stored_state(
+            warn_at=lead.sla_warn_at,
+            due_at=lead.sla_due_at,
+            touched_at=lead.first_touched_at,
+            met=lead.sla_met,
+            now=now,
+            spec=None,
+        ).state
+    return {
+        "state": state,
+        "started_at": lead.sla_started_at,
+        "warn_at": lead.sla_warn_at,
+        "due_at": lead.sla_due_at,
+        "response_business_minutes": lead.sla_response_minutes,
+        "met": lead.sla_met,
+    }
+
+
 class LeadSerializer(serializers.ModelSerializer):
     """A lead as the queues see it: score, tier, stage, qualification and reasons."""
 
@@ -73,6 +110,7 @@ class LeadSerializer(serializers.ModelSerializer):
     account = AccountSummarySerializer(read_only=True, allow_null=True)
     owner = UserSummarySerializer(read_only=True, allow_null=True)
     reasons = serializers.SerializerMethodField()
+    sla = serializers.SerializerMethodField()
 
     class Meta:
         model = Lead
@@ -99,6 +137,7 @@ class LeadSerializer(serializers.ModelSerializer):
             "scored_at",
             "claimed_at",
             "first_touched_at",
+            "sla",
             "created_at",
             "updated_at",
         ]
@@ -107,6 +146,11 @@ class LeadSerializer(serializers.ModelSerializer):
     @extend_schema_field(TierSerializer)
     def get_tier(self, lead: Lead) -> dict[str, Any]:
         return {"value": lead.tier, "label": lead.get_tier_display()}
+
+    @extend_schema_field(SLASerializer)
+    def get_sla(self, lead: Lead) -> dict[str, Any]:
+        now = self.context.setdefault("now", timezone.now())  # one "now" for the whole page
+        return SLASerializer(lead_sla(lead, now)).data
 
     @extend_schema_field(ReasonSerializer(many=True))
     def get_reasons(self, lead: Lead) -> list[Any]:
