@@ -44,6 +44,11 @@ SCORE_COLUMNS: dict[str, str] = {
     "stage": "varchar",
     "score_digest": "varchar",
     "criteria_version_id": "bigint",
+    # The SLA clock, written with the score that moved it (services.sla_clocks computes it).
+    "sla_started_at": "timestamptz",
+    "sla_warn_at": "timestamptz",
+    "sla_due_at": "timestamptz",
+    "sla_alert_state": "varchar",
 }
 # Carried in score rows as JSON text: the service serializes them once (it also hashes them).
 JSON_COLUMNS = frozenset(name for name, kind in SCORE_COLUMNS.items() if kind in ("json", "jsonb"))

@@ -60,6 +60,14 @@ class LeadState(NamedTuple):
     queue: str
     criteria_version_id: int | None
     tier: int = 0
+    # The SLA clock's inputs and stored moments (a rescore that moves the queue, tier or
+    # qualification time recomputes the clock in the same row write).
+    claimed_at: datetime | None = None
+    first_touched_at: datetime | None = None
+    sla_started_at: datetime | None = None
+    sla_warn_at: datetime | None = None
+    sla_due_at: datetime | None = None
+    sla_alert_state: str = ""
 
 
 # Read with the facts, in the same query.
@@ -179,16 +187,7 @@ def lead_batch_build(
             account_active=lead_id in active_leads,
             signed_up=bool(row and row[product_n]),
         )
-        states[lead_id] = LeadState(
-            lead["stage"],
-            lead["qualification"],
-            lead["qualified_at"],
-            lead["last_signal_at"],
-            lead["score_digest"],
-            lead["queue"],
-            lead["criteria_version_id"],
-            lead["tier"],
-        )
+        states[lead_id] = LeadState(*(lead[name] for name in STATE_FIELDS))
     return LeadBatchSignals(signals, states)
 
 

@@ -36,6 +36,10 @@ def _row(lead: Lead, **changes) -> dict:
         "stage": "mql",
         "score_digest": "d" * 32,
         "criteria_version_id": None,
+        "sla_started_at": STARTED - timedelta(days=2),
+        "sla_warn_at": STARTED - timedelta(days=2) + timedelta(minutes=45),
+        "sla_due_at": STARTED - timedelta(days=2) + timedelta(hours=1),
+        "sla_alert_state": "",
     }
     row.update(changes)
     return row

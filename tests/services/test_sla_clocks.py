@@ -160,3 +160,27 @@ def test_a_lead_the_rescore_qualifies_gets_its_clock():
     lead.refresh_from_db()
     assert lead.sla_started_at == lead.qualified_at is not None
     assert lead.sla_due_at > lead.sla_started_at
+
+
+def test_the_rescore_writes_the_clock_in_its_row_and_leaves_touched_clocks_alone():
+    scoring_catalog()
+    now = timezone.now()
+    fresh = LeadFactory(account=AccountFactory(country="DE"))
+    touched = LeadFactory(account=AccountFactory(country="DE"))
+    for lead in (fresh, touched):
+        events(lead, "Pricing Page Viewed", days_ago(now, 1, 2, 3))
+    lead_rescore(lead_ids=[fresh.pk, touched.pk])
+    fresh.refresh_from_db()
+    factories.sla(queue="mql", tier=fresh.tier, response_minutes=120)
+    earlier = now - timedelta(days=3)
+    Lead.objects.filter(pk=touched.pk).update(
+        first_touched_at=earlier, sla_due_at=earlier, qualified_at=earlier
+    )
+    Lead.objects.filter(pk=fresh.pk).update(qualified_at=None, qualification="none")
+    report = lead_rescore(lead_ids=[fresh.pk, touched.pk])
+    assert report.failed == []
+    fresh.refresh_from_db()
+    touched.refresh_from_db()
+    assert fresh.sla_started_at == fresh.qualified_at
+    assert fresh.sla_due_at is not None
+    assert touched.sla_due_at == earlier  # touched: its clock is history

@@ -36,6 +36,8 @@ from qualification.db.writes import ScoreRow
 from qualification.models import StageTransition
 from qualification.models.choices import TransitionCause
 from qualification.selectors.signals import LeadBatchSignals, LeadState
+from qualification.selectors.sla import PolicyMap
+from qualification.services.sla_clocks import lead_clock
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +56,6 @@ class ScoredBatch:
     # or left each SDR queue ("mql_entered", ...): a publication's measured effect.
     version_id: int | None = None
     moves: Counter[str] = field(default_factory=Counter)
-    # Leads whose queue, tier or qualification time changed: their SLA clock is recomputed.
-    clock_changed: list[int] = field(default_factory=list)
 
 
 def batch_score(
@@ -65,11 +65,14 @@ def batch_score(
     now: datetime,
     *,
     version_id: int | None = None,
+    sla_policies: PolicyMap | None = None,
 ) -> ScoredBatch:
     """Score every lead of the batch; one bad lead is logged and reported, not raised.
 
     ``version_id`` is the criteria version ``criteria`` and ``policy`` come from: stored
     with each score (and in its digest, so a publication rewrites every lead once).
+    ``sla_policies`` recompute the SLA clock of a lead whose queue, tier or qualification
+    time moves (without them the stored clock is kept).
     """
     criteria_ids = {spec.key: spec.id for spec in criteria}
     scored = ScoredBatch(version_id=version_id)
@@ -95,6 +98,7 @@ def batch_score(
                 continue
             row = _row(lead_id, result, decided, breakdown, now)
             row["score_digest"] = digest
+            row.update(_clock_columns(state, decided, result.tier, sla_policies))
         except Exception:  # one bad lead must not abort the batch
             logger.exception("Rescoring lead %s failed; it stays marked for rescoring", lead_id)
             scored.failed.append(lead_id)
@@ -103,14 +107,46 @@ def batch_score(
             scored.transitions.append(transition)
         if state.criteria_version_id != version_id:
             _count_moves(scored.moves, state.queue, queue)
-        if (state.queue, state.tier, state.qualified_at) != (
-            queue,
-            result.tier,
-            decided["qualified_at"],
-        ):
-            scored.clock_changed.append(lead_id)
         scored.rows.append(row)
     return scored
+
+
+def _clock_columns(
+    state: LeadState, decided: dict[str, Any], tier: int, policies: PolicyMap | None
+) -> dict[str, Any]:
+    """The lead's SLA clock after this score: kept unless its inputs moved.
+
+    A touched lead keeps the clock it was touched against (its figures are history). A new
+    deadline re-arms the alerts (``sla_alert_state`` cleared). Policy and calendar edits
+    are not inputs here: ``services.sla_clocks`` refreshes every open clock for those.
+    """
+    kept = {
+        "sla_started_at": state.sla_started_at,
+        "sla_warn_at": state.sla_warn_at,
+        "sla_due_at": state.sla_due_at,
+        "sla_alert_state": state.sla_alert_state,
+    }
+    inputs = (decided["queue"], tier, decided["qualified_at"])
+    if (
+        policies is None
+        or state.first_touched_at is not None
+        or inputs == (state.queue, state.tier, state.qualified_at)
+    ):
+        return kept
+    clock = lead_clock(
+        policies,
+        queue=decided["queue"],
+        tier=tier,
+        qualified_at=decided["qualified_at"],
+        claimed_at=state.claimed_at,
+    )
+    due = clock.due_at if clock else None
+    return {
+        "sla_started_at": clock.started_at if clock else None,
+        "sla_warn_at": clock.warn_at if clock else None,
+        "sla_due_at": due,
+        "sla_alert_state": state.sla_alert_state if due == state.sla_due_at else "",
+    }
 
 
 def _count_moves(moves: Counter[str], before: str, after: str) -> None:

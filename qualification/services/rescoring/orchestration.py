@@ -37,6 +37,7 @@ from qualification.selectors.scoring_specs import (
     published_version_read,
 )
 from qualification.selectors.signals import BatchRows, lead_batch_build, lead_batch_fetch
+from qualification.selectors.sla import PolicyMap, sla_policies_read
 from qualification.services.rescoring.batch import ScoredBatch, batch_score
 from qualification.services.rescoring.pipeline import BackgroundWriter, prefetched
 from qualification.services.rescoring.report import RescoreReport
@@ -55,10 +56,11 @@ def lead_rescore(
     now = now or started
     ids = sorted(set(lead_ids))
     version_id, criteria, policy = _published_read()
+    clocks = sla_policies_read()
     report = RescoreReport()
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
-        report.merge(_rescore_inline(chunk, criteria, policy, now, started, version_id))
+        report.merge(_rescore_inline(chunk, criteria, policy, now, started, version_id, clocks))
     if report.failed:
         logger.warning(
             "Rescore finished with %d failed lead(s): %s", len(report.failed), report.failed[:20]
@@ -80,6 +82,7 @@ def lead_rescore_all(
     started = timezone.now()
     now = now or started
     version_id, criteria, policy = _published_read()
+    clocks = sla_policies_read()
     # Every lead is scored at the same ``now``: read the account-level activity once.
     activity = account_active_users_read(None, criteria, policy, now)
     report = RescoreReport()
@@ -87,7 +90,7 @@ def lead_rescore_all(
     if not (pipeline and connection.vendor == "postgresql" and not connection.in_atomic_block):
         for batch in ranges:
             report.merge(
-                _rescore_inline(batch, criteria, policy, now, started, version_id, activity)
+                _rescore_inline(batch, criteria, policy, now, started, version_id, clocks, activity)
             )
         return report
 
@@ -101,7 +104,9 @@ def lead_rescore_all(
     try:
         for _batch, fetched in prefetched(ranges, fetch):
             built = lead_batch_build(fetched, criteria, policy, now, activity)
-            scored = batch_score(built, criteria, policy, now, version_id=version_id)
+            scored = batch_score(
+                built, criteria, policy, now, version_id=version_id, sla_policies=clocks
+            )
             writer.submit(scored)
             report.merge(_report(scored))
     finally:
@@ -170,12 +175,13 @@ def _rescore_inline(
     now: datetime,
     started: datetime,
     version_id: int | None,
+    clocks: PolicyMap,
     activity: AccountActivity | None = None,
 ) -> RescoreReport:
     """Read, score and write one batch on this thread's connection (and transaction)."""
     fetched = lead_batch_fetch(batch, criteria, policy, now)
     built = lead_batch_build(fetched, criteria, policy, now, activity)
-    scored = batch_score(built, criteria, policy, now, version_id=version_id)
+    scored = batch_score(built, criteria, policy, now, version_id=version_id, sla_policies=clocks)
     batch_write(scored, started=started)
     return _report(scored)
 

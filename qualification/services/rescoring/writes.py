@@ -16,7 +16,6 @@ from django.db.models import F, Q
 from qualification.db.writes import asynchronous_commit, lead_scores_update, transitions_insert
 from qualification.models import CriteriaVersion, Lead
 from qualification.services.rescoring.batch import ScoredBatch
-from qualification.services.sla_clocks import sla_clocks_refresh
 
 
 def batch_write(scored: ScoredBatch, *, started: datetime) -> None:
@@ -28,7 +27,6 @@ def batch_write(scored: ScoredBatch, *, started: datetime) -> None:
         lead_marks_clear(scored.unchanged, started=started)
         transitions_insert(scored.transitions)
         version_moves_add(scored)
-        sla_clocks_refresh(lead_ids=scored.clock_changed)
 
 
 def version_moves_add(scored: ScoredBatch) -> None:
