@@ -190,12 +190,18 @@ def present(size: DatasetSize) -> bool:
 
 def remove() -> None:
     """Drop an earlier benchmark data set with set-based deletes (no per-row collector)."""
-    from qualification.models import AnonymousId, Feedback, StageTransition
+    from qualification.models import (
+        AnonymousId,
+        Feedback,
+        LeadActivity,
+        SLAAlert,
+        StageTransition,
+    )
 
     lead_ids = Lead.objects.filter(account__domain__endswith=DOMAIN_SUFFIX).values("pk")
     with transaction.atomic():
         Event.objects.filter(message_id__startswith="bench-")._raw_delete(Event.objects.db)
-        for model in (StageTransition, Feedback, AnonymousId):
+        for model in (StageTransition, Feedback, AnonymousId, LeadActivity, SLAAlert):
             model.objects.filter(lead_id__in=lead_ids)._raw_delete(model.objects.db)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -239,7 +245,7 @@ def _leads(
             "{}",
             json.dumps({"role": rng.choice(["admin", "member", "owner", "viewer"])}),
             "new",
-            0, 0, 0, 0, 1, "none", "", "none", "[]", "{}", "[]", True, "", now, now,
+            0, 0, 0, 0, 1, "none", "", "none", "[]", "{}", "[]", True, "", now, now, "",
         )  # fmt: skip
 
 
@@ -292,6 +298,7 @@ LEAD_COLUMNS = [
     "external_ids", "traits", "stage", "fit_score", "intent_score", "usage_score",
     "total_score", "tier", "qualification", "pql_kind", "queue", "reasons", "breakdown",
     "disqualified_reasons", "needs_rescore", "score_digest", "created_at", "updated_at",
+    "sla_alert_state",
 ]  # fmt: skip
 ACCOUNT_COLUMNS = [
     "name", "domain", "industry", "employee_count", "country", "business_model", "plan",

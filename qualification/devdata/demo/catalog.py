@@ -7,6 +7,7 @@ emits for hand-raisers, limits and purchases, so all four PQL kinds appear in th
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from qualification.devdata.demo import vocabulary as v
@@ -28,40 +29,96 @@ POLICY: dict[str, Any] = {
     "account_pql_window_days": 7,
 }
 
-# The SDR team works from Berlin; every clock runs in its business hours.
-SLA_TIMEZONE = "Europe/Berlin"
-SLA_WORKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+# The SDR teams' clocks run on Berlin business hours, whatever time zone a rep works in.
+CALENDAR: dict[str, Any] = {
+    "name": "Sales Berlin",
+    "timezone": "Europe/Berlin",
+    "workdays": ["mon", "tue", "wed", "thu", "fri"],
+    "day_start": "09:00",
+    "day_end": "17:00",
+}
 BUSINESS_DAY = 8 * 60  # minutes, 09:00-17:00
 
-# (queue, tier) -> (response business minutes, warn when this many remain).
+# (queue, tier) -> (response business minutes, warn once this share of it is used).
 # Product-qualified leads asked or used; they expect an answer the same morning.
 SLA_MINUTES: dict[tuple[str, int], tuple[int, int]] = {
-    (Queue.PQL, Tier.HOT): (60, 15),
-    (Queue.PQL, Tier.WARM): (4 * 60, 60),
-    (Queue.PQL, Tier.COOL): (BUSINESS_DAY, 2 * 60),
-    (Queue.PQL, Tier.COLD): (2 * BUSINESS_DAY, 4 * 60),
-    (Queue.MQL, Tier.HOT): (2 * 60, 30),
-    (Queue.MQL, Tier.WARM): (BUSINESS_DAY, 2 * 60),
-    (Queue.MQL, Tier.COOL): (2 * BUSINESS_DAY, 4 * 60),
-    (Queue.MQL, Tier.COLD): (5 * BUSINESS_DAY, BUSINESS_DAY),
+    (Queue.PQL, Tier.HOT): (60, 75),
+    (Queue.PQL, Tier.WARM): (4 * 60, 75),
+    (Queue.PQL, Tier.COOL): (BUSINESS_DAY, 75),
+    (Queue.PQL, Tier.COLD): (2 * BUSINESS_DAY, 75),
+    (Queue.MQL, Tier.HOT): (2 * 60, 75),
+    (Queue.MQL, Tier.WARM): (BUSINESS_DAY, 75),
+    (Queue.MQL, Tier.COOL): (2 * BUSINESS_DAY, 75),
+    (Queue.MQL, Tier.COLD): (5 * BUSINESS_DAY, 80),
 }
 
 
 def sla_policies() -> list[dict[str, Any]]:
-    """One policy per queue and tier, in the SDR team's business hours."""
+    """One policy per queue and tier, all on the ``CALENDAR`` (its ``calendar`` is set by
+    the loader), the clock starting when the lead qualifies."""
     return [
         {
             "queue": queue,
             "tier": tier,
             "response_minutes": response,
-            "warning_minutes": warning,
-            "timezone": SLA_TIMEZONE,
-            "business_day_start": "09:00",
-            "business_day_end": "17:00",
-            "workdays": list(SLA_WORKDAYS),
+            "warning_percent": warning,
+            "clock_starts": "qualification",
         }
         for (queue, tier), (response, warning) in SLA_MINUTES.items()
     ]
+
+
+def _easter(year: int) -> date:
+    """Easter Sunday (Gregorian; the anonymous algorithm in Meeus' *Astronomical Algorithms*)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    leap = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * leap) // 451
+    month, day = divmod(h + leap - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def berlin_holidays(year: int) -> list[tuple[date, str]]:
+    """Public holidays in Berlin for one year: the days the SDR teams' clocks stand still."""
+    easter = _easter(year)
+    return sorted(
+        [
+            (date(year, 1, 1), "New Year's Day"),
+            (date(year, 3, 8), "International Women's Day"),
+            (easter - timedelta(days=2), "Good Friday"),
+            (easter + timedelta(days=1), "Easter Monday"),
+            (date(year, 5, 1), "Labour Day"),
+            (easter + timedelta(days=39), "Ascension Day"),
+            (easter + timedelta(days=50), "Whit Monday"),
+            (date(year, 10, 3), "German Unity Day"),
+            (date(year, 12, 24), "Christmas Eve (office closed)"),
+            (date(year, 12, 25), "Christmas Day"),
+            (date(year, 12, 26), "Boxing Day"),
+            (date(year, 12, 31), "New Year's Eve (office closed)"),
+        ]
+    )
+
+
+COMPANY_DAY_OFF = "Company day off (team offsite)"
+
+
+def demo_holidays(today: date) -> list[tuple[date, str]]:
+    """Berlin's holidays for last year to next year, and one company day off two to three
+    weeks ago (a Friday), so the demo always shows a clock that waited over a holiday."""
+    days = dict(
+        item
+        for year in (today.year - 1, today.year, today.year + 1)
+        for item in berlin_holidays(year)
+    )
+    friday = today - timedelta(days=14 + (today.weekday() - 4) % 7)
+    while friday in days:
+        friday -= timedelta(days=7)
+    days[friday] = COMPANY_DAY_OFF
+    return sorted(days.items())
 
 
 # Opening messages an SDR can adapt; placeholders are MessageTemplate.PLACEHOLDERS.

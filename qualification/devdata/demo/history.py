@@ -9,32 +9,23 @@ reason fits the person (a student is rejected as "student", a lost deal says why
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
-from datetime import datetime, time, timedelta
+from collections.abc import Sequence
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from qualification.devdata.demo import vocabulary as v
+from qualification.devdata.demo.catalog import CALENDAR, demo_holidays
 from qualification.devdata.demo.criteria import CRITERIA
-from qualification.devdata.demo.people import DEMO_USERS
+from qualification.devdata.demo.desk import Desk
 from qualification.devdata.demo.seeds import DemoData, FeedbackSeed, LeadSeed, TransitionSeed
 from qualification.models.choices import FeedbackOutcome as Out
 from qualification.models.choices import FeedbackReason as Why
 from qualification.models.choices import LifecycleStage as Stage
 from qualification.models.choices import TransitionCause as Cause
 
-ZONES = {user.username: ZoneInfo(user.timezone) for user in DEMO_USERS}
+SLA_ZONE = ZoneInfo(CALENDAR["timezone"])
 CRITERION_NAMES = {c["key"]: c["name"] for c in CRITERIA}
 OUTSIDE_ICP = {"tiny", "consumer", "unserved", "competitor"}
-# path -> (how many leads, days that must have passed since qualifying)
-PATHS = {
-    "won": (7, 26),
-    "lost": (7, 24),
-    "converted": (8, 10),
-    "accepted": (14, 5),
-    "recycled": (14, 4),
-    "no_response": (12, 9),
-    "disqualified": (10, 2),
-}
 NOTES: dict[str, tuple[str, ...]] = {
     Out.ACCEPTED: (
         "Confirmed the need: {account} wants one queue for MQLs and PQLs. Discovery booked.",
@@ -102,53 +93,75 @@ def _stage(lead: LeadSeed) -> str:
     return lead.transitions[-1].to_stage if lead.transitions else Stage.NEW
 
 
-class _Desk:
-    """The SDR team: hands out leads in turn and writes what each rep did."""
+class Sales:
+    """The SDR desk's work on qualified leads, written into their seeds.
 
-    def __init__(self, data: DemoData, sdrs: Sequence[str], rng: random.Random) -> None:
-        self.now = data.now
-        self.sdrs = list(sdrs)
-        self.rng = rng
-        self.turn = 0
+    Used twice: by the generator for the leads whose journey says when they qualified,
+    and after scoring for the leads only the engine found qualified (``story``).
+    """
 
-    def _clock(self, moment: datetime, owner: str) -> datetime:
-        """The moment moved into the rep's working hours, and never later than just now."""
-        zone = ZONES[owner]
-        local = moment.astimezone(zone)
-        if local.weekday() >= 5 or not time(8, 30) <= local.time() <= time(18, 0):
-            day = local.date() + timedelta(days=0 if local.time() < time(8, 30) else 1)
-            while day.weekday() >= 5:
-                day += timedelta(days=1)
-            minutes = self.rng.uniform(0, 90)
-            start = datetime.combine(day, time(8, 45), tzinfo=zone) + timedelta(minutes=minutes)
-            moment = start if start < self.now - timedelta(hours=1) else moment
-        return min(moment, self.now - timedelta(minutes=30))
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+        self.rng = desk.rng
 
-    def claim(self, lead: LeadSeed, touch: bool, owner: str = "") -> datetime:
-        """Qualify (criterion), claim and optionally first-touch; returns the last moment."""
-        if not owner:
-            owner = self.sdrs[self.turn % len(self.sdrs)]
-            self.turn += 1
+    def qualify(self, lead: LeadSeed) -> None:
+        """The criterion transition at the moment the journey qualified the lead."""
         qualified_at = lead.facts["qualified_at"]
         stage = lead.facts["qualification"]
         name = CRITERION_NAMES[lead.facts["criterion"]]
+        # Signing up after qualifying as an MQL moves no stage (the lifecycle keeps an MQL).
+        lead.transitions = [t for t in lead.transitions if t.occurred_at <= qualified_at]
         lead.transitions.append(
             TransitionSeed(_stage(lead), stage, Cause.CRITERION, qualified_at,
                            f"Qualified as {stage.upper()}: {name.lower()}", lead.facts["criterion"])
         )  # fmt: skip
-        lead.stage, lead.owner = stage, owner
-        claimed = qualified_at + timedelta(minutes=self.rng.uniform(4, 200))
-        lead.claimed_at = self._clock(claimed, owner)
-        if not touch:
-            return lead.claimed_at
-        touched = lead.claimed_at + timedelta(minutes=self.rng.uniform(3, 90))
-        lead.first_touched_at = self._clock(touched, owner)
-        return lead.first_touched_at
+        lead.stage = stage
+
+    def work(self, lead: LeadSeed, *, outside_icp: bool) -> None:
+        """A rep claims, touches and judges the lead, as far as ``now`` allows."""
+        qualified_at = lead.facts["qualified_at"]
+        if self.desk.waiting(qualified_at):
+            return  # nobody has picked it from the pool yet
+        owner = self.desk.next_owner()
+        claimed, touched = self.desk.respond(qualified_at, owner)
+        if claimed is None:
+            return  # still in the unassigned pool
+        lead.owner, lead.claimed_at, lead.first_touched_at = owner, claimed, touched
+        if touched is None:
+            return
+        if outside_icp:
+            _disqualify(self, lead, touched)
+        elif self.desk.accepted(qualified_at, touched):
+            self._sql(lead, touched)
+        elif self.rng.random() < 0.5:
+            self.log(lead, touched, (0.2, 2), Out.REJECTED, _rejection(lead, self.rng),
+                     Stage.RECYCLED)  # fmt: skip
+        else:
+            at = self.log(lead, touched, (2, 4), Out.NO_RESPONSE)
+            if at and self.rng.random() < 0.5:
+                self.log(lead, at, (3, 5), Out.NO_RESPONSE, to_stage=Stage.RECYCLED)
+
+    def _sql(self, lead: LeadSeed, touched: datetime) -> None:
+        """Accepted; then, as time allows, an opportunity and a won or lost deal."""
+        at = self.log(lead, touched, (0.3, 3), Out.ACCEPTED, to_stage=Stage.SQL)
+        if at is None or self.rng.random() >= 0.65:
+            return
+        at = self.log(lead, at, (2, 5), Out.CONVERTED, to_stage=Stage.OPPORTUNITY)
+        if at is None:
+            return
+        if self.rng.random() < 0.55:
+            if self.log(lead, at, (6, 16), Out.WON, to_stage=Stage.CUSTOMER) and lead.account:
+                lead.account.plan = "paid"
+        else:
+            self.log(lead, at, (5, 14), Out.LOST, self.rng.choice(LOSS_CHOICES), Stage.RECYCLED)
 
     def log(self, lead: LeadSeed, after: datetime, days: tuple[float, float], outcome: str,
-            reason: str = "", to_stage: str = "", why: str = "") -> datetime:  # fmt: skip
-        """One feedback entry some days after ``after``, and the stage move it causes."""
-        at = self._clock(after + timedelta(days=self.rng.uniform(*days)), lead.owner)
+            reason: str = "", to_stage: str = "", why: str = "") -> datetime | None:  # fmt: skip
+        """One feedback entry some days after ``after`` and the stage move it causes
+        (nothing, and None, when that day is still ahead)."""
+        at = self.desk.later(after, days, lead.owner)
+        if at is None:
+            return None
         text = REASON_NOTES[reason] if reason else self.rng.choice(NOTES[outcome])
         note = _note(text, lead, why)
         lead.feedback.append(FeedbackSeed(outcome, reason, note, lead.owner, at))
@@ -173,7 +186,7 @@ def _rejection(lead: LeadSeed, rng: random.Random) -> str:
     return rng.choice((Why.BAD_TIMING, Why.NO_NEED, Why.NO_BUDGET))
 
 
-def _disqualify(desk: _Desk, lead: LeadSeed, touched: datetime) -> None:
+def _disqualify(sales: Sales, lead: LeadSeed, touched: datetime) -> None:
     domain = lead.email.split("@")[1]
     account = lead.account
     if domain in v.COMPETITOR_DOMAINS:
@@ -186,80 +199,38 @@ def _disqualify(desk: _Desk, lead: LeadSeed, touched: datetime) -> None:
         reason, why = Why.NOT_ICP, "a consumer business"
     else:
         reason, why = Why.NOT_ICP, f"only {account.employee_count} people"
-    desk.log(lead, touched, (0.05, 1), Out.REJECTED, reason, Stage.DISQUALIFIED, why)
+    sales.log(lead, touched, (0.05, 1), Out.REJECTED, reason, Stage.DISQUALIFIED, why)
 
 
-def _work(desk: _Desk, lead: LeadSeed, path: str) -> None:
-    """Play one path of sales work on a qualified lead."""
-    rng = desk.rng
-    at = desk.claim(lead, touch=True)
-    if path == "disqualified":
-        _disqualify(desk, lead, at)
-        return
-    if path == "recycled":
-        desk.log(lead, at, (0.2, 2), Out.REJECTED, _rejection(lead, rng), Stage.RECYCLED)
-        return
-    if path == "no_response":
-        at = desk.log(lead, at, (2, 4), Out.NO_RESPONSE)
-        if rng.random() < 0.5:
-            desk.log(lead, at, (3, 5), Out.NO_RESPONSE, to_stage=Stage.RECYCLED)
-        return
-    at = desk.log(lead, at, (0.5, 3), Out.ACCEPTED, to_stage=Stage.SQL)
-    if path == "accepted":
-        return
-    at = desk.log(lead, at, (2, 5), Out.CONVERTED, to_stage=Stage.OPPORTUNITY)
-    if path == "won":
-        desk.log(lead, at, (6, 16), Out.WON, to_stage=Stage.CUSTOMER)
-        if lead.account:
-            lead.account.plan = "paid"
-    elif path == "lost":
-        desk.log(lead, at, (5, 14), Out.LOST, rng.choice(LOSS_CHOICES), Stage.RECYCLED)
+def outside_icp(lead: LeadSeed) -> bool:
+    return lead.account is None or lead.account.segment in OUTSIDE_ICP
+
+
+def sales_desk(now: datetime, sdrs: Sequence[str], rng: random.Random) -> Sales:
+    """The desk for ``now``: reps off on the company's holidays around then."""
+    days_off = {day for day, _name in demo_holidays(now.astimezone(SLA_ZONE).date())}
+    return Sales(Desk(now, sdrs, rng, days_off))
 
 
 def write_history(data: DemoData, sdrs: Sequence[str], seed: int) -> None:
-    """Fill stages, owners, claims, touches, transitions and feedback on the leads."""
+    """Fill stages, owners, claims, touches, transitions and feedback on the leads.
+
+    Every lead the journey qualified gets its qualification transition; then the desk
+    takes them in the order they qualified, so the reps share the work evenly over time.
+    """
     rng = random.Random(f"{seed}:sales")
     for lead in data.leads:
         _lifecycle(lead)
         lead.stage = _stage(lead)
-    desk = _Desk(data, sdrs, rng)
-    qualified = [
-        lead
-        for lead in data.leads
-        if "qualified_at" in lead.facts and "purchased_at" not in lead.facts
-    ]
-    rng.shuffle(qualified)
-
-    def outside(lead: LeadSeed) -> bool:
-        return lead.account is None or lead.account.segment in OUTSIDE_ICP
-
-    def take(
-        days: float, fits: Callable[[LeadSeed], bool], turn: int, newer_than: float = 90
-    ) -> LeadSeed | None:
-        """The first fitting lead of the right age; every other turn prefers a PQL."""
-        kind = "pql" if turn % 2 == 0 else "mql"
-        matches = [
+    sales = sales_desk(data.now, sdrs, rng)
+    qualified = sorted(
+        (
             lead
-            for lead in qualified
-            if days <= (data.now - lead.facts["qualified_at"]).total_seconds() / 86400 <= newer_than
-            and fits(lead)
-        ]
-        preferred = [lead for lead in matches if lead.facts["qualification"] == kind]
-        chosen = (preferred or matches or [None])[0]
-        if chosen is not None:
-            qualified.remove(chosen)
-        return chosen
-
-    for path, (count, min_age) in PATHS.items():
-        wanted_outside = path == "disqualified"
-        for turn in range(count):
-            lead = take(min_age, lambda lead, w=wanted_outside: outside(lead) == w, turn)
-            if lead is not None:
-                _work(desk, lead, path)
-    # Today's desk: a couple of fresh claims per rep, and a couple touched but not yet judged.
-    for sdr in sdrs:
-        for touch, (oldest, newest) in ((False, (0.05, 3)), (True, (0.5, 6))):
-            for turn in range(2):
-                lead = take(oldest, lambda lead: not outside(lead), turn, newer_than=newest)
-                if lead is not None:
-                    desk.claim(lead, touch=touch, owner=sdr)
+            for lead in data.leads
+            if "qualified_at" in lead.facts and "purchased_at" not in lead.facts
+        ),
+        key=lambda lead: (lead.facts["qualified_at"], lead.key),
+    )
+    for lead in qualified:
+        sales.qualify(lead)
+        sales.work(lead, outside_icp=outside_icp(lead))

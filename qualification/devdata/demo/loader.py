@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission, User
@@ -22,11 +23,18 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
-from qualification.devdata.demo.catalog import MESSAGE_TEMPLATES, sla_policies
+from qualification.devdata.demo.catalog import (
+    CALENDAR,
+    MESSAGE_TEMPLATES,
+    demo_holidays,
+    sla_policies,
+)
 from qualification.devdata.demo.generator import generate
 from qualification.devdata.demo.glossary import TERMS
-from qualification.devdata.demo.people import DEMO_USERS, DemoUser
+from qualification.devdata.demo.people import DEMO_TEAMS, DEMO_USERS, DemoUser
+from qualification.devdata.demo.records import SalesRecords, sales_records_write
 from qualification.devdata.demo.seeds import DemoData, LeadSeed
+from qualification.devdata.demo.story import StoryReport, story_settle
 from qualification.devdata.demo.versions import (
     demo_versions_needed,
     draft_with_preview,
@@ -35,21 +43,26 @@ from qualification.devdata.demo.versions import (
 from qualification.devdata.demo.vocabulary import MARKETING_EVENTS, PRODUCT_EVENTS, source_of
 from qualification.models import (
     Account,
+    BusinessCalendar,
     Criterion,
     Event,
     EventType,
     Feedback,
     GlossaryTerm,
+    Holiday,
     Lead,
     MessageTemplate,
     QualificationPolicy,
+    SDRTeam,
     SLAPolicy,
     StageTransition,
     UserProfile,
 )
 from qualification.models.choices import SignalSource, Team
 from qualification.roles import ROLE_TEAM, STAFF_ROLES, Role, sync_role_groups
+from qualification.services.rescoring import lead_rescore
 
+SLA_ZONE = ZoneInfo(CALENDAR["timezone"])
 EVENT_BATCH = 2000
 ROW_BATCH = 500
 CHANGE_REASON = "Loaded by the demo command"
@@ -59,7 +72,10 @@ COUNTED: dict[str, type[models.Model]] = {
     "glossary terms": GlossaryTerm,
     "criteria": Criterion,
     "qualification policies": QualificationPolicy,
+    "business calendars": BusinessCalendar,
+    "holidays": Holiday,
     "SLA policies": SLAPolicy,
+    "SDR teams": SDRTeam,
     "message templates": MessageTemplate,
     "accounts": Account,
     "leads": Lead,
@@ -78,6 +94,7 @@ class LoadResult:
     totals: dict[str, int] = field(default_factory=dict)
     added: dict[str, int] = field(default_factory=dict)
     users: tuple[DemoUser, ...] = DEMO_USERS
+    story: StoryReport = field(default_factory=StoryReport)
 
 
 def _counts() -> dict[str, int]:
@@ -115,19 +132,50 @@ def _published_criteria() -> dict[str, Criterion]:
     return {c.key: c for c in Criterion.objects.published()}
 
 
-def _load_settings() -> None:
-    """SLA policies and templates: created when missing, never overwritten.
+def _load_calendar(today: date) -> BusinessCalendar:
+    """The SDR teams' business calendar, with its holidays the first time it is made.
+
+    A calendar ops already have is left as it is (their holidays and hours win); the
+    holidays are only added with the calendar, so a rerun on another day adds no second
+    company day off.
+    """
+    calendar = BusinessCalendar.objects.filter(name=CALENDAR["name"]).first()
+    if calendar is not None:
+        return calendar
+    calendar = BusinessCalendar(**CALENDAR)
+    _save_new(calendar)
+    holidays = [
+        Holiday(calendar=calendar, day=day, name=name) for day, name in demo_holidays(today)
+    ]
+    Holiday.objects.bulk_create(holidays)
+    return calendar
+
+
+def _load_settings(today: date) -> None:
+    """The calendar, SLA policies and templates: created when missing, never overwritten.
 
     The qualification policy comes with the criteria versions (``versions``).
     """
+    calendar = _load_calendar(today)
     present = set(SLAPolicy.objects.values_list("queue", "tier"))
     for spec in sla_policies():
         if (spec["queue"], spec["tier"]) not in present:
-            _save_new(SLAPolicy(**spec))
+            _save_new(SLAPolicy(calendar=calendar, **spec))
     names = set(MessageTemplate.objects.values_list("name", flat=True))
     for spec in MESSAGE_TEMPLATES:
         if spec["name"] not in names:
             _save_new(MessageTemplate(**spec))
+
+
+def _load_teams(users: dict[str, User]) -> None:
+    """The two SDR teams, each with its manager and members (missing ones only)."""
+    present = set(SDRTeam.objects.values_list("name", flat=True))
+    for spec in DEMO_TEAMS:
+        if spec.name in present:
+            continue
+        team = SDRTeam(name=spec.name, manager=users[spec.manager], timezone=spec.timezone)
+        _save_new(team)
+        team.members.set([users[name] for name in spec.members])
 
 
 def _load_users(password: str) -> dict[str, User]:
@@ -224,6 +272,7 @@ def _load_leads(
             owner=users[seed.owner] if seed.owner else None,
             claimed_at=seed.claimed_at,
             first_touched_at=seed.first_touched_at,
+            first_touched_by=users[seed.owner] if seed.first_touched_at else None,
             last_signal_at=seed.last_signal_at,
             needs_rescore=True,  # the scoring engine fills the score columns
         )
@@ -259,30 +308,15 @@ def _event_rows(
 def _load_history(
     data: DemoData, leads: dict[int, Lead], users: dict[str, User], criteria: dict[str, Criterion]
 ) -> None:
-    transitions: list[StageTransition] = []
-    feedback: list[tuple[Feedback, datetime]] = []
-    for seed in data.leads:
-        lead = leads.get(seed.key)
-        if lead is None:
-            continue
-        for t in seed.transitions:
-            transitions.append(
-                StageTransition(lead=lead, from_stage=t.from_stage, to_stage=t.to_stage,
-                                cause=t.cause, criterion=criteria.get(t.criterion_key),
-                                actor=users.get(t.actor), reason=t.reason,
-                                occurred_at=t.occurred_at)
-            )  # fmt: skip
-        for f in seed.feedback:
-            entry = Feedback(lead=lead, outcome=f.outcome, reason=f.reason, note=f.note,
-                             author=users[f.author])  # fmt: skip
-            entry.full_clean()  # rejected and lost need a reason of the right kind
-            feedback.append((entry, f.created_at))
-    StageTransition.objects.bulk_create(transitions, batch_size=ROW_BATCH)
-    Feedback.objects.bulk_create([entry for entry, _at in feedback], batch_size=ROW_BATCH)
-    # created_at is auto_now_add, so the real moment is set after the insert.
-    for entry, at in feedback:
-        entry.created_at = at
-    Feedback.objects.bulk_update([e for e, _at in feedback], ["created_at"], batch_size=ROW_BATCH)
+    sales_records_write(
+        (
+            SalesRecords(lead, seed, seed.transitions, seed.feedback)
+            for seed in data.leads
+            if (lead := leads.get(seed.key)) is not None
+        ),
+        users,
+        criteria,
+    )
 
 
 def _backdate(leads: dict[int, Lead], load_started: datetime) -> None:
@@ -310,8 +344,9 @@ def load_demo(*, password: str, now: datetime | None = None) -> LoadResult:
         load_started = timezone.now()
         terms = _load_glossary()
         _load_event_types()
-        _load_settings()
+        _load_settings(timezone.localdate(now, SLA_ZONE))
         users = _load_users(password)
+        _load_teams(users)
         data = generate(now)
         accounts = _load_accounts(data)
         leads = _load_leads(_new_leads(data), accounts, users)
@@ -321,9 +356,17 @@ def load_demo(*, password: str, now: datetime | None = None) -> LoadResult:
         fresh = demo_versions_needed()
         if fresh:  # publish and apply the demo's two versions over its leads
             publish_versions(terms=terms, users=users)
-        _load_history(data, leads, users, _published_criteria())
+        criteria = _published_criteria()
+        _load_history(data, leads, users, criteria)
         _backdate(leads, load_started)
+        if not fresh and leads:  # a publication scored the leads of a fresh database
+            lead_rescore(lead_ids=[lead.pk for lead in leads.values()], now=now)
+        story = story_settle(
+            seeds=data.leads, leads=leads, users=users, criteria=criteria, now=now,
+            since=now,
+        )  # fmt: skip
         if fresh:  # after the history: the backtest reads the feedback
             draft_with_preview(terms=terms, users=users)
     totals = _counts()
-    return LoadResult(totals=totals, added={k: totals[k] - before[k] for k in totals})
+    added = {k: totals[k] - before[k] for k in totals}
+    return LoadResult(totals=totals, added=added, story=story)

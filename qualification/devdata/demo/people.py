@@ -1,4 +1,5 @@
-"""The people in the demo: one login per role (plus extra SDRs), and the pools leads are drawn from.
+"""The people in the demo: one login per role (plus extra SDRs and a second manager), their
+two SDR teams, how fast each rep works, and the pools lead names are drawn from.
 
 Users sit in different time zones so that SLA clocks and "time ago" displays can be seen
 working across zones. Lead names are a broad mix so the queues look like a real inbox.
@@ -36,12 +37,53 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("sdr", Role.SDR, "Sofia", "Becker", "Europe/Berlin"),
     DemoUser("sdr2", Role.SDR, "Marcus", "Lee", "America/New_York"),
     DemoUser("sdr3", Role.SDR, "Priya", "Nair", "Europe/London"),
+    DemoUser("sdr4", Role.SDR, "Jonas", "Richter", "Europe/Berlin"),
     DemoUser("ops", Role.OPS, "Olivia", "Grant", "America/Chicago"),
     DemoUser("manager", Role.MANAGER, "Daniel", "Okafor", "America/New_York"),
+    DemoUser("manager2", Role.MANAGER, "Hannah", "Vogel", "Europe/Berlin"),
     DemoUser("marketing", Role.MARKETING, "Emma", "Laurent", "Europe/Paris"),
     DemoUser("product", Role.PRODUCT, "Kenji", "Watanabe", "Europe/Amsterdam"),
 )
 SDR_USERNAMES = tuple(u.username for u in DEMO_USERS if u.role == Role.SDR)
+
+
+@dataclass(frozen=True)
+class DemoTeam:
+    name: str
+    manager: str  # username
+    members: tuple[str, ...]
+    timezone: str
+
+
+# Two pods, each with a manager who hears about its warnings and breaches.
+DEMO_TEAMS: tuple[DemoTeam, ...] = (
+    DemoTeam("Inbound DACH", "manager2", ("sdr", "sdr4"), "Europe/Berlin"),
+    DemoTeam("Inbound International", "manager", ("sdr2", "sdr3"), "America/New_York"),
+)
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How quickly a rep reaches a new lead: wall-clock minutes, within their working hours.
+
+    ``instant`` is the share of leads they catch within minutes (a notification open on the
+    desk); the rest wait a claim delay and then a touch delay drawn from these ranges.
+    """
+
+    instant: float
+    claim: tuple[float, float]
+    touch: tuple[float, float]
+
+
+# Marcus works from New York on Berlin business hours and batches his queue twice a day:
+# the one rep whose first touches come late, so the dashboard has something to show.
+PACE: dict[str, Pace] = {
+    "sdr": Pace(instant=0.4, claim=(2, 12), touch=(1, 8)),
+    "sdr2": Pace(instant=0.05, claim=(60, 300), touch=(20, 180)),
+    "sdr3": Pace(instant=0.3, claim=(3, 20), touch=(2, 15)),
+    "sdr4": Pace(instant=0.3, claim=(3, 25), touch=(2, 20)),
+}
+SLOW_REP = "sdr2"
 
 FIRST_NAMES = (
     "Aisha", "Alex", "Amara", "Ana", "Andre", "Anna", "Ben", "Carlos", "Chen", "Chloe",

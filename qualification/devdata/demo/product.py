@@ -211,7 +211,9 @@ def teammate(p: Person, invited_day: int, inviter: str, plan: str) -> bool:
     """Accepts an invite a day or three later and becomes a regular user. False: not yet."""
     rng = p.rng
     day = invited_day - rng.randint(1, 3)
-    if day < 0:
+    # Not today: a session too early in the local day moves to yesterday, which could put
+    # the sign-up before the invite (or the first use before the sign-up).
+    if day < 1:
         return False
     p.facts["plan"] = plan
     at = p.session(day, [

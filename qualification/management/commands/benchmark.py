@@ -9,14 +9,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from qualification.devdata.benchmark import dataset, ingest, measure, queues
+from qualification.devdata.benchmark import dataset, ingest, measure, queues, sales, sla
 from qualification.models import Lead
 from qualification.services.rescoring import lead_table_maintain
 
 
 class Command(BaseCommand):
     help = (
-        "Benchmark rescoring on a synthetic data set: "
+        "Benchmark rescoring, previews, queues, the manager dashboard and the SLA alert scan "
+        "on a synthetic data set: "
         "`benchmark --leads 100000 --events 2000000 --json`."
     )
 
@@ -72,6 +73,13 @@ class Command(BaseCommand):
         page_ms = queues.queue_page_ms()
         page_sql_ms = queues.queue_sql_ms()
         all_qualified = queues.queue_figures_with_all_qualified()
+        say("Writing the sales history and SLA clocks (after the rescore, which rewrites them)…")
+        sales_s, sales_counts = measure.timed(sales.sales_layer_apply)
+        say("Timing the manager dashboard…")
+        dashboard_ms = sla.dashboard_ms()
+        dashboard_sql_ms, dashboard_sql_source = sla.dashboard_sql_ms()
+        say("Timing the SLA alert scan over every lead as an open clock…")
+        alert = sla.alert_scan_figures(dataset.bench_lead_ids())
         figures = {
             "database": connection.vendor,
             "leads": leads,
@@ -97,6 +105,17 @@ class Command(BaseCommand):
             "queue_page_ms": round(page_ms, 1),
             "queue_sql_ms": round(page_sql_ms, 1),
             **all_qualified,
+            "sales_layer_s": round(sales_s, 2),
+            "sales_transitions": sales_counts["transitions"],
+            "sales_feedback": sales_counts["feedback"],
+            "sales_activities": sales_counts["activities"],
+            "dashboard_ms": dashboard_ms,
+            "dashboard_sql_ms": dashboard_sql_ms,
+            "dashboard_ratio": round(dashboard_ms / dashboard_sql_ms, 2)
+            if dashboard_sql_ms
+            else None,
+            "dashboard_sql_source": dashboard_sql_source,
+            **alert,
         }
         if not no_ingest:
             say("Timing ingestion through /v1/batch (gunicorn) and raw inserts…")

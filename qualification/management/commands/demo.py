@@ -13,7 +13,9 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
+from django.utils import timezone
 
+from qualification.core.vocabulary import SDR_WORKABLE_STAGES
 from qualification.devdata.demo.loader import load_demo
 from qualification.devdata.demo.people import DEFAULT_PASSWORD, demo_password
 from qualification.models import Lead
@@ -22,10 +24,23 @@ from qualification.services.rescoring import lead_rescore_all
 ADDRPORT = "127.0.0.1:8000"
 
 
+def _alert_scan() -> Any:
+    """Run the SLA alert scan once, so the bell has notifications on first sign-in.
+
+    Its alerts are about clocks the demo just set; the scan's emails go wherever email is
+    configured (the embedded default prints them). Skipped when the scan is not installed.
+    """
+    try:
+        from qualification.services.sla_alerts import sla_alerts_scan
+    except ImportError:
+        return None
+    return sla_alerts_scan(now=timezone.now())
+
+
 class Command(BaseCommand):
     help = (
         "Migrate, load realistic demo data (accounts, leads, 90 days of events, criteria, "
-        "glossary, SLA policies) and one user per role, then serve on http://127.0.0.1:8000. "
+        "glossary, SLA policies on a Berlin business calendar, SDR teams) and one user per role, then serve on http://127.0.0.1:8000. "
         "Running it again adds nothing twice. Set DEMO_PASSWORD to choose the users' password."
     )
 
@@ -49,6 +64,8 @@ class Command(BaseCommand):
         report = lead_rescore_all()
         if report.failed:
             self.stderr.write(f"  {len(report.failed)} lead(s) failed to score; see the log.")
+        self.stdout.write("Scanning SLA clocks for alerts…")
+        scan = _alert_scan()
         elapsed = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {elapsed:.1f} s."))
@@ -65,6 +82,16 @@ class Command(BaseCommand):
             f"  queues: {queues.get('mql', 0)} MQL, {queues.get('pql', 0)} PQL, "
             f"{queues.get('cs', 0)} for customer success"
         )
+        now = timezone.now()
+        running = Lead.objects.filter(first_touched_at=None, stage__in=SDR_WORKABLE_STAGES)
+        warning = running.filter(sla_warn_at__lte=now, sla_due_at__gt=now).count()
+        overdue = running.filter(sla_due_at__lte=now).count()
+        self.stdout.write(f"  SLA clocks now: {warning} in warning, {overdue} overdue")
+        if scan is not None:
+            self.stdout.write(
+                f"  alert scan: {scan.warnings} warning(s), {scan.breaches} breach(es), "
+                f"{scan.notifications} notification(s)"
+            )
 
         custom = bool(os.environ.get("DEMO_PASSWORD"))
         password = "the value of DEMO_PASSWORD" if custom else DEFAULT_PASSWORD

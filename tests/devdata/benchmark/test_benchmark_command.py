@@ -8,8 +8,18 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from qualification.devdata.benchmark import ingest, measure
-from qualification.models import CriteriaVersion, Event, Lead
+from qualification.devdata.benchmark import ingest, measure, sales
+from qualification.models import (
+    CriteriaVersion,
+    Event,
+    Feedback,
+    Lead,
+    LeadActivity,
+    Notification,
+    SDRTeam,
+    SLAAlert,
+    StageTransition,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +89,81 @@ def test_all_qualified_queue_figures_roll_back():
     assert (
         list(Lead.objects.order_by("pk").values_list("queue", "qualification", "stage")) == before
     )
+
+
+SLA_KEYS = (
+    "dashboard_ms", "dashboard_sql_ms", "dashboard_ratio", "dashboard_sql_source",
+    "alert_scan_s", "alert_scan_repeat_s", "alert_scan_sql_s", "alert_scan_ratio",
+    "alert_scan_leads", "alert_scan_warnings", "alert_scan_breaches",
+    "alert_scan_notifications", "alert_scan_repeat_new",
+)  # fmt: skip
+
+
+def test_dashboard_and_alert_scan_figures_over_a_worked_data_set():
+    figures = _run("--leads", "300", "--events", "3000")
+    assert set(SLA_KEYS) <= set(figures)
+    for key in ("dashboard_ms", "dashboard_sql_ms", "alert_scan_s", "alert_scan_sql_s"):
+        assert figures[key] > 0, key
+    assert figures["dashboard_ratio"] == pytest.approx(
+        figures["dashboard_ms"] / figures["dashboard_sql_ms"], rel=0.05
+    )
+    # Every lead was an open clock for the scan; a realistic share alerted, once.
+    assert figures["alert_scan_leads"] == 300
+    assert 5 <= figures["alert_scan_breaches"] <= 90
+    assert 3 <= figures["alert_scan_warnings"] <= 60
+    assert figures["alert_scan_notifications"] >= figures["alert_scan_breaches"]
+    assert figures["alert_scan_repeat_new"] == 0
+    # The scan ran in a transaction that was rolled back: no alert stays behind.
+    assert not SLAAlert.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_the_sales_layer_gives_the_dashboard_realistic_work():
+    _run("--leads", "300", "--events", "3000")
+    bench = Lead.objects.filter(account__domain__endswith=".bench")
+    assert SDRTeam.objects.filter(name__in=sales.TEAMS).count() == 2
+    owners = set(bench.exclude(owner=None).values_list("owner__username", flat=True))
+    assert len(owners) >= 8
+    touched = bench.exclude(first_touched_at=None)
+    assert touched.count() >= 100
+    assert not touched.filter(sla_met=None).exists()
+    assert not touched.filter(sla_response_minutes=None).exists()
+    assert set(StageTransition.objects.filter(lead__in=bench).values_list("to_stage", flat=True)) >= {
+        "mql", "pql", "sql", "opportunity", "recycled"
+    }  # fmt: skip
+    assert {"accepted", "rejected", "no_response"} <= set(
+        Feedback.objects.filter(lead__in=bench).values_list("outcome", flat=True)
+    )
+    assert not Feedback.objects.filter(outcome="rejected", reason="").exists()
+    assert (
+        LeadActivity.objects.filter(lead__in=bench, kind="first_touch").count() == touched.count()
+    )
+    # The slow rep answers later than the others (business minutes, median).
+    medians = {}
+    for rep in range(sales.REPS):
+        values = sorted(
+            touched.filter(owner__username=f"bench-rep-{rep}").values_list(
+                "sla_response_minutes", flat=True
+            )
+        )
+        if values:
+            medians[rep] = values[len(values) // 2]
+    assert max(medians, key=medians.get) == sales.SLOW_REP
+
+
+def test_the_sales_layer_is_replaced_not_piled_up_on_a_rerun():
+    _run("--leads", "120", "--events", "600")
+    counts = (
+        StageTransition.objects.count(),
+        Feedback.objects.count(),
+        LeadActivity.objects.count(),
+    )
+    _run("--leads", "120", "--events", "600")
+    again = (
+        StageTransition.objects.count(),
+        Feedback.objects.count(),
+        LeadActivity.objects.count(),
+    )
+    assert again[1:] == counts[1:]
+    # The rescore in between may add a transition for a lead scoring moved; never a copy.
+    assert counts[0] <= again[0] <= counts[0] + 120

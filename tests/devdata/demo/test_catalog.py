@@ -6,6 +6,8 @@ counts an event the generator emits, and the policy names events that exist in t
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from qualification.core.scoring.validation import validate_criterion
@@ -69,9 +71,42 @@ def test_sla_policy_for_every_queue_and_tier_warns_before_due():
     assert {(p["queue"], p["tier"]) for p in policies} == {
         (queue, tier) for queue in (Queue.MQL, Queue.PQL) for tier in Tier.values
     }
-    assert all(0 < p["warning_minutes"] < p["response_minutes"] for p in policies)
+    assert all(1 <= p["warning_percent"] <= 99 for p in policies)
     hot_pql = next(p for p in policies if p["queue"] == Queue.PQL and p["tier"] == Tier.HOT)
-    assert (hot_pql["response_minutes"], hot_pql["warning_minutes"]) == (60, 15)
+    assert (hot_pql["response_minutes"], hot_pql["warning_percent"]) == (60, 75)
+    # Hotter leads get shorter allowances, in both queues.
+    for queue in (Queue.MQL, Queue.PQL):
+        by_tier = {p["tier"]: p["response_minutes"] for p in policies if p["queue"] == queue}
+        assert [by_tier[t] for t in sorted(by_tier)] == sorted(by_tier.values(), reverse=True)
+
+
+def test_the_calendar_is_berlin_business_hours():
+    assert catalog.CALENDAR["timezone"] == "Europe/Berlin"
+    assert catalog.CALENDAR["workdays"] == ["mon", "tue", "wed", "thu", "fri"]
+    assert (catalog.CALENDAR["day_start"], catalog.CALENDAR["day_end"]) == ("09:00", "17:00")
+
+
+@pytest.mark.parametrize(
+    ("year", "good_friday", "whit_monday"),
+    [(2025, date(2025, 4, 18), date(2025, 6, 9)), (2026, date(2026, 4, 3), date(2026, 5, 25))],
+)
+def test_berlin_holidays_follow_easter(year, good_friday, whit_monday):
+    days = dict(catalog.berlin_holidays(year))
+    assert days[good_friday] == "Good Friday"
+    assert days[whit_monday] == "Whit Monday"
+    assert days[date(year, 12, 25)] == "Christmas Day"
+    assert days[date(year, 1, 1)] == "New Year's Day"
+
+
+@pytest.mark.parametrize("today", [date(2026, 12, 2), date(2026, 3, 9), date(2026, 4, 20)])
+def test_a_company_day_off_falls_two_to_three_weeks_back(today):
+    holidays = catalog.demo_holidays(today)
+    off = [day for day, name in holidays if name == catalog.COMPANY_DAY_OFF]
+    assert len(off) == 1
+    assert off[0].weekday() == 4  # a Friday: a Thursday-evening lead waits until Monday
+    assert timedelta(days=14) <= today - off[0] <= timedelta(days=27)
+    assert len({day for day, _name in holidays}) == len(holidays)  # one name per day
+    assert {date(today.year - 1, 12, 25), date(today.year + 1, 1, 1)} <= {d for d, _n in holidays}
 
 
 def test_a_template_for_every_trigger_using_only_known_placeholders():
