@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -120,3 +121,73 @@ def secret_key(environ: Mapping[str, str], production: bool) -> str:
 def current() -> Mapping[str, str]:
     """The process environment (a seam for tests)."""
     return os.environ
+
+
+@dataclass(frozen=True)
+class Email:
+    """How outgoing mail (SLA alert emails) is sent: SMTP when a host is set, else the console."""
+
+    backend: str
+    host: str
+    port: int
+    user: str
+    password: str
+    use_tls: bool
+    use_ssl: bool
+    default_from: str
+
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+
+def env_int(environ: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
+    """Read a whole number; refuse text or a value below ``minimum``, naming the variable."""
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}.")
+    return value
+
+
+def select_email(environ: Mapping[str, str]) -> Email:
+    """SMTP settings from ``EMAIL_*``; without ``EMAIL_HOST`` mail goes to the console.
+
+    The console backend is the embedded default's honest answer: alert emails are written
+    to the log of whoever sends them (the web process in eager mode, else the worker)
+    instead of failing against an SMTP server that is not there.
+    """
+    host = environ.get("EMAIL_HOST", "").strip()
+    use_tls = env_bool(environ, "EMAIL_USE_TLS", False)
+    use_ssl = env_bool(environ, "EMAIL_USE_SSL", False)
+    if use_tls and use_ssl:
+        raise ImproperlyConfigured(
+            "Set only one of EMAIL_USE_TLS (STARTTLS, usually port 587) and "
+            "EMAIL_USE_SSL (implicit TLS, usually port 465)."
+        )
+    return Email(
+        backend=SMTP_BACKEND if host else CONSOLE_BACKEND,
+        host=host or "localhost",
+        port=env_int(environ, "EMAIL_PORT", 465 if use_ssl else 587 if use_tls else 25, minimum=1),
+        user=environ.get("EMAIL_HOST_USER", "").strip(),
+        password=environ.get("EMAIL_HOST_PASSWORD", ""),
+        use_tls=use_tls,
+        use_ssl=use_ssl,
+        default_from=environ.get("DEFAULT_FROM_EMAIL", "").strip() or "LeadHub <leadhub@localhost>",
+    )
+
+
+def alert_base_url(environ: Mapping[str, str]) -> str:
+    """Where emails and webhooks link to (``LEADHUB_ALERT_BASE_URL``), without a trailing slash."""
+    raw = environ.get("LEADHUB_ALERT_BASE_URL", "").strip() or "http://127.0.0.1:8000"
+    parsed = urlparse(raw)
+    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+        raise ImproperlyConfigured(
+            f"LEADHUB_ALERT_BASE_URL must be an absolute http(s):// address, not {raw!r}."
+        )
+    return raw.rstrip("/")

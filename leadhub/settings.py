@@ -5,11 +5,25 @@
   real Celery worker and beat (django-celery-beat's database scheduler).
 - ``LEADHUB_ENV=production``: DEBUG off, ``DJANGO_SECRET_KEY`` required, hosts from
   ``DJANGO_ALLOWED_HOSTS``, secure cookies and HSTS (passes ``manage.py check --deploy``).
+- Email (SLA alerts): ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``,
+  ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS`` or ``EMAIL_USE_SSL``, ``DEFAULT_FROM_EMAIL``.
+  Without ``EMAIL_HOST`` (the embedded default) Django's console backend prints each email
+  to the sending process's output instead of sending it. ``LEADHUB_ALERT_BASE_URL`` is the
+  absolute address links in emails and team webhooks point to.
 """
 
 from pathlib import Path
 
-from leadhub.env import current, env_bool, env_list, secret_key, select_runtime
+from leadhub.env import (
+    alert_base_url,
+    current,
+    env_bool,
+    env_int,
+    env_list,
+    secret_key,
+    select_email,
+    select_runtime,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ENV = current()
@@ -76,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "qualification.web.context_processors.navigation",
                 "qualification.web.context_versions.criteria_governance",
+                "qualification.web.context_notifications.notifications",
             ],
             "builtins": ["qualification.web.template_filters"],
         },
@@ -135,6 +150,23 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+
+# Outgoing mail for SLA alerts (leadhub.env.select_email): SMTP with EMAIL_HOST, else console.
+_email = select_email(ENV)
+EMAIL_BACKEND = _email.backend
+EMAIL_HOST = _email.host
+EMAIL_PORT = _email.port
+EMAIL_HOST_USER = _email.user
+EMAIL_HOST_PASSWORD = _email.password
+EMAIL_USE_TLS = _email.use_tls
+EMAIL_USE_SSL = _email.use_ssl
+EMAIL_TIMEOUT = 10  # a hung SMTP server fails the send (and it is retried), never a worker
+DEFAULT_FROM_EMAIL = _email.default_from
+SERVER_EMAIL = _email.default_from
+# Absolute links to the lead page in alert emails and webhook posts.
+LEADHUB_ALERT_BASE_URL = alert_base_url(ENV)
+# First retry delay of a failed alert delivery (doubles each attempt, six attempts in all).
+LEADHUB_DELIVERY_RETRY_SECONDS = env_int(ENV, "LEADHUB_DELIVERY_RETRY_SECONDS", 60, minimum=1)
 
 LOGGING = {
     "version": 1,

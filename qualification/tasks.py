@@ -106,3 +106,45 @@ def sla_clocks_refresh(after_id: int = 0, started: str | None = None) -> dict:
     else:
         sla_clocks_mark_refreshed(started=began)
     return {"changed": result.changed, "next_after": result.next_after}
+
+
+# -- SLA alerts: the minute scan and one task per delivery ------------------------------------
+
+
+@shared_task(name="qualification.sla_alerts_scan", **RETRY)
+def sla_alerts_scan() -> dict:
+    """Alert leads whose SLA clock entered warning or breach (beat: every minute).
+
+    Then re-enqueue deliveries whose task was lost, so a broker outage delays alert
+    emails and webhook posts, never loses them.
+    """
+    from qualification.services.alert_delivery import deliveries_sweep
+    from qualification.services.sla_alerts import sla_alerts_scan as scan
+
+    report = scan().as_dict()
+    report["deliveries_requeued"] = len(deliveries_sweep())
+    return report
+
+
+@shared_task(
+    name="qualification.delivery_send",
+    bind=True,
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    max_retries=10,
+)
+def delivery_send(self, delivery_id: int) -> dict:
+    """Send one alert email or webhook post; retry a failed send with exponential backoff.
+
+    The row counts attempts and gives up after ``MAX_ATTEMPTS`` (the service decides, so a
+    sweep's re-run shares the same budget). In eager mode (no broker) a failed send is not
+    retried inline, which would stall the caller: the scan's sweep picks it up.
+    """
+    from qualification.services.alert_delivery import delivery_backoff
+    from qualification.services.alert_delivery import delivery_send as send
+
+    outcome = send(delivery_id=int(delivery_id))
+    if outcome.retry and not self.request.is_eager:
+        raise self.retry(countdown=delivery_backoff(outcome.attempts))
+    return outcome.as_dict()

@@ -33,3 +33,17 @@ def test_editable_teams(make_user):
     assert editable_teams(make_user(Role.OPS)) is None
     assert editable_teams(make_user(Role.MARKETING)) == {"marketing"}
     assert editable_teams(make_user(Role.SDR)) == set()
+
+
+SLA_RULES = ("slapolicy", "businesscalendar", "holiday", "sdrteam")
+
+
+def test_only_ops_edit_the_sla_rules():
+    for model in SLA_RULES:
+        for action in ("add", "change", "delete", "view"):
+            assert f"qualification.{action}_{model}" in ROLE_PERMISSIONS[Role.OPS]
+    for role in (Role.SDR, Role.MANAGER, Role.MARKETING, Role.PRODUCT):
+        for model in SLA_RULES:
+            assert f"qualification.view_{model}" in ROLE_PERMISSIONS[role]
+            for action in ("add", "change", "delete"):
+                assert f"qualification.{action}_{model}" not in ROLE_PERMISSIONS[role]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from leadhub.env import env_bool, secret_key, select_runtime
+from leadhub.env import alert_base_url, env_bool, secret_key, select_email, select_runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -115,3 +115,63 @@ def test_development_default_fails_check_deploy():
     result = _manage("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr or "DEBUG" in result.stderr
+
+
+# -- outgoing mail and alert links (SLA alerts) ----------------------------------------------
+
+
+def test_no_email_host_prints_mail_to_the_console():
+    email = select_email({})
+    assert email.backend == "django.core.mail.backends.console.EmailBackend"
+    assert email.default_from == "LeadHub <leadhub@localhost>"
+
+
+def test_email_host_selects_smtp_with_its_settings():
+    email = select_email(
+        {
+            "EMAIL_HOST": "smtp.example.com",
+            "EMAIL_USE_TLS": "1",
+            "EMAIL_HOST_USER": "leadhub",
+            "EMAIL_HOST_PASSWORD": "s3cret",
+            "DEFAULT_FROM_EMAIL": "alerts@example.com",
+        }
+    )
+    assert email.backend == "django.core.mail.backends.smtp.EmailBackend"
+    assert (email.host, email.port, email.use_tls, email.use_ssl) == (
+        "smtp.example.com",
+        587,
+        True,
+        False,
+    )
+    assert (email.user, email.password, email.default_from) == (
+        "leadhub",
+        "s3cret",
+        "alerts@example.com",
+    )
+    assert select_email({"EMAIL_HOST": "h", "EMAIL_USE_SSL": "yes"}).port == 465
+    assert select_email({"EMAIL_HOST": "h", "EMAIL_PORT": "2525"}).port == 2525
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"}, "Set only one of EMAIL_USE_TLS"),
+        ({"EMAIL_PORT": "smtp"}, "EMAIL_PORT must be a whole number"),
+        ({"EMAIL_PORT": "0"}, "EMAIL_PORT must be at least 1"),
+        ({"EMAIL_USE_TLS": "sometimes"}, "EMAIL_USE_TLS must be one of"),
+    ],
+    ids=["tls-and-ssl", "port-text", "port-zero", "tls-garbage"],
+)
+def test_bad_email_settings_name_the_variable(environ, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        select_email(environ)
+
+
+def test_alert_links_default_to_the_demo_server_and_must_be_absolute():
+    assert alert_base_url({}) == "http://127.0.0.1:8000"
+    assert alert_base_url({"LEADHUB_ALERT_BASE_URL": "https://lh.example.com/"}) == (
+        "https://lh.example.com"
+    )
+    for bad in ("lh.example.com", "ftp://lh.example.com", "https://"):
+        with pytest.raises(ImproperlyConfigured, match="LEADHUB_ALERT_BASE_URL must be"):
+            alert_base_url({"LEADHUB_ALERT_BASE_URL": bad})

@@ -11,6 +11,7 @@
 
 from qualification.admin import (  # noqa: F401
     activity,
+    alerts,
     criteria,
     csv_upload,
     glossary,

@@ -2,7 +2,8 @@
 
 A queue page runs a fixed number of queries whatever its size: the count, the page of leads
 (account and owner joined), the SLA policies, the glossary terms its reasons name, and the
-filter form's choices. Nothing is read per row.
+filter form's choices. Nothing is read per row. The SLA filter and sorts compare each lead's
+stored clock (``sla_warn_at``/``sla_due_at``) with ``now``, as the cell does.
 """
 
 from __future__ import annotations
@@ -12,29 +13,31 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Case, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
 
-from qualification.core.sla import due_at, latest_start_due_by
-from qualification.core.vocabulary import QUEUE_SCOPES, SDR_WORKABLE_STAGES
+from qualification.core.vocabulary import QUEUE_PRIORITY, QUEUE_SCOPES, SDR_WORKABLE_STAGES
 from qualification.models import Account, GlossaryTerm, Lead
 from qualification.roles import Perm
 from qualification.selectors.leads import LeadFilters, lead_list
-from qualification.selectors.sla import PolicyMap
 
 
-def queue_leads(*, scope: str, user) -> QuerySet[Lead]:
+def queue_leads(*, scope: str, user, now: datetime | None = None) -> QuerySet[Lead]:
     """The open, qualified leads of a queue in priority order (``mine``: owned by ``user``).
 
     Only SDR-workable stages, whatever the stored queue says: a lead sales took, or one that
-    left the funnel, is not worked from a queue.
+    left the funnel, is not worked from a queue. Given ``now``, *My queue* puts overdue and
+    due-soon leads first (``mine_order``): those are the ones its owner must answer next.
     """
-    return lead_list(
+    leads = lead_list(
         filters=LeadFilters(
             queues=QUEUE_SCOPES[scope],
             stages=SDR_WORKABLE_STAGES,
             owner_id=user.pk if scope == "mine" else None,
         )
     )
+    if scope == "mine" and now is not None:
+        leads = mine_order(leads, now=now)
+    return leads
 
 
 TAB_COUNT_CAP = 999
@@ -107,33 +110,82 @@ def account_facets() -> tuple[list[str], list[str]]:
     return industries, countries
 
 
-def sla_state_q(state: str, policies: PolicyMap, now: datetime) -> Q:
-    """A database condition equal to the clock's state for leads still waiting for a touch.
+def sla_state_q(state: str, now: datetime) -> Q:
+    """A database condition equal to the state the queue cell shows, from the STORED clock.
 
-    Per (queue, tier) policy the deadline becomes a ``qualified_at`` threshold
-    (``latest_start_due_by``), so the filter uses the queue index instead of a clock per row.
-    ``met`` here means "touched" (on time or late): whether a touch was late needs each lead's
-    own deadline, which only the row's clock shows.
+    The cell (``core.sla.stored.stored_state``) makes the same comparisons with the same
+    columns, so a row marked "Overdue" is exactly a row the Overdue filter lists: due at
+    10:00 is overdue at 10:00 (``sla_due_at <= now``), due soon from ``sla_warn_at`` on.
+    Comparing stored columns also orders and filters across policies without reading them.
+    ``met`` means "touched" (in time or late); ``none``: untouched with no clock running.
     """
-    untouched = Q(first_touched_at__isnull=True, qualified_at__isnull=False)
+    untouched = Q(first_touched_at__isnull=True)
     if state == "met":
         return Q(first_touched_at__isnull=False)
-    covered = Q(pk__in=[])
-    for queue, tier in policies:
-        covered |= Q(queue=queue, tier=tier)
     if state == "none":
-        return untouched & ~covered | Q(qualified_at__isnull=True, first_touched_at__isnull=True)
-    result = Q(pk__in=[])
-    for (queue, tier), spec in policies.items():
-        breached_by = latest_start_due_by(now, spec.response_minutes, spec)
-        warning_by = latest_start_due_by(
-            due_at(now, spec.warning_minutes, spec), spec.response_minutes, spec
+        return untouched & Q(sla_due_at__isnull=True)
+    if state == "breached":
+        return untouched & Q(sla_due_at__lte=now)
+    if state == "warning":
+        return (
+            untouched
+            & Q(sla_due_at__gt=now)
+            & (Q(sla_warn_at__lte=now) | Q(sla_warn_at__isnull=True, sla_due_at__lte=now))
         )
-        if state == "breached":
-            window = Q(qualified_at__lte=breached_by)
-        elif state == "warning":
-            window = Q(qualified_at__gt=breached_by, qualified_at__lte=warning_by)
-        else:
-            window = Q(qualified_at__gt=warning_by)
-        result |= Q(queue=queue, tier=tier) & window
-    return untouched & result
+    if state == "ok":
+        return (
+            untouched
+            & Q(sla_due_at__gt=now)
+            & (Q(sla_warn_at__gt=now) | Q(sla_warn_at__isnull=True))
+        )
+    raise ValueError(f"unknown SLA state {state!r}")
+
+
+# The three urgency groups of "My queue", most urgent first.
+OVERDUE, DUE_SOON, ON_TRACK = 0, 1, 2
+
+
+def sla_urgency(now: datetime) -> Case:
+    """Overdue (0), due soon (1) or neither (2) for each lead, by its stored clock at ``now``."""
+    untouched = Q(first_touched_at__isnull=True)
+    return Case(
+        When(untouched & Q(sla_due_at__lte=now), then=Value(OVERDUE)),
+        When(untouched & Q(sla_warn_at__lte=now), then=Value(DUE_SOON)),
+        default=Value(ON_TRACK),
+        output_field=IntegerField(),
+    )
+
+
+def mine_order(leads: QuerySet[Lead], *, now: datetime) -> QuerySet[Lead]:
+    """My queue's order: overdue first, then due soon, each by deadline; then priority.
+
+    One ``CASE`` in the ``ORDER BY``, so the page is still one query, whatever its size. An
+    SDR with a breach and a hot new lead should answer the breach first: the hot lead's
+    clock has time left, the breach's has none.
+    """
+    urgency = sla_urgency(now)
+    urgent = Q(first_touched_at__isnull=True) & (Q(sla_warn_at__lte=now) | Q(sla_due_at__lte=now))
+    urgent_due = Case(
+        When(urgent, then=F("sla_due_at")),
+        default=None,
+        output_field=DateTimeField(),
+    )
+    return leads.annotate(sla_urgency=urgency).order_by(
+        "sla_urgency", urgent_due.asc(nulls_last=True), *QUEUE_PRIORITY
+    )
+
+
+def sla_order(leads: QuerySet[Lead], *, descending: bool = False) -> QuerySet[Lead]:
+    """Sorted by the real deadline across policies: untouched leads by ``sla_due_at``, then
+    touched ones (their clock stopped) by theirs, leads with no clock last either way."""
+    touched = Case(
+        When(first_touched_at__isnull=True, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    due = F("sla_due_at")
+    due = due.desc(nulls_last=True) if descending else due.asc(nulls_last=True)
+    no_clock = Case(
+        When(sla_due_at__isnull=True, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    return leads.order_by(no_clock, touched, due, *QUEUE_PRIORITY)

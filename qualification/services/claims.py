@@ -4,6 +4,10 @@ Two SDRs pressing "Claim" at the same moment both send ``UPDATE ... WHERE owner 
 database lets one through and the other's WHERE no longer matches (PostgreSQL re-checks the row
 after the first commit). The loser is then told who has the lead. A manager's assignment is
 conditional the same way on the owner they saw, so nobody's change is overwritten silently.
+
+Each change of owner recomputes the lead's stored SLA clock in the same transaction: a policy
+that starts at assignment starts (or, on unassign, stops) its clock at that moment, and the
+queue, its SLA filter and the alert scan all read the stored clock.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from django.utils import timezone
 from qualification.core.vocabulary import SDR_WORKABLE_STAGES
 from qualification.models import Lead, LeadActivity, user_display_name
 from qualification.roles import Perm
+from qualification.services.sla_clocks import sla_clocks_refresh
 
 
 class ClaimError(Exception):
@@ -72,6 +77,7 @@ def lead_claim(*, lead_id: int, user) -> ClaimResult:
         LeadActivity.objects.create(
             lead_id=lead_id, kind=LeadActivity.Kind.CLAIMED, actor=user, occurred_at=now
         )
+        sla_clocks_refresh(lead_ids=[lead_id])
         return ClaimResult(lead_id, user.pk, now, changed=True)
     lead, why = _explain_miss(lead_id, user)
     if why == "yours":
@@ -105,6 +111,7 @@ def lead_assign(
         LeadActivity.objects.create(
             lead_id=lead_id, kind=LeadActivity.Kind.ASSIGNED, actor=user, note=note, occurred_at=now
         )
+        sla_clocks_refresh(lead_ids=[lead_id])
         return ClaimResult(lead_id, assignee.pk, now, True) if assignee else None
     lead, why = _explain_miss(lead_id, user)
     if why == "yours":

@@ -24,7 +24,9 @@ from qualification.models.choices import (
     TransitionCause,
 )
 from qualification.roles import Perm
+from qualification.selectors.sla import sla_policies_read
 from qualification.services.rescore_requests import leads_mark_for_rescore
+from qualification.services.sla_clocks import sla_clocks_refresh, touch_figures
 
 # Rejections that mean "never a buyer"; any other rejection goes back to nurture.
 DISQUALIFYING_REJECTIONS = frozenset(
@@ -48,22 +50,39 @@ def _require_role(user) -> None:
         raise PermissionDenied("Only SDRs and managers can work leads.")
 
 
+def _name(who, fallback: str = "someone") -> str:
+    return user_display_name(who) if who is not None else fallback
+
+
 def _last_change_by(lead: Lead) -> str:
-    """Who most recently changed the lead, as far as the records tell."""
+    """Who most recently changed the lead, as far as the records tell.
+
+    Every change a person makes leaves a record with its time: a stage transition, a
+    feedback entry, or an activity (a claim, an assignment, a first touch). A rescore that
+    changed the score leaves ``scored_at``. The latest of these is the answer, so a
+    colleague's claim is reported as theirs, and "the scoring engine" is named only when a
+    rescore really came last (the transitions it records have no actor and the rescore's
+    own time, so they count as the engine's too).
+    """
+    candidates: list[tuple[datetime, int, str]] = []  # (when, tie-break, who)
+    if lead.scored_at is not None:
+        candidates.append((lead.scored_at, 0, "the scoring engine"))
     transition = lead.transitions.select_related("actor").order_by("-occurred_at", "-id").first()
-    feedback = lead.feedback.select_related("author").order_by("-created_at", "-id").first()
-    candidates = []
     if transition is not None:
-        who = transition.actor
-        candidates.append((transition.occurred_at, who, "the scoring engine"))
+        who = _name(
+            transition.actor,
+            "the scoring engine" if transition.cause == TransitionCause.CRITERION else "someone",
+        )
+        candidates.append((transition.occurred_at, 1, who))
+    feedback = lead.feedback.select_related("author").order_by("-created_at", "-id").first()
     if feedback is not None:
-        candidates.append((feedback.created_at, feedback.author, "someone"))
+        candidates.append((feedback.created_at, 1, _name(feedback.author)))
+    activity = lead.activities.select_related("actor").order_by("-occurred_at", "-id").first()
+    if activity is not None:
+        candidates.append((activity.occurred_at, 1, _name(activity.actor)))
     if not candidates:
         return "someone"
-    _when, who, fallback = max(candidates, key=lambda c: c[0])
-    if who is None:
-        return fallback
-    return user_display_name(who)
+    return max(candidates, key=lambda c: (c[0], c[1]))[2]
 
 
 def _locked_lead(lead_id: int, expected_updated_at: datetime | None) -> Lead:
@@ -102,7 +121,17 @@ def _move(lead: Lead, *, to_stage: str, cause: str, user, reason: str, now: date
 
 @transaction.atomic
 def lead_first_touch(*, lead_id: int, user, expected_updated_at: datetime | None = None) -> Lead:
-    """Log the first touch once: it stops the SLA clock, so a second one must not move it."""
+    """Log the first touch once: it stops the SLA clock, so a second one must not move it.
+
+    Whoever reaches out to an unowned queue lead is working it, so the touch also claims it
+    (owner, claim time, a "claimed" activity): otherwise the lead would sit in the shared
+    queue, touched but ownerless, for a colleague to touch again. Someone else's lead is
+    touched only by a manager (who may act for a rep); an SDR is told whose it is.
+
+    The clock is recomputed before the figures are taken, inside this transaction, so the
+    recorded business minutes and "met" use the clock as it now is (a claim starts the clock
+    of a policy that starts at assignment).
+    """
     _require_role(user)
     lead = _locked_lead(lead_id, expected_updated_at)
     if lead.first_touched_at is not None:
@@ -112,13 +141,46 @@ def lead_first_touch(*, lead_id: int, user, expected_updated_at: datetime | None
                 "first_touched_at": f"First touch was already logged at {when}; the SLA clock stopped then."
             }
         )
-    lead.first_touched_at = timezone.now()
+    if (
+        lead.owner_id is not None
+        and lead.owner_id != user.pk
+        and not user.has_perm(Perm.ASSIGN_LEAD)
+    ):
+        raise ValidationError(
+            f"{user_display_name(lead.owner)} owns this lead, so only they or a manager can "
+            "log its first touch. Nothing was saved."
+        )
+    now = timezone.now()
+    fields = ["first_touched_at", "first_touched_by", "sla_response_minutes", "sla_met"]
+    if lead.owner_id is None and lead.stage in SDR_WORKABLE_STAGES:
+        lead.owner, lead.claimed_at = user, now
+        fields += ["owner", "claimed_at"]
+        Lead.objects.filter(pk=lead.pk).update(owner=user, claimed_at=now)
+        LeadActivity.objects.create(
+            lead=lead, kind=LeadActivity.Kind.CLAIMED, actor=user, occurred_at=now
+        )
+    policies = sla_policies_read()
+    sla_clocks_refresh(lead_ids=[lead.pk], policies=policies)
+    lead.refresh_from_db(fields=["sla_started_at", "sla_warn_at", "sla_due_at", "sla_alert_state"])
+    figures = touch_figures(lead, now, policies)
+    lead.first_touched_at = now
     lead.first_touched_by = user
-    lead.save(update_fields=["first_touched_at", "first_touched_by", "updated_at"])
+    lead.sla_response_minutes = figures.business_minutes
+    lead.sla_met = figures.met
+    lead.save(update_fields=[*fields, "updated_at"])
     LeadActivity.objects.create(
-        lead=lead, kind=LeadActivity.Kind.FIRST_TOUCH, actor=user, occurred_at=lead.first_touched_at
+        lead=lead, kind=LeadActivity.Kind.FIRST_TOUCH, actor=user, occurred_at=now
     )
     return lead
+
+
+def touch_claimed(lead: Lead, user) -> bool:
+    """Whether this first touch also made ``user`` the owner (the claim has the touch's time)."""
+    return (
+        lead.owner_id == user.pk
+        and lead.claimed_at is not None
+        and lead.claimed_at == lead.first_touched_at
+    )
 
 
 def feedback_stage(outcome: str, reason: str) -> str | None:

@@ -2,7 +2,8 @@
 
 Choices that depend on data (owners, industries, countries) are passed in by the view, read
 once per page; an unknown value makes the form invalid, shows its error and leaves that one
-filter out, so a stale bookmark still renders a page.
+filter out, so a stale bookmark still renders a page. The SLA filter reads each lead's stored
+clock, so "Overdue" lists exactly the rows whose cell says overdue.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.db.models import Q, QuerySet
 from qualification.core.vocabulary import SDR_WORKABLE_STAGES
 from qualification.models import Lead, user_display_name
 from qualification.models.choices import LifecycleStage, PQLKind, Tier
-from qualification.selectors.queues import PolicyMap, sla_state_q
+from qualification.selectors.queues import sla_state_q
 
 SLA_STATES = [
     ("breached", "Overdue"),
@@ -87,12 +88,10 @@ class QueueFilter(django_filters.FilterSet):
         workers: list,
         industries: list[str],
         countries: list[str],
-        policies: PolicyMap,
         now: datetime,
         **kwargs: Any,
     ) -> None:
         super().__init__(data, queryset, **kwargs)
-        self.policies = policies
         self.now = now
         fields = self.form.fields
         fields["owner"].choices = [("", "Anyone")] + [
@@ -105,7 +104,8 @@ class QueueFilter(django_filters.FilterSet):
         fields["source"].widget.attrs.update({"placeholder": "e.g. webinar", "size": 12})
 
     def filter_sla(self, queryset: QuerySet[Lead], name: str, value: str) -> QuerySet[Lead]:
-        return queryset.filter(sla_state_q(value, self.policies, self.now)) if value else queryset
+        """By the stored clock at the page's ``now``, as the SLA cell judges it."""
+        return queryset.filter(sla_state_q(value, self.now)) if value else queryset
 
     def filter_tier(self, queryset: QuerySet[Lead], name: str, value: str) -> QuerySet[Lead]:
         return queryset.filter(tier=int(value)) if value else queryset

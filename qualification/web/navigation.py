@@ -35,6 +35,7 @@ class NavEntry:
 NAV: list[NavEntry] = [
     NavEntry("Overview", "home"),
     NavEntry("Queues", "queue-all", Perm.WORK_QUEUE, section="/queues/"),
+    NavEntry("Dashboard", "dashboard", Perm.VIEW_MANAGER_DASHBOARD),
     NavEntry("Glossary", "glossary-list", "qualification.view_glossaryterm"),
     NavEntry("Criteria", "criteria-list", "qualification.view_criterion"),
     # The admin itself refuses non-staff users; only show it to those it will let in.
@@ -98,6 +99,12 @@ SHORTCUTS: list[ShortcutEntry] = [
         "queue-pql",
         Perm.WORK_QUEUE,
         "Product-qualified leads waiting for a first touch, with the reasons they qualified.",
+    ),
+    ShortcutEntry(
+        "Dashboard",
+        "dashboard",
+        Perm.VIEW_MANAGER_DASHBOARD,
+        "SLA attainment, response times against conversion, arrivals and funnels, per team and rep.",
     ),
     ShortcutEntry(
         "Glossary",

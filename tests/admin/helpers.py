@@ -28,10 +28,11 @@ def _field_data(bound: forms.BoundField) -> list[tuple[str, Any]]:
             (f"{bound.html_name}{suffix}", "" if part is None else str(part))
             for suffix, part in zip(widget.widgets_names, parts, strict=True)
         ]
+    if isinstance(bound.field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+        # Nothing chosen: a browser sends no value at all (ticked boxes, multi-selects).
+        return [(bound.html_name, [str(v) for v in value or ()])]
     if value is None:
         return [(bound.html_name, "")]
-    if isinstance(bound.field, forms.ModelMultipleChoiceField):
-        return [(bound.html_name, [str(v) for v in value])]
     return [(bound.html_name, value)]
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.contrib import admin
 
 from qualification.models import (
+    BusinessCalendar,
     Criterion,
     GlossaryTerm,
     MessageTemplate,
@@ -75,7 +76,8 @@ def test_empty_values_read_as_a_dash(ops_client):
 
 
 @pytest.mark.parametrize(
-    "model", [GlossaryTerm, Criterion, QualificationPolicy, SLAPolicy, MessageTemplate]
+    "model",
+    [GlossaryTerm, Criterion, QualificationPolicy, SLAPolicy, BusinessCalendar, MessageTemplate],
 )
 def test_definitions_have_a_history_page(ops_client, model):
     factories.populate(1)

@@ -215,34 +215,35 @@ SLA = {
     "queue": "pql",
     "tier": "4",
     "response_minutes": "60",
-    "warning_minutes": "15",
-    "timezone": "Europe/Berlin",
-    "business_day_start": "09:00",
-    "business_day_end": "17:00",
-    "workdays": '["mon", "tue", "wed", "thu", "fri"]',
+    "warning_percent": "75",
+    "clock_starts": "qualification",
 }
+
+
+def _sla(**fields: Any) -> dict[str, Any]:
+    """A policy's form data on a fresh calendar (hours and days live on the calendar)."""
+    calendar = factories.calendar(timezone="Europe/Berlin")
+    return {**SLA, "calendar": str(calendar.pk), **fields}
 
 
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({**SLA, "workdays": '["mon",'}, "workdays", "Enter a valid JSON"),
-        ({**SLA, "workdays": '["funday"]'}, "workdays", "Give a JSON list of days"),
-        ({**SLA, "workdays": ""}, "workdays", "required"),
-        ({**SLA, "warning_minutes": "60"}, "warning_minutes", "before the deadline"),
-        ({**SLA, "business_day_end": "08:00"}, "business_day_end", "end after it starts"),
-        ({**SLA, "timezone": "Mars/Olympus"}, "timezone", "not a known time zone"),
+        ({"response_minutes": "0"}, "response_minutes", "at least 1 business minute"),
+        ({"warning_percent": "100"}, "warning_percent", "before the deadline"),
+        ({"clock_starts": "never"}, "clock_starts", "Select a valid choice"),
+        ({"calendar": "999999"}, "calendar", "Select a valid choice"),
     ],
 )
 def test_bad_sla_policy_is_refused_next_to_its_field(ops_client, fields, field, message):
-    errors = _errors(_add(ops_client, SLAPolicy, **fields))
+    errors = _errors(_add(ops_client, SLAPolicy, **_sla(**fields)))
     assert message in " ".join(errors[field])
     assert not SLAPolicy.objects.exists()
 
 
 def test_second_sla_policy_for_a_queue_and_tier_is_an_error(ops_client):
-    assert _add(ops_client, SLAPolicy, **SLA).status_code == 302
-    response = _add(ops_client, SLAPolicy, **SLA)
+    assert _add(ops_client, SLAPolicy, **_sla()).status_code == 302
+    response = _add(ops_client, SLAPolicy, **_sla())
     assert "already exists" in response.content.decode()
     assert SLAPolicy.objects.count() == 1
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 import pytest
 from django.utils import timezone
 
-from qualification.models import Feedback, GlossaryTerm, MessageTemplate
+from qualification.models import Feedback, GlossaryTerm, Lead, MessageTemplate
 from qualification.roles import Role
 from qualification.services.rescoring import lead_rescore
-from tests.factories import AccountFactory, LeadFactory, criterion, days_ago, events, policy
+from tests.factories import AccountFactory, LeadFactory, criterion, days_ago, events, policy, sla
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -100,6 +102,17 @@ def _seed_lead():
     events(lead, "Pricing Page Viewed", days_ago(now, 0.5, 2, 3), path="/pricing")
     events(lead, "Integration Connected", days_ago(now, 9), source="product", integration="Slack")
     events(lead, "Usage Limit Reached", days_ago(now, 0.1), source="product", limit="5 dashboards")
+    # A 2-hour warm-PQL clock counted in Berlin; the rescore that qualifies the lead (warm,
+    # 65 points) starts it, stored on the lead as the queues read it.
+    sla(
+        queue="pql",
+        tier=3,
+        response_minutes=120,
+        timezone="Europe/Berlin",
+        workdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        day_start=time(0, 0),
+        day_end=time(23, 59),
+    )
     lead_rescore(lead_ids=[lead.pk])
     return lead
 
@@ -125,7 +138,22 @@ def test_sdr_logs_feedback_and_sees_the_stage_change(
     expect(page.get_by_test_id("suggested-message")).to_contain_text("5 dashboards")
     expect(page.get_by_test_id("suggested-message")).to_contain_text("Sam")
     expect(page.get_by_test_id("stage")).to_have_text("Stage: PQL")
+    clock = page.get_by_test_id("sla-clock")
+    expect(clock.locator(".sla")).to_contain_text("Due")
+    expect(clock).to_contain_text("of business time from qualification")
+    expect(page.locator("#touch-note")).to_contain_text("makes you the owner")
     screenshot(page, "30-lead-page")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "30-lead-page-390")
+    page.set_viewport_size({"width": 1280, "height": 860})
+
+    # The first touch stops the clock and, the lead being unowned, makes Sam its owner.
+    page.get_by_role("button", name="Log first touch").click()
+    expect(page.get_by_role("status").filter(has_text="you are now its owner")).to_be_visible()
+    expect(clock.locator(".sla")).to_have_text("Touched in time")
+    expect(page.get_by_test_id("owner")).to_contain_text("Sam Rivera")
+    touched = Lead.objects.get(pk=lead.pk)
+    assert (touched.owner.username, touched.sla_met) == ("sam", True)
 
     page.get_by_label("Outcome").select_option("rejected")
     page.get_by_role("button", name="Save feedback").click()

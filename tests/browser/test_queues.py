@@ -8,8 +8,10 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
-from qualification.models import Account, GlossaryTerm, Lead, SLAPolicy
+from qualification.models import Account, GlossaryTerm, Lead
 from qualification.roles import Role
+from qualification.services.sla_clocks import sla_clocks_refresh
+from tests.factories import calendar, sla
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,15 +48,19 @@ def seed(kim) -> None:
         GlossaryTerm.objects.create(
             term=term, slug=slug, definition=definition, owner_team="product"
         )
+    always = calendar(
+        name="Always open",
+        day_start=time(0, 0),
+        day_end=time(23, 59),
+        workdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    )
     for tier in (1, 2, 3, 4):
-        SLAPolicy.objects.create(
+        sla(
             queue="pql",
             tier=tier,
+            calendar=always,
             response_minutes={4: 60, 3: 240, 2: 480, 1: 960}[tier],
-            warning_minutes=15,
-            business_day_start=time(0, 0),
-            business_day_end=time(23, 59),
-            workdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+            warning_percent=75,
         )
     now = timezone.now()
     for i, (
@@ -96,6 +102,7 @@ def seed(kim) -> None:
                 for text, points, term in reasons
             ],
         )
+    sla_clocks_refresh()  # what the rescore does when it qualifies a lead
 
 
 def test_sdr_filters_the_pql_queue_and_claims_a_lead(
@@ -117,7 +124,26 @@ def test_sdr_filters_the_pql_queue_and_claims_a_lead(
     rows = page.locator("table.queue-table tbody tr")
     expect(rows).to_have_count(5)
     expect(rows.first).to_contain_text("Maya Okafor")
-    expect(rows.first.locator(".sla")).to_contain_text("Overdue")
+    expect(rows.first.locator(".sla-cell .sla")).to_contain_text("Overdue")
+
+    # The clock's business-time meaning: in the hover, and opened by keyboard focus.
+    first_sla = rows.first.locator(".sla-cell .sla")
+    expect(first_sla).to_have_attribute("title", re.compile("of business time"))
+    tip = first_sla.locator(".sla-tip")
+    assert tip.bounding_box()["width"] <= 1  # clipped: read by screen readers, not shown
+    first_sla.focus()
+    expect(tip).to_contain_text("overdue by")
+    assert tip.bounding_box()["width"] > 200  # opened by keyboard focus
+    screenshot(page, "21-queue-sla-focus")
+
+    # Sorting by SLA follows the real deadline across policies: Chloé's 4-hour clock ran
+    # out before Maya's 1-hour one, though Maya is hotter.
+    page.get_by_role("link", name="SLA", exact=True).click()
+    expect(page).to_have_url(re.compile(r"sort=sla"))
+    expect(rows.nth(0)).to_contain_text("Chloé Martin")
+    expect(rows.nth(1)).to_contain_text("Maya Okafor")
+    expect(rows.nth(2)).to_contain_text("Lukas Brandt")
+    page.goto(f"{live_server.url}/queues/pql/")
 
     page.get_by_label("Tier").select_option(label="Hot")
     page.get_by_role("button", name="Apply").click()
@@ -138,10 +164,15 @@ def test_sdr_filters_the_pql_queue_and_claims_a_lead(
     expect(rows).to_have_count(5)
     page.locator(".gloss").first.focus()
     screenshot(page, "20-queue-pql")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "22-queue-pql-390")
+    page.set_viewport_size({"width": 1280, "height": 860})
 
     page.get_by_role("link", name="My queue").click()
     expect(page.locator("table.queue-table tbody tr")).to_have_count(1)
     expect(page.locator("table.queue-table")).to_contain_text("Lukas Brandt")
+    expect(page.locator(".lede")).to_contain_text("Overdue and due-soon leads first")
+    screenshot(page, "23-queue-mine")
 
     # Log feedback on the claimed lead; accepted by sales, it leaves the SDR queue.
     page.get_by_role("link", name="Lukas Brandt").click()

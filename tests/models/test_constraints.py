@@ -22,7 +22,7 @@ from qualification.models import (
     VersionStatus,
 )
 from qualification.services.versions import published_version_ensure
-from tests.factories import criterion_fields, known_event
+from tests.factories import calendar, criterion_fields, known_event
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -250,19 +250,24 @@ def test_a_drafts_rows_save_and_mark_its_content_changed():
 
 
 def test_sla_policy_one_per_queue_and_tier_and_warning_before_due():
+    cal = calendar(workdays=["mon"])
     SLAPolicy.objects.create(
-        queue="pql", tier=4, response_minutes=60, warning_minutes=15, workdays=["mon"]
+        queue="pql", tier=4, calendar=cal, response_minutes=60, warning_percent=75
     )
     _violates(
-        lambda: SLAPolicy.objects.create(queue="pql", tier=4, response_minutes=30, workdays=["mon"])
+        lambda: SLAPolicy.objects.create(queue="pql", tier=4, calendar=cal, response_minutes=30)
     )
-    _violates(
-        lambda: SLAPolicy.objects.create(
-            queue="mql", tier=4, response_minutes=30, warning_minutes=30, workdays=["mon"]
+    for percent in (0, 100):
+        _violates(
+            lambda percent=percent: SLAPolicy.objects.create(
+                queue="mql", tier=4, calendar=cal, response_minutes=30, warning_percent=percent
+            )
         )
+    _violates(
+        lambda: SLAPolicy.objects.create(queue="cs", tier=4, calendar=cal, response_minutes=30)
     )
     _violates(
-        lambda: SLAPolicy.objects.create(queue="cs", tier=4, response_minutes=30, workdays=["mon"])
+        lambda: SLAPolicy.objects.create(queue="mql", tier=3, calendar=cal, response_minutes=0)
     )
 
 

@@ -7,17 +7,25 @@ from datetime import timedelta
 from django.utils import timezone
 
 from qualification.models import Lead
+from qualification.services.sla_clocks import sla_clocks_refresh
 from tests.factories import LeadFactory
 
 
 def qualified(queue: str = "pql", **fields) -> Lead:
-    """A lead qualified a few minutes ago into ``queue``, in that queue's own stage."""
+    """A lead qualified a few minutes ago into ``queue``, in that queue's own stage.
+
+    Its stored SLA clock is computed from the policies that exist now, as the rescore would
+    when it qualified the lead (the queue's cell, filter and sort read the stored clock).
+    """
     fields.setdefault("qualification", queue)
     fields.setdefault("pql_kind", "usage" if queue == "pql" else "")
     fields.setdefault("stage", queue)
     fields.setdefault("qualified_at", timezone.now() - timedelta(minutes=5))
     fields.setdefault("last_signal_at", timezone.now() - timedelta(hours=1))
-    return LeadFactory(queue=queue, **fields)
+    lead = LeadFactory(queue=queue, **fields)
+    if sla_clocks_refresh(lead_ids=[lead.pk]):
+        lead.refresh_from_db()
+    return lead
 
 
 def rows(response) -> list[str]:

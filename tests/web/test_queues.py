@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from qualification.models import GlossaryTerm, SLAPolicy
+from qualification.models import GlossaryTerm
 from qualification.roles import Role
-from tests.factories import AccountFactory, LeadFactory
+from tests.factories import AccountFactory, LeadFactory, calendar, sla
 from tests.web.queue_helpers import qualified, rows
 
 pytestmark = pytest.mark.django_db
@@ -32,17 +32,15 @@ def glossary():
 @pytest.fixture
 def always_open_policies():
     """SLA policies open around the clock, so the state does not depend on when tests run."""
+    always = calendar(
+        name="Always open",
+        day_start=time(0, 0),
+        day_end=time(23, 59),
+        workdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    )
     for queue in ("mql", "pql"):
         for tier in (1, 2, 3, 4):
-            SLAPolicy.objects.create(
-                queue=queue,
-                tier=tier,
-                response_minutes=60,
-                warning_minutes=15,
-                business_day_start=time(0, 0),
-                business_day_end=time(23, 59),
-                workdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-            )
+            sla(queue=queue, tier=tier, calendar=always, response_minutes=60, warning_percent=75)
 
 
 def test_pql_queue_lists_open_pqls_in_priority_order(client_as):
@@ -99,7 +97,7 @@ def test_row_shows_reasons_with_glossary_terms_sla_and_owner(
     assert 'href="/glossary/pql/"' in html
     assert 'title="A user whose product use shows buying intent."' in html
     assert 'class="sla sla-ok"' in html
-    assert "Due in 55m" in html or "Due in 56m" in html
+    assert "Due in 55 min" in html or "Due in 56 min" in html
     assert 'aria-label="Claim Ada' in html
     assert "Hot" in html
 

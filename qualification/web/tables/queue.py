@@ -13,28 +13,73 @@ from typing import Any, NamedTuple
 
 import django_tables2 as tables
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from qualification.core.sla import sla_state
-from qualification.core.vocabulary import tier_name
+from qualification.core.sla.display import ClockText, describe_clock
+from qualification.core.sla.stored import stored_state
+from qualification.core.vocabulary import SDR_WORKABLE_STAGES, tier_name
 from qualification.models import Lead, user_display_name
 from qualification.roles import Perm
-from qualification.selectors.queues import PolicyMap, TermInfo
+from qualification.selectors.queues import TermInfo, sla_order
+from qualification.selectors.sla import PolicyMap
 from qualification.web.tables.base import BaseTable, CellColumn
 
 MAX_REASONS = 3
 PAGE_SIZES = (25, 50, 100)
 
 
-def business_duration(minutes: int) -> str:
-    """45 → "45m", 125 → "2h 05m": business minutes, short enough for a dense column."""
-    minutes = abs(minutes)
-    if minutes < 60:
-        return f"{minutes}m"
-    return f"{minutes // 60}h {minutes % 60:02d}m"
+# What a lead outside the SDR stages says instead of a clock (it is not worked from a queue).
+_NO_CLOCK_STAGE = {"recycled": "recycled", "disqualified": "disqualified"}
+
+
+def lead_clock_text(
+    lead: Lead, *, policies: PolicyMap, now: datetime, viewer_timezone: str | None = None
+) -> ClockText:
+    """What a lead's SLA clock says to the viewer: the queue cell and the lead page share it.
+
+    The state comes from the STORED clock (``stored_state``), the same columns the SLA filter,
+    the SLA sort and the alert scan compare, so all four agree; the words come from
+    ``describe_clock`` in the viewer's zone (the app activates each user's own), so a lead
+    qualified at 19:48 Berlin time reads "Due tomorrow 10:00", not "Due in 1 h". A lead that
+    left the SDR stages untouched shows that no clock runs rather than one counting down.
+    """
+    viewer = viewer_timezone or timezone.get_current_timezone_name()
+    if lead.first_touched_at is None and lead.stage not in SDR_WORKABLE_STAGES:
+        why = _NO_CLOCK_STAGE.get(lead.stage, "with sales")
+        stage = lead.get_stage_display()
+        return ClockText(
+            f"No clock: {why}",
+            f"No SLA clock runs: the lead's stage is {stage}, so it is not in an SDR queue.",
+            "none",
+        )
+    spec = policies.get((lead.queue, lead.tier))
+    state = stored_state(
+        warn_at=lead.sla_warn_at,
+        due_at=lead.sla_due_at,
+        touched_at=lead.first_touched_at,
+        met=lead.sla_met,
+        now=now,
+        spec=spec,
+    )
+    if (
+        state.state == "none"
+        and spec is not None
+        and spec.starts_at == "assignment"
+        and lead.owner_id is None
+        and lead.qualified_at is not None
+    ):
+        return ClockText(
+            "Starts when claimed",
+            "This lead's SLA clock starts when someone claims it or is assigned it.",
+            "none",
+        )
+    return describe_clock(
+        state, now=now, viewer_timezone=viewer, spec=spec, touched_at=lead.first_touched_at
+    )
 
 
 def _local(value: datetime) -> datetime:
@@ -73,11 +118,13 @@ class QueueTable(BaseTable):
         orderable=False,
         attrs={"td": {"class": "why"}},
     )
+    # Sorted by the stored deadline across policies (``order_sla``), not by qualification
+    # time: a 4-hour MQL qualified before a 1-hour PQL may well be due after it.
     sla = tables.Column(
         verbose_name="SLA",
         empty_values=(),
-        order_by=("qualified_at",),
-        attrs={"td": {"class": "nowrap"}},
+        order_by=("sla_due_at",),
+        attrs={"td": {"class": "sla-cell"}},
     )
     owner = CellColumn(
         "qualification/queues/cells/owner.html",
@@ -111,6 +158,7 @@ class QueueTable(BaseTable):
         self.policies = policies
         self.terms = terms or {}
         self.now = now
+        self._clocks: dict[int, ClockText] = {}
         self.can_work = self.user.has_perm(Perm.WORK_QUEUE)
         self.can_assign = self.user.has_perm(Perm.ASSIGN_LEAD)
         # (id, name) of the people a manager may assign to, named once for every row's control.
@@ -123,12 +171,24 @@ class QueueTable(BaseTable):
         per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
         return super().paginate(paginator_class, per_page, **kwargs)
 
+    def clock(self, record: Lead) -> ClockText:
+        """The row's clock, worked out once (the person cell repeats it on a phone)."""
+        if record.pk not in self._clocks:
+            self._clocks[record.pk] = lead_clock_text(record, policies=self.policies, now=self.now)
+        return self._clocks[record.pk]
+
     def render_person(self, record: Lead) -> SafeString:
+        """Name and title; on a phone, where the SLA column is scrolled out of sight, the
+        clock's words repeat under the name (hidden from screen readers: the SLA cell says it)."""
+        clock = self.clock(record)
         return format_html(
-            '<a class="strong" href="{}">{}</a><span class="sub">{}</span>',
+            '<a class="strong" href="{}">{}</a><span class="sub">{}</span>'
+            '<span class="sla-mobile" aria-hidden="true"><span class="sla sla-{}">{}</span></span>',
             reverse("lead-detail", args=[record.pk]),
             record.display_name,
             record.title or record.email,
+            clock.css,
+            clock.text,
         )
 
     def render_account(self, record: Lead) -> SafeString:
@@ -182,21 +242,20 @@ class QueueTable(BaseTable):
             )
         return shown
 
+    def order_sla(self, queryset: QuerySet[Lead], is_descending: bool) -> tuple[QuerySet, bool]:
+        return sla_order(queryset, descending=is_descending), True
+
     def render_sla(self, record: Lead) -> SafeString:
-        spec = self.policies.get((record.queue, record.tier))
-        clock = sla_state(record.qualified_at, record.first_touched_at, spec, self.now)
-        if clock.state == "none":
-            return format_html('<span class="sla sla-none">{}</span>', "No SLA")
-        due = _local(clock.due_at).strftime("%a %d %b %H:%M")
-        if record.first_touched_at is not None:
-            text = "Touched" if clock.state == "met" else "Touched late"
-            css = "met" if clock.state == "met" else "late"
-        elif clock.state == "breached":
-            text, css = f"Overdue {business_duration(clock.minutes_left or 0)}", "breached"
-        else:
-            text, css = f"Due in {business_duration(clock.minutes_left or 0)}", clock.state
+        """The clock's words; its business-time meaning in the hover (``title``) for a mouse,
+        and as a tooltip that a keyboard focus opens and a screen reader reads in place."""
+        clock = self.clock(record)
         return format_html(
-            '<span class="sla sla-{}" title="Due {} (business hours)">{}</span>', css, due, text
+            '<span class="sla sla-{}" tabindex="0" title="{}">{}'
+            '<span class="sla-tip" role="tooltip">{}</span></span>',
+            clock.css,
+            clock.hover,
+            clock.text,
+            clock.hover,
         )
 
     def render_last_signal_at(self, value: datetime | None) -> SafeString:

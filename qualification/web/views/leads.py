@@ -18,20 +18,25 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from qualification.core.outreach import OutreachFacts, suggest
+from qualification.core.vocabulary import SDR_WORKABLE_STAGES
 from qualification.models.choices import SignalSource
 from qualification.roles import Perm
 from qualification.selectors.leads import breakdown_read, lead_page_read, lead_read
+from qualification.selectors.sla import sla_policies_read
 from qualification.services.lead_actions import (
     LeadChanged,
     feedback_record,
     lead_disqualify,
     lead_first_touch,
     lead_recycle,
+    touch_claimed,
 )
 from qualification.web.forms import FeedbackForm, FirstTouchForm, LeadVersionForm, StageExitForm
+from qualification.web.tables.queue import lead_clock_text
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,10 @@ class LeadAction:
     name: str  # the URL segment ("leads/<id>/<name>/"), the form's prefix, the URL name's tail
     form_class: type[LeadVersionForm]
     service: Callable[..., Any]
-    success: str
+    success: str | Callable[[Any, Any], str]  # or (service result, user) -> message
+
+    def success_message(self, result: Any, user) -> str:
+        return self.success(result, user) if callable(self.success) else self.success
 
     @property
     def form_key(self) -> str:
@@ -49,15 +57,23 @@ class LeadAction:
         return f"{self.name}_form"
 
 
+def _touch_message(lead, user) -> str:
+    """Says what the touch did: stopped the clock, how it stood, and any claim it made."""
+    text = "First touch logged; the SLA clock has stopped"
+    if lead.sla_met is True:
+        text += " within the deadline"
+    elif lead.sla_met is False:
+        text += " after the deadline"
+    text += "."
+    if touch_claimed(lead, user):
+        text += " The lead was unassigned, so you are now its owner."
+    return text
+
+
 LEAD_ACTIONS: dict[str, LeadAction] = {
     action.name: action
     for action in (
-        LeadAction(
-            "touch",
-            FirstTouchForm,
-            lead_first_touch,
-            "First touch logged; the SLA clock has stopped.",
-        ),
+        LeadAction("touch", FirstTouchForm, lead_first_touch, _touch_message),
         LeadAction(
             "feedback",
             FeedbackForm,
@@ -82,9 +98,15 @@ def _forms(lead, **bound: LeadVersionForm) -> dict[str, LeadVersionForm]:
 
 
 def _actions_context(request: HttpRequest, lead, **bound: LeadVersionForm) -> dict[str, Any]:
+    user = request.user
     return {
         "lead": lead,
-        "can_work": request.user.has_perm(Perm.WORK_QUEUE),
+        "can_work": user.has_perm(Perm.WORK_QUEUE),
+        # The first-touch button: offered to the owner and managers; on an unowned queue lead
+        # it also claims it (the service does, and the copy says so).
+        "touch_claims": lead.owner_id is None and lead.stage in SDR_WORKABLE_STAGES,
+        "touch_allowed": lead.owner_id in (None, user.pk) or user.has_perm(Perm.ASSIGN_LEAD),
+        "clock": lead_clock_text(lead, policies=sla_policies_read(), now=timezone.now()),
         **_forms(lead, **bound),
     }
 
@@ -152,7 +174,7 @@ def lead_action(request: HttpRequest, lead_id: int, action: str) -> HttpResponse
         return _respond(request, lead_id, ok=False, **{spec.form_key: form})
     data = {k: v for k, v in form.cleaned_data.items() if k != "updated_at"}
     try:
-        spec.service(
+        result = spec.service(
             lead_id=lead_id,
             user=request.user,
             expected_updated_at=form.cleaned_data.get("updated_at"),
@@ -166,7 +188,7 @@ def lead_action(request: HttpRequest, lead_id: int, action: str) -> HttpResponse
             messages.error(request, " ".join(exc.messages))
             return _respond(request, lead_id, ok=False)
         return _respond(request, lead_id, ok=False, **{spec.form_key: form})
-    messages.success(request, spec.success)
+    messages.success(request, spec.success_message(result, request.user))
     return _respond(request, lead_id, ok=True)
 
 

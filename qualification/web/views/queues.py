@@ -26,16 +26,16 @@ from django_tables2 import SingleTableMixin
 
 from qualification.models import Lead
 from qualification.roles import Perm
+from qualification.selectors.dashboard.rep_strip import rep_strip_read
 from qualification.selectors.queues import (
-    PolicyMap,
     account_facets,
     queue_lead,
     queue_leads,
     queue_tab_counts,
     queue_workers,
     reason_terms_read,
-    sla_policies_read,
 )
+from qualification.selectors.sla import PolicyMap, sla_policies_read
 from qualification.services.claims import ClaimError, lead_assign, lead_claim
 from qualification.web.filters import QueueFilter
 from qualification.web.paginators import CappedPaginator
@@ -63,7 +63,7 @@ SCOPES: dict[str, dict[str, str]] = {
     },
     "mine": {
         "title": "My queue",
-        "lede": "The open leads you own. Touch the overdue ones first.",
+        "lede": "The open leads you own. Overdue and due-soon leads first, then by priority.",
         "empty": "You own no open leads yet. Claim one from the PQL or MQL queue "
         "and it will show up here.",
     },
@@ -99,7 +99,7 @@ class QueueView(PermissionRequiredMixin, SingleTableMixin, FilterView):
         return queue_workers()
 
     def get_queryset(self) -> QuerySet[Lead]:
-        return queue_leads(scope=self.kwargs["scope"], user=self.request.user)
+        return queue_leads(scope=self.kwargs["scope"], user=self.request.user, now=self.now)
 
     def get_filterset_kwargs(self, filterset_class: type[QueueFilter]) -> dict[str, Any]:
         industries, countries = account_facets()
@@ -108,7 +108,6 @@ class QueueView(PermissionRequiredMixin, SingleTableMixin, FilterView):
             "workers": self.workers,
             "industries": industries,
             "countries": countries,
-            "policies": self.policies,
             "now": self.now,
         }
 
@@ -148,6 +147,15 @@ class QueueView(PermissionRequiredMixin, SingleTableMixin, FilterView):
             filtered=self.filterset.active_count > 0,
             page_sizes=PAGE_SIZES,
             per_page=context["table"].paginator.per_page,
+            order_label=(
+                "overdue and due-soon leads first, then tier, score, latest signal"
+                if scope == "mine"
+                else "priority order: tier, score, latest signal"
+            ),
+            # The rep's own "last 4 weeks" figures, above My queue's table (three queries).
+            sla_strip=(
+                rep_strip_read(user=self.request.user, now=self.now) if scope == "mine" else None
+            ),
         )
         return context
 

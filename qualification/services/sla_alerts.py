@@ -1,0 +1,344 @@
+"""The SLA alert scan: leads whose stored clock entered warning or breach, alerted once.
+
+Runs every minute (Celery beat, ``qualification.sla_alerts_scan``). It never computes a
+clock: each lead stores ``sla_warn_at`` / ``sla_due_at`` (``services.sla_clocks``) and the
+scan reads index ranges on them (the partial indexes ``lead_sla_open_warn`` and
+``lead_sla_open_due``, both "untouched"), in batches, a fixed number of queries per batch
+whatever its size.
+
+Once-only, in three layers:
+
+1. Each batch locks its leads (``SELECT ... FOR UPDATE SKIP LOCKED``): two scans at once
+   split the leads between them instead of both alerting each one. SQLite takes the write
+   lock at ``BEGIN`` (``transaction_mode=IMMEDIATE``), which serializes scans entirely.
+2. ``SLAAlert`` is unique per (lead, kind, deadline) and is inserted with
+   ``ignore_conflicts``; only alerts this batch actually inserted get notifications and
+   deliveries. A lead whose clock moves to a new deadline is alerted again (a new clock).
+3. The lead's ``sla_alert_state`` is set in the same transaction, so the next scan does not
+   select it; a crash rolls all of it back together and the next scan does it again.
+
+Deliveries (email, team webhook) are only rows here; each is sent by its own task once the
+transaction commits (``services.alert_delivery``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from qualification.core.vocabulary import SDR_WORKABLE_STAGES
+from qualification.models import (
+    AlertKind,
+    DeliveryChannel,
+    Lead,
+    LeadActivity,
+    Notification,
+    NotificationDelivery,
+    SDRTeam,
+    SLAAlert,
+)
+from qualification.models.choices import Tier
+from qualification.selectors.sla import PolicyInfo, sla_policy_info_read
+from qualification.services.alert_delivery import deliveries_enqueue
+from qualification.services.alert_messages import AlertFacts, lead_name, notification_text
+from qualification.services.rescore_requests import enqueue_safely
+from qualification.services.sla_clocks import sla_clocks_refresh, sla_clocks_stale
+
+logger = logging.getLogger(__name__)
+
+BATCH = 2_000
+MAX_BATCHES = 500  # 1,000,000 leads; a safety stop, never reached in practice
+RETURN_NOTE = "Returned to the unassigned pool: SLA breached (no first touch by the deadline)"
+_ROW = (
+    "id",
+    "owner_id",
+    "queue",
+    "tier",
+    "sla_due_at",
+    "first_name",
+    "last_name",
+    "email",
+    "user_id",
+    "account__name",
+)
+
+
+@dataclass
+class ScanReport:
+    """What one scan did (the task's result, and what the tests read)."""
+
+    warnings: int = 0
+    breaches: int = 0
+    notifications: int = 0
+    deliveries: int = 0
+    returned: int = 0
+    clocks_refresh_requested: bool = False
+    batches: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Who hears about whose leads: teams, their managers and webhooks (read once a scan)."""
+
+    teams: dict[int, SDRTeam]
+    teams_of: dict[int, list[int]]  # user id -> ids of the teams they are a member of
+
+    @property
+    def managers(self) -> list[int]:
+        return sorted({t.manager_id for t in self.teams.values() if t.manager_id})
+
+
+def _directory() -> Directory:
+    teams = {t.pk: t for t in SDRTeam.objects.only("id", "name", "manager_id", "webhook_url")}
+    teams_of: dict[int, list[int]] = defaultdict(list)
+    for user_id, team_id in SDRTeam.members.through.objects.values_list("user_id", "sdrteam_id"):
+        teams_of[user_id].append(team_id)
+    return Directory(teams, dict(teams_of))
+
+
+def _candidates(kind: str, now: datetime) -> QuerySet[Lead]:
+    """Untouched workable leads whose clock entered ``kind`` and was not alerted for it.
+
+    Written so the planner can use the partial indexes: ``first_touched_at IS NULL`` plus a
+    range on the indexed column (which implies it is not null).
+    """
+    open_leads = Lead.objects.filter(first_touched_at__isnull=True, stage__in=SDR_WORKABLE_STAGES)
+    if kind == AlertKind.BREACH:
+        return open_leads.filter(sla_due_at__lte=now).exclude(sla_alert_state=AlertKind.BREACH)
+    return open_leads.filter(sla_warn_at__lte=now, sla_due_at__gt=now, sla_alert_state="")
+
+
+def _locked_batch(kind: str, now: datetime) -> list[dict[str, Any]]:
+    order = "sla_due_at" if kind == AlertKind.BREACH else "sla_warn_at"
+    return list(
+        _candidates(kind, now)
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by(order, "pk")
+        .values(*_ROW)[:BATCH]
+    )
+
+
+@dataclass(frozen=True)
+class _Planned:
+    row: dict[str, Any]
+    alert: SLAAlert
+    returned: bool
+
+
+def _plan(
+    kind: str, rows: list[dict[str, Any]], now: datetime, info: dict[tuple[str, int], PolicyInfo]
+) -> list[_Planned]:
+    planned = []
+    for row in rows:
+        policy = info.get((row["queue"], row["tier"]))
+        returned = bool(
+            kind == AlertKind.BREACH
+            and row["owner_id"]
+            and policy is not None
+            and policy.return_on_breach
+        )
+        alert = SLAAlert(
+            lead_id=row["id"],
+            kind=kind,
+            due_at=row["sla_due_at"],
+            owner_id=row["owner_id"],
+            escalated=row["owner_id"] is None and row["tier"] == Tier.HOT,
+            returned_to_pool=returned,
+            created_at=now,
+        )
+        planned.append(_Planned(row, alert, returned))
+    return planned
+
+
+def _insert_alerts(kind: str, planned: list[_Planned]) -> dict[int, int]:
+    """Insert the alerts; returns {lead id: alert id} for those this call created.
+
+    The leads are locked, so no one else inserts for them meanwhile: an alert that exists
+    before the insert is not ours, and one that exists after it (and not before) is.
+    """
+    lead_ids = [p.alert.lead_id for p in planned]
+
+    def existing() -> dict[tuple[int, datetime], int]:
+        rows = SLAAlert.objects.filter(lead_id__in=lead_ids, kind=kind)
+        return {(lead, due): pk for pk, lead, due in rows.values_list("pk", "lead_id", "due_at")}
+
+    before = existing()
+    SLAAlert.objects.bulk_create([p.alert for p in planned], ignore_conflicts=True)
+    after = existing()
+    return {
+        p.alert.lead_id: after[key]
+        for p in planned
+        if (key := (p.alert.lead_id, p.alert.due_at)) in after and key not in before
+    }
+
+
+def _return_to_pool(planned: list[_Planned], now: datetime) -> list[int]:
+    """Take breached leads back from their owners (per policy) and restart what depends on it."""
+    ids = [p.alert.lead_id for p in planned if p.returned]
+    if not ids:
+        return []
+    Lead.objects.filter(pk__in=ids).update(owner=None, claimed_at=None, updated_at=now)
+    LeadActivity.objects.bulk_create(
+        LeadActivity(
+            lead_id=lead_id,
+            kind=LeadActivity.Kind.ASSIGNED,
+            actor=None,
+            note=RETURN_NOTE,
+            occurred_at=now,
+        )
+        for lead_id in ids
+    )
+    # A policy whose clock starts at assignment has no clock without an owner.
+    sla_clocks_refresh(lead_ids=ids)
+    return ids
+
+
+def _recipients(alert: SLAAlert, directory: Directory) -> tuple[list[int], list[int]]:
+    """(people to notify, teams whose webhook to post to) for one alert.
+
+    Owned: the owner and the managers of the owner's teams. Unassigned and hot: escalated
+    to every team's manager. Unassigned and not hot: nobody (the dashboard lists it).
+    """
+    if alert.owner_id:
+        team_ids = directory.teams_of.get(alert.owner_id, [])
+        people = [alert.owner_id]
+        people += [directory.teams[t].manager_id for t in team_ids if directory.teams[t].manager_id]
+    elif alert.escalated:
+        team_ids = list(directory.teams)
+        people = directory.managers
+    else:
+        return [], []
+    hooks = [t for t in team_ids if directory.teams[t].webhook_url]
+    return list(dict.fromkeys(people)), hooks
+
+
+def _facts(planned: _Planned) -> AlertFacts:
+    row, alert = planned.row, planned.alert
+    return AlertFacts(
+        kind=alert.kind,
+        lead_id=alert.lead_id,
+        lead_name=lead_name(row["first_name"], row["last_name"], row["email"], row["user_id"]),
+        account_name=row["account__name"] or "",
+        tier_label=Tier(row["tier"]).label,
+        due_at=alert.due_at,
+        escalated=alert.escalated,
+        returned_to_pool=alert.returned_to_pool,
+    )
+
+
+def _fan_out(
+    planned: list[_Planned], created: dict[int, int], directory: Directory, now: datetime
+) -> tuple[int, list[int]]:
+    """Notifications and delivery rows for the alerts just created; (count, delivery ids)."""
+    notifications: list[Notification] = []
+    deliveries: list[NotificationDelivery] = []
+    for item in planned:
+        alert_id = created.get(item.alert.lead_id)
+        if alert_id is None:
+            continue
+        people, hooks = _recipients(item.alert, directory)
+        text = notification_text(_facts(item))
+        for person in people:
+            notifications.append(
+                Notification(
+                    recipient_id=person,
+                    alert_id=alert_id,
+                    lead_id=item.alert.lead_id,
+                    text=text,
+                    created_at=now,
+                )
+            )
+            deliveries.append(
+                NotificationDelivery(
+                    alert_id=alert_id,
+                    channel=DeliveryChannel.EMAIL,
+                    recipient_id=person,
+                    created_at=now,
+                )
+            )
+        deliveries += [
+            NotificationDelivery(
+                alert_id=alert_id, channel=DeliveryChannel.WEBHOOK, team_id=team, created_at=now
+            )
+            for team in hooks
+        ]
+    Notification.objects.bulk_create(notifications, batch_size=1000)
+    made = NotificationDelivery.objects.bulk_create(deliveries, batch_size=1000)
+    ids = [d.pk for d in made if d.pk is not None]
+    if len(ids) < len(made):  # a backend that does not return ids from a bulk insert
+        ids = list(
+            NotificationDelivery.objects.filter(
+                alert_id__in=list(created.values()), status="pending"
+            ).values_list("pk", flat=True)
+        )
+    return len(notifications), ids
+
+
+def _scan_batch(
+    kind: str,
+    now: datetime,
+    info: dict[tuple[str, int], PolicyInfo],
+    directory: Directory,
+    report: ScanReport,
+) -> int:
+    """One locked batch of one kind, in one transaction; returns how many leads it read."""
+    with transaction.atomic():
+        rows = _locked_batch(kind, now)
+        if not rows:
+            return 0
+        planned = _plan(kind, rows, now, info)
+        created = _insert_alerts(kind, planned)
+        Lead.objects.filter(pk__in=[r["id"] for r in rows]).update(sla_alert_state=kind)
+        report.returned += len(_return_to_pool(planned, now))
+        count, delivery_ids = _fan_out(planned, created, directory, now)
+        deliveries_enqueue(delivery_ids)  # on commit
+    report.batches += 1
+    report.notifications += count
+    report.deliveries += len(delivery_ids)
+    if kind == AlertKind.BREACH:
+        report.breaches += len(created)
+    else:
+        report.warnings += len(created)
+    return len(rows)
+
+
+def _refresh_stale_clocks(now: datetime) -> bool:
+    """A lost refresh request (broker down) only delays: ask again while clocks are stale.
+
+    Eager mode runs the refresh here, before the scan reads the clocks; with a worker the
+    scan reads the clocks as they are and the next minute's scan sees the refreshed ones.
+    A refresh is idempotent (it writes only clocks that differ), so asking twice is harmless.
+    """
+    if not sla_clocks_stale():
+        return False
+    return enqueue_safely("qualification.sla_clocks_refresh", 0, now.isoformat())
+
+
+def sla_alerts_scan(*, now: datetime | None = None) -> ScanReport:
+    """Alert every untouched lead whose clock entered warning or breach since the last scan.
+
+    Breaches first: a lead that went past its warning and its deadline between two scans
+    (or while the scan was not running) gets the breach alert only, since the warning query
+    wants a deadline still ahead.
+    """
+    now = now or timezone.now()
+    report = ScanReport(clocks_refresh_requested=_refresh_stale_clocks(now))
+    info = sla_policy_info_read()
+    directory = _directory()
+    for kind in (AlertKind.BREACH, AlertKind.WARNING):
+        for _ in range(MAX_BATCHES):
+            if _scan_batch(kind, now, info, directory, report) < BATCH:
+                break
+    if report.breaches or report.warnings:
+        logger.info("SLA alert scan: %s", report.as_dict())
+    return report
