@@ -49,7 +49,13 @@ class StageTransition(models.Model):
                 name="transition_cause_valid",
             ),
         ]
-        indexes = [models.Index(fields=["lead", "occurred_at"], name="transition_lead_time")]
+        indexes = [
+            models.Index(fields=["lead", "occurred_at"], name="transition_lead_time"),
+            # The dashboard's period scans (arrivals, funnels): index-only range reads.
+            models.Index(
+                fields=["to_stage", "occurred_at"], include=["lead"], name="transition_stage_time"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.lead}: {self.from_stage} → {self.to_stage}"

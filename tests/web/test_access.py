@@ -29,8 +29,8 @@ def test_anonymous_visitor_is_sent_to_login_with_next(client, url):
     ("role", "expected"),
     [
         (Role.SDR, ["Overview", "Queues", "Glossary", "Criteria"]),
-        (Role.MANAGER, ["Overview", "Queues", "Glossary", "Criteria"]),
-        (Role.OPS, ["Overview", "Glossary", "Criteria", "Admin"]),
+        (Role.MANAGER, ["Overview", "Queues", "Dashboard", "Glossary", "Criteria"]),
+        (Role.OPS, ["Overview", "Dashboard", "Glossary", "Criteria", "Admin"]),
         (Role.MARKETING, ["Overview", "Glossary", "Criteria", "Admin"]),
         (Role.PRODUCT, ["Overview", "Glossary", "Criteria", "Admin"]),
         (None, ["Overview"]),
