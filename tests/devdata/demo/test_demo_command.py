@@ -348,10 +348,10 @@ def test_every_lead_is_scored_after_the_load():
 def test_every_qualified_lead_has_two_reasons_that_its_events_show():
     """Recount each reason's evidence from the raw events, independently of the SQL pass."""
     criteria = {c.key: c for c in Criterion.objects.all()}
-    now = timezone.now()
     qualified = list(Lead.objects.exclude(queue="none").prefetch_related("events"))
     assert qualified
     for lead in qualified:
+        now = lead.scored_at  # the evidence as it stood when the lead was scored
         assert len(lead.reasons) >= 2, lead.email
         texts = [c["reason"] for c in lead.breakdown["contributions"] if c["points"]]
         assert [r["text"] for r in lead.reasons] == texts[: len(lead.reasons)]
