@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from django.db import NotSupportedError
@@ -103,7 +103,9 @@ def event_aggregates(
         aggregates[f"c{index}_n"] = Count("id", filter=flt)
         aggregates[f"c{index}_l"] = Max("occurred_at", filter=flt)
         if spec.measure == "distinct_days":
-            aggregates[f"c{index}_d"] = Count(TruncDate("occurred_at"), distinct=True, filter=flt)
+            aggregates[f"c{index}_d"] = Count(
+                TruncDate("occurred_at", tzinfo=UTC), distinct=True, filter=flt
+            )
         if spec.half_life_days:
             age = (now_days - EpochDays(F("occurred_at"))) / Value(float(spec.half_life_days))
             aggregates[f"c{index}_s"] = Sum(
@@ -169,7 +171,9 @@ def account_active_users_read(
     for index, spec in enumerate(usage):
         flt = _match(spec)
         if spec.measure == "distinct_days":
-            aggregates[f"u{index}"] = Count(TruncDate("occurred_at"), distinct=True, filter=flt)
+            aggregates[f"u{index}"] = Count(
+                TruncDate("occurred_at", tzinfo=UTC), distinct=True, filter=flt
+            )
         else:
             aggregates[f"u{index}"] = Count("id", filter=flt)
     rows = (

@@ -26,4 +26,9 @@ class UserTimezoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # Never leak one user's zone into whatever this thread runs next (an in-process
+            # task, the next test): code outside a request works in UTC.
+            timezone.deactivate()
