@@ -8,6 +8,9 @@ times cheaper than the ORM (the benchmark, ``manage.py benchmark``, is their gua
 - ``writes``: score updates and stage-transition inserts as one ``unnest`` statement of
   binary array parameters per chunk (generic path: ``bulk_update`` / ``bulk_create``),
   and batch commits that do not wait for the WAL flush.
+- ``inserts``: the SLA alert scan's alerts, notifications and deliveries as one
+  ``unnest`` insert per table, ``ON CONFLICT DO NOTHING RETURNING`` naming the alerts it
+  created (generic path: ``bulk_create`` and a read before and after).
 - ``maintenance``: ``VACUUM (ANALYZE)`` after a rescore rewrote much of a table.
 
 Every function picks its path from the connection's vendor, so SQLite (the embedded

@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -126,24 +127,53 @@ def transitions_insert(transitions: Sequence[StageTransition]) -> None:
     if connection.vendor != "postgresql":
         StageTransition.objects.bulk_create(transitions, batch_size=CHUNK)
         return
-    table = connection.ops.quote_name(StageTransition._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in TRANSITION_COLUMNS)
-    arrays = ", ".join(f"%b::{kind}[]" for kind in TRANSITION_COLUMNS.values())
-    params = [[getattr(t, column) for t in transitions] for column in TRANSITION_COLUMNS]
-    _execute_binary(f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})", params)
+    unnest_insert(StageTransition, TRANSITION_COLUMNS, transitions)
 
 
-def _execute_binary(sql: str, params: list[Any]) -> None:
+def unnest_insert(
+    model: type[models.Model],
+    columns: dict[str, str],
+    objects: Sequence[models.Model],
+    *,
+    conflict: str = "",
+    returning: Sequence[str] = (),
+) -> list[tuple[Any, ...]]:
+    """``INSERT INTO table (columns) SELECT * FROM unnest(arrays)`` (PostgreSQL only).
+
+    ``columns`` maps attribute names to SQL types; ``conflict`` is an ``ON CONFLICT``
+    action (e.g. ``DO NOTHING``); returns the ``returning`` columns of the inserted rows.
+    """
+    if not objects:
+        return []
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    arrays = ", ".join(f"%b::{kind}[]" for kind in columns.values())
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) SELECT * FROM unnest({arrays})"
+    if conflict:
+        sql += f" ON CONFLICT {conflict}"
+    if returning:
+        sql += " RETURNING " + ", ".join(quote(c) for c in returning)
+    params = [[_plain(getattr(obj, column)) for obj in objects] for column in columns]
+    return _execute_binary(sql, params, fetch=bool(returning))
+
+
+def _plain(value: Any) -> Any:
+    """Choices members as their stored value (psycopg would dump an ``Enum`` by its name)."""
+    return value.value if isinstance(value, Enum) else value
+
+
+def _execute_binary(sql: str, params: list[Any], *, fetch: bool = False) -> list[tuple[Any, ...]]:
     """Run ``sql`` with server-side binding on Django's connection (in its transaction).
 
     ``%b`` parameters go to the server as binary; the statement bypasses Django's cursor
-    wrapper, so it is not in Django's query log.
+    wrapper, so it is not in Django's query log. Returns the rows when ``fetch``.
     """
     import psycopg
 
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params)
+        return cursor.fetchall() if fetch else []
 
 
 def asynchronous_commit() -> None:

@@ -11,9 +11,9 @@ Once-only, in three layers:
 1. Each batch locks its leads (``SELECT ... FOR UPDATE SKIP LOCKED``): two scans at once
    split the leads between them instead of both alerting each one. SQLite takes the write
    lock at ``BEGIN`` (``transaction_mode=IMMEDIATE``), which serializes scans entirely.
-2. ``SLAAlert`` is unique per (lead, kind, deadline) and is inserted with
-   ``ignore_conflicts``; only alerts this batch actually inserted get notifications and
-   deliveries. A lead whose clock moves to a new deadline is alerted again (a new clock).
+2. ``SLAAlert`` is unique per (lead, kind, deadline) and is inserted skipping conflicts
+   (``db.inserts``: one ``unnest`` statement on PostgreSQL); only alerts this batch
+   actually inserted get notifications and deliveries. A lead whose clock moves to a new deadline is alerted again (a new clock).
 3. The lead's ``sla_alert_state`` is set in the same transaction, so the next scan does not
    select it; a crash rolls all of it back together and the next scan does it again.
 
@@ -34,6 +34,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from qualification.core.vocabulary import SDR_WORKABLE_STAGES
+from qualification.db.inserts import alerts_insert, deliveries_insert, notifications_insert
 from qualification.models import (
     AlertKind,
     DeliveryChannel,
@@ -160,28 +161,6 @@ def _plan(
     return planned
 
 
-def _insert_alerts(kind: str, planned: list[_Planned]) -> dict[int, int]:
-    """Insert the alerts; returns {lead id: alert id} for those this call created.
-
-    The leads are locked, so no one else inserts for them meanwhile: an alert that exists
-    before the insert is not ours, and one that exists after it (and not before) is.
-    """
-    lead_ids = [p.alert.lead_id for p in planned]
-
-    def existing() -> dict[tuple[int, datetime], int]:
-        rows = SLAAlert.objects.filter(lead_id__in=lead_ids, kind=kind)
-        return {(lead, due): pk for pk, lead, due in rows.values_list("pk", "lead_id", "due_at")}
-
-    before = existing()
-    SLAAlert.objects.bulk_create([p.alert for p in planned], ignore_conflicts=True)
-    after = existing()
-    return {
-        p.alert.lead_id: after[key]
-        for p in planned
-        if (key := (p.alert.lead_id, p.alert.due_at)) in after and key not in before
-    }
-
-
 def _return_to_pool(planned: list[_Planned], now: datetime) -> list[int]:
     """Take breached leads back from their owners (per policy) and restart what depends on it."""
     ids = [p.alert.lead_id for p in planned if p.returned]
@@ -272,16 +251,8 @@ def _fan_out(
             )
             for team in hooks
         ]
-    Notification.objects.bulk_create(notifications, batch_size=1000)
-    made = NotificationDelivery.objects.bulk_create(deliveries, batch_size=1000)
-    ids = [d.pk for d in made if d.pk is not None]
-    if len(ids) < len(made):  # a backend that does not return ids from a bulk insert
-        ids = list(
-            NotificationDelivery.objects.filter(
-                alert_id__in=list(created.values()), status="pending"
-            ).values_list("pk", flat=True)
-        )
-    return len(notifications), ids
+    notifications_insert(notifications)
+    return len(notifications), deliveries_insert(deliveries)
 
 
 def _scan_batch(
@@ -297,7 +268,7 @@ def _scan_batch(
         if not rows:
             return 0
         planned = _plan(kind, rows, now, info)
-        created = _insert_alerts(kind, planned)
+        created = alerts_insert([p.alert for p in planned])
         Lead.objects.filter(pk__in=[r["id"] for r in rows]).update(sla_alert_state=kind)
         report.returned += len(_return_to_pool(planned, now))
         count, delivery_ids = _fan_out(planned, created, directory, now)
