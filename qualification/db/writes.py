@@ -15,7 +15,7 @@ Either way a lead whose rescore was requested after the run started keeps
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -49,7 +49,6 @@ SCORE_COLUMNS: dict[str, str] = {
     "sla_started_at": "timestamptz",
     "sla_warn_at": "timestamptz",
     "sla_due_at": "timestamptz",
-    "sla_alert_state": "varchar",
 }
 # Carried in score rows as JSON text: the service serializes them once (it also hashes them).
 JSON_COLUMNS = frozenset(name for name, kind in SCORE_COLUMNS.items() if kind in ("json", "jsonb"))
@@ -133,15 +132,17 @@ def transitions_insert(transitions: Sequence[StageTransition]) -> None:
 def unnest_insert(
     model: type[models.Model],
     columns: dict[str, str],
-    objects: Sequence[models.Model],
+    objects: Sequence[models.Model] | Sequence[Mapping[str, Any]],
     *,
     conflict: str = "",
     returning: Sequence[str] = (),
 ) -> list[tuple[Any, ...]]:
     """``INSERT INTO table (columns) SELECT * FROM unnest(arrays)`` (PostgreSQL only).
 
-    ``columns`` maps attribute names to SQL types; ``conflict`` is an ``ON CONFLICT``
-    action (e.g. ``DO NOTHING``); returns the ``returning`` columns of the inserted rows.
+    ``objects`` are model instances or plain rows (dicts keyed by column: building a
+    model instance per row costs more than the insert); ``columns`` maps attribute names
+    to SQL types; ``conflict`` is an ``ON CONFLICT`` action (e.g. ``DO NOTHING``); returns
+    the ``returning`` columns of the inserted rows.
     """
     if not objects:
         return []
@@ -153,7 +154,10 @@ def unnest_insert(
         sql += f" ON CONFLICT {conflict}"
     if returning:
         sql += " RETURNING " + ", ".join(quote(c) for c in returning)
-    params = [[_plain(getattr(obj, column)) for obj in objects] for column in columns]
+    if isinstance(objects[0], Mapping):
+        params = [[_plain(row[column]) for row in objects] for column in columns]
+    else:
+        params = [[_plain(getattr(obj, column)) for obj in objects] for column in columns]
     return _execute_binary(sql, params, fetch=bool(returning))
 
 

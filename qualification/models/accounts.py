@@ -97,9 +97,6 @@ class Lead(models.Model):
     sla_started_at = models.DateTimeField(null=True, blank=True)
     sla_warn_at = models.DateTimeField(null=True, blank=True)
     sla_due_at = models.DateTimeField(null=True, blank=True)
-    sla_alert_state = models.CharField(
-        max_length=8, blank=True, help_text="The last SLA state alerted (warning or breach)."
-    )
     # Set at first touch: business minutes it took, and whether that was by the deadline.
     sla_response_minutes = models.PositiveIntegerField(null=True, blank=True)
     sla_met = models.BooleanField(null=True, blank=True)

@@ -67,7 +67,6 @@ class LeadState(NamedTuple):
     sla_started_at: datetime | None = None
     sla_warn_at: datetime | None = None
     sla_due_at: datetime | None = None
-    sla_alert_state: str = ""
 
 
 # Read with the facts, in the same query.

@@ -161,7 +161,7 @@ def lead_first_touch(*, lead_id: int, user, expected_updated_at: datetime | None
         )
     policies = sla_policies_read()
     sla_clocks_refresh(lead_ids=[lead.pk], policies=policies)
-    lead.refresh_from_db(fields=["sla_started_at", "sla_warn_at", "sla_due_at", "sla_alert_state"])
+    lead.refresh_from_db(fields=["sla_started_at", "sla_warn_at", "sla_due_at"])
     figures = touch_figures(lead, now, policies)
     lead.first_touched_at = now
     lead.first_touched_by = user

@@ -25,7 +25,7 @@ from qualification.selectors.sla import PolicyMap, sla_policies_read
 from qualification.services.rescore_requests import enqueue_safely
 
 CHUNK = 5_000
-_FIELDS = ("sla_started_at", "sla_warn_at", "sla_due_at", "sla_alert_state")
+_FIELDS = ("sla_started_at", "sla_warn_at", "sla_due_at")
 _INPUTS = ("id", "queue", "tier", "qualified_at", "claimed_at", *_FIELDS)
 
 
@@ -92,17 +92,9 @@ def _changes(rows: list[dict], policies: PolicyMap) -> list[Lead]:
         )
         if (started, warn, due) == (row["sla_started_at"], row["sla_warn_at"], row["sla_due_at"]):
             continue
-        # A new deadline is a new clock: its warning and breach are alerted afresh.
-        alert_state = row["sla_alert_state"] if due == row["sla_due_at"] else ""
-        changed.append(
-            Lead(
-                id=row["id"],
-                sla_started_at=started,
-                sla_warn_at=warn,
-                sla_due_at=due,
-                sla_alert_state=alert_state,
-            )
-        )
+        # A new deadline is a new clock: its warning and breach are alerted afresh (an
+        # alert is per deadline, services.sla_alerts).
+        changed.append(Lead(id=row["id"], sla_started_at=started, sla_warn_at=warn, sla_due_at=due))
     return changed
 
 

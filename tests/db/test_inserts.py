@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
 
@@ -23,19 +24,19 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 DUE = NOW - timedelta(minutes=5)
 
 
-def _alert(lead: Lead, owner=None, kind: str = AlertKind.BREACH, due=DUE) -> SLAAlert:
-    return SLAAlert(
-        lead_id=lead.pk,
-        kind=kind,
-        due_at=due,
-        owner_id=owner.pk if owner else None,
-        escalated=owner is None,
-        returned_to_pool=False,
-        created_at=NOW,
-    )
+def _alert(lead: Lead, owner=None, kind: str = AlertKind.BREACH, due=DUE) -> dict:
+    return {
+        "lead_id": lead.pk,
+        "kind": kind,
+        "due_at": due,
+        "owner_id": owner.pk if owner else None,
+        "escalated": owner is None,
+        "returned_to_pool": False,
+        "created_at": NOW,
+    }
 
 
-def _alerts_insert(path: str, alerts: list[SLAAlert]) -> dict[int, int]:
+def _alerts_insert(path: str, alerts: list[dict]) -> dict[int, int]:
     if path == "orm":
         return inserts._alerts_insert_orm(alerts)
     return inserts.alerts_insert(alerts)
@@ -69,16 +70,20 @@ def test_notifications_and_deliveries_are_stored_with_their_ids(path):
     rep, squad = user(Role.SDR, username="rep"), team(name="Inbound")
     lead = LeadFactory()
     alert_id = _alerts_insert(path, [_alert(lead, rep, kind=AlertKind.WARNING)])[lead.pk]
-    insert = inserts.notifications_insert if path == "fast" else Notification.objects.bulk_create
-    insert([Notification(recipient_id=rep.pk, alert_id=alert_id, lead_id=lead.pk,
-                         text="SLA warning: Ada", created_at=NOW)])  # fmt: skip
-    deliveries = [
-        NotificationDelivery(alert_id=alert_id, channel=DeliveryChannel.EMAIL,
-                             recipient_id=rep.pk, created_at=NOW),
-        NotificationDelivery(alert_id=alert_id, channel=DeliveryChannel.WEBHOOK,
-                             team_id=squad.pk, created_at=NOW),
-    ]  # fmt: skip
-    ids = inserts.deliveries_insert(deliveries)
+    vendor = "sqlite" if path == "orm" else "postgresql"
+    with mock.patch.object(inserts.connection, "vendor", vendor):
+        inserts.notifications_insert(
+            [{"recipient_id": rep.pk, "alert_id": alert_id, "lead_id": lead.pk,
+              "text": "SLA warning: Ada", "created_at": NOW}]
+        )  # fmt: skip
+        ids = inserts.deliveries_insert(
+            [
+                {"alert_id": alert_id, "channel": DeliveryChannel.EMAIL, "recipient_id": rep.pk,
+                 "created_at": NOW},
+                {"alert_id": alert_id, "channel": DeliveryChannel.WEBHOOK, "team_id": squad.pk,
+                 "created_at": NOW},
+            ]
+        )  # fmt: skip
     assert sorted(ids) == sorted(NotificationDelivery.objects.values_list("pk", flat=True))
     stored = NotificationDelivery.objects.order_by("channel").values(
         "channel", "recipient_id", "team_id", "status", "attempts", "last_error", "sent_at"

@@ -39,7 +39,6 @@ def _row(lead: Lead, **changes) -> dict:
         "sla_started_at": STARTED - timedelta(days=2),
         "sla_warn_at": STARTED - timedelta(days=2) + timedelta(minutes=45),
         "sla_due_at": STARTED - timedelta(days=2) + timedelta(hours=1),
-        "sla_alert_state": "",
     }
     row.update(changes)
     return row

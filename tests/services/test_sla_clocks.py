@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from qualification.models import BusinessCalendar, Holiday, Lead, SLAPolicy
+from qualification.models import BusinessCalendar, Holiday, Lead, SLAAlert, SLAPolicy
 from qualification.selectors.sla import sla_policies_read
+from qualification.services import sla_alerts
 from qualification.services.rescoring import lead_rescore
 from qualification.services.sla_clocks import (
     sla_clocks_mark_refreshed,
@@ -58,13 +59,18 @@ def test_a_policy_change_moves_open_clocks_and_rearms_their_alerts():
     policy = berlin_policy()
     lead = waiting(b(2026, 12, 2, 9, 0))
     sla_clocks_refresh()
-    Lead.objects.filter(pk=lead.pk).update(sla_alert_state="warning")
+    lead.refresh_from_db()
+    warned = SLAAlert.objects.create(
+        lead=lead, kind="warning", due_at=lead.sla_due_at, created_at=lead.sla_warn_at
+    )
     policy.response_minutes = 30
     policy.save()
     sla_clocks_refresh()
     lead.refresh_from_db()
     assert lead.sla_due_at == b(2026, 12, 2, 9, 30)
-    assert lead.sla_alert_state == ""  # a new deadline is alerted afresh
+    # A new deadline is alerted afresh: the warning was for the old one.
+    assert warned.due_at != lead.sla_due_at
+    assert sla_alerts._candidates("warning", lead.sla_warn_at).filter(pk=lead.pk).exists()
 
 
 def test_a_holiday_pushes_the_deadline_past_it():

@@ -57,7 +57,7 @@ LOSSES = ("price", "lost_to_competitor", "missing_feature", "went_dark")
 LEAD_COLUMNS = (
     "qualification", "pql_kind", "queue", "tier", "stage", "qualified_at", "owner_id",
     "claimed_at", "first_touched_at", "first_touched_by_id", "sla_started_at", "sla_warn_at",
-    "sla_due_at", "sla_alert_state", "sla_response_minutes", "sla_met",
+    "sla_due_at", "sla_response_minutes", "sla_met",
 )  # fmt: skip
 
 
@@ -146,8 +146,7 @@ def _story(lead_id: int, rng: random.Random, desk: _Desk, staff: Staff, policies
     story = Story()
     cols = story.columns
     cols.update(dict.fromkeys(LEAD_COLUMNS))
-    cols.update(qualification="none", pql_kind="", queue="none", tier=1, stage="new",
-                sla_alert_state="")  # fmt: skip
+    cols.update(qualification="none", pql_kind="", queue="none", tier=1, stage="new")
     roll = rng.random()
     if roll >= 0.6:
         if roll >= 0.9:  # disqualified on sight by a criterion

@@ -37,7 +37,7 @@ from qualification.devdata.benchmark.sales import (
     staff_ensure,
     update_lead_columns,
 )
-from qualification.models import Lead
+from qualification.models import Lead, SLAAlert
 from qualification.services.sla_clocks import sla_clocks_mark_refreshed
 
 MANAGER = "bench-manager-0"
@@ -131,7 +131,7 @@ def _open_clocks(lead_ids: list[int], now: datetime, reps: list[int]) -> list[tu
         owner = reps[rng.randrange(len(reps))]
         rows.append((lead_id, queue, "usage" if queue == "pql" else "", queue, tier, queue,
                      started, owner, started, None, None, clock.started_at, clock.warn_at,
-                     clock.due_at, "", None, None))  # fmt: skip
+                     clock.due_at, None, None))  # fmt: skip
     return rows
 
 
@@ -141,13 +141,18 @@ def _scan_sql(now: datetime) -> float:
     stages = list(SDR_WORKABLE_STAGES)
     marks = ", ".join(["%s"] * len(stages))
     open_rows = f"first_touched_at IS NULL AND stage IN ({marks})"
+    alerts = SLAAlert._meta.db_table
+    not_alerted = (
+        f"NOT EXISTS (SELECT 1 FROM {alerts} a WHERE a.lead_id = l.id AND a.kind = %s "
+        "AND a.due_at = l.sla_due_at)"
+    )
     statements = [
-        (f"SELECT id, owner_id, queue, tier, sla_due_at FROM {table} WHERE {open_rows} "
-         "AND sla_due_at <= %s AND sla_alert_state <> 'breach' ORDER BY sla_due_at, id",
-         [*stages, now]),
-        (f"SELECT id, owner_id, queue, tier, sla_due_at FROM {table} WHERE {open_rows} "
-         "AND sla_warn_at <= %s AND sla_due_at > %s AND sla_alert_state = '' "
-         "ORDER BY sla_warn_at, id", [*stages, now, now]),
+        (f"SELECT id, owner_id, queue, tier, sla_due_at FROM {table} l WHERE {open_rows} "
+         f"AND sla_due_at <= %s AND {not_alerted} ORDER BY sla_due_at, id",
+         [*stages, now, "breach"]),
+        (f"SELECT id, owner_id, queue, tier, sla_due_at FROM {table} l WHERE {open_rows} "
+         f"AND sla_warn_at <= %s AND sla_due_at > %s AND {not_alerted} "
+         "ORDER BY sla_warn_at, id", [*stages, now, now, "warning"]),
     ]  # fmt: skip
     started = time.perf_counter()
     with connection.cursor() as cursor:

@@ -117,14 +117,13 @@ def _clock_columns(
     """The lead's SLA clock after this score: kept unless its inputs moved.
 
     A touched lead keeps the clock it was touched against (its figures are history). A new
-    deadline re-arms the alerts (``sla_alert_state`` cleared). Policy and calendar edits
+    deadline is alerted afresh (alerts are per deadline). Policy and calendar edits
     are not inputs here: ``services.sla_clocks`` refreshes every open clock for those.
     """
     kept = {
         "sla_started_at": state.sla_started_at,
         "sla_warn_at": state.sla_warn_at,
         "sla_due_at": state.sla_due_at,
-        "sla_alert_state": state.sla_alert_state,
     }
     inputs = (decided["queue"], tier, decided["qualified_at"])
     if (
@@ -140,12 +139,10 @@ def _clock_columns(
         qualified_at=decided["qualified_at"],
         claimed_at=state.claimed_at,
     )
-    due = clock.due_at if clock else None
     return {
         "sla_started_at": clock.started_at if clock else None,
         "sla_warn_at": clock.warn_at if clock else None,
-        "sla_due_at": due,
-        "sla_alert_state": state.sla_alert_state if due == state.sla_due_at else "",
+        "sla_due_at": clock.due_at if clock else None,
     }
 
 
