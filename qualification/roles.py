@@ -34,6 +34,9 @@ class Perm(StrEnum):
     PUBLISH_CRITERIA = f"{APP}.publish_criteriaversion"
     # Make a criteria draft (edit it: the criterion and policy permissions, team-checked).
     DRAFT_CRITERIA = f"{APP}.add_criteriaversion"
+    # Declared on Recalibration.Meta: the criteria health page, and running a recalibration.
+    VIEW_CRITERIA_HEALTH = f"{APP}.view_criteria_health"
+    RUN_RECALIBRATION = f"{APP}.run_recalibration"
 
     @property
     def codename(self) -> str:
@@ -63,6 +66,8 @@ _ALL_MODELS = (
     "messagetemplate",
     "ingestkey",
     "userprofile",
+    "leadsnapshot",
+    "recalibration",
 )
 
 
@@ -91,6 +96,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         Perm.WORK_QUEUE,
         Perm.ASSIGN_LEAD,
         Perm.VIEW_MANAGER_DASHBOARD,
+        Perm.VIEW_CRITERIA_HEALTH,
         f"{APP}.add_feedback",
         f"{APP}.add_stagetransition",
     },
@@ -124,6 +130,10 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         Perm.PUBLISH_CRITERIA,
         f"{APP}.add_criteriapreview",
         Perm.VIEW_MANAGER_DASHBOARD,
+        Perm.VIEW_CRITERIA_HEALTH,
+        Perm.RUN_RECALIBRATION,
+        f"{APP}.view_leadsnapshot",
+        f"{APP}.view_recalibration",
         Perm.ASSIGN_LEAD,
         "auth.view_user",
         "auth.add_user",
@@ -145,6 +155,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         f"{APP}.change_criterion",
         Perm.DRAFT_CRITERIA,
         f"{APP}.add_criteriapreview",
+        Perm.VIEW_CRITERIA_HEALTH,
     },
     Role.PRODUCT: _READ_ALL
     | {
@@ -154,6 +165,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         f"{APP}.change_criterion",
         Perm.DRAFT_CRITERIA,
         f"{APP}.add_criteriapreview",
+        Perm.VIEW_CRITERIA_HEALTH,
     },
 }
 

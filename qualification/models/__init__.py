@@ -13,6 +13,13 @@ from qualification.models.alerts import (
 from qualification.models.criteria import Criterion, QualificationPolicy
 from qualification.models.events import Event, EventType
 from qualification.models.glossary import GlossaryTerm
+from qualification.models.learning import (
+    LeadSnapshot,
+    Recalibration,
+    RecalibrationStatus,
+    RecalibrationTrigger,
+    SnapshotMoment,
+)
 from qualification.models.operations import (
     IngestKey,
     MessageTemplate,
@@ -56,14 +63,19 @@ __all__ = [
     "IngestKey",
     "Lead",
     "LeadActivity",
+    "LeadSnapshot",
     "MessageTemplate",
     "Notification",
     "NotificationDelivery",
     "PreviewStatus",
     "QualificationPolicy",
+    "Recalibration",
+    "RecalibrationStatus",
+    "RecalibrationTrigger",
     "SDRTeam",
     "SLAAlert",
     "SLAPolicy",
+    "SnapshotMoment",
     "StageTransition",
     "UserProfile",
     "VersionFrozen",

@@ -1,0 +1,74 @@
+"""What the learner knows about one lead at the moment that counts (no Django).
+
+A ``LeadInputs`` is stored as JSON in ``LeadSnapshot.inputs`` when sales first acts on a
+lead, and built the same way for every open lead when the likelihood is computed, so the
+model sees training and live leads through one definition. Nothing here names a
+criterion's threshold or a trait's meaning: traits arrive through ``identify`` with any
+keys, and the feature space (``features.py``) decides what to do with each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# Event-count windows, in days, counted per event name.
+EVENT_WINDOWS = (7, 30, 90)
+
+
+@dataclass(frozen=True)
+class LeadInputs:
+    """One lead's raw learning inputs.
+
+    - ``criteria``: active criteria that fired -> evidence count (events counted, or 1 for
+      an attribute criterion); a criterion absent here did not fire.
+    - ``events``: every event name seen in the last 90 days -> counts in the
+      ``EVENT_WINDOWS`` (7, 30, 90 days), as of the moment.
+    - ``lead``: the lead's named attributes (``source``, ``title``, ...) and its traits
+      as ``trait.<key>``; values as stored (str, number, bool, None).
+    - ``account``: the account's named attributes (``industry``, ``employee_count``,
+      ``country``, ``business_model``, ``plan``) and traits as ``trait.<key>``.
+    - ``score``: the published points' total then; ``tier``, ``qualification``,
+      ``pql_kind``, ``queue``: the lead's placement then (for the figures, not features).
+    """
+
+    criteria: Mapping[str, int] = field(default_factory=dict)
+    events: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
+    lead: Mapping[str, Any] = field(default_factory=dict)
+    account: Mapping[str, Any] = field(default_factory=dict)
+    score: int = 0
+    tier: int = 0
+    qualification: str = "none"
+    pql_kind: str = ""
+    queue: str = "none"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "criteria": dict(self.criteria),
+            "events": {name: list(counts) for name, counts in self.events.items()},
+            "lead": dict(self.lead),
+            "account": dict(self.account),
+            "score": self.score,
+            "tier": self.tier,
+            "qualification": self.qualification,
+            "pql_kind": self.pql_kind,
+            "queue": self.queue,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LeadInputs:
+        return cls(
+            criteria={str(k): int(v) for k, v in (data.get("criteria") or {}).items()},
+            events={
+                str(k): tuple(int(n) for n in v)  # type: ignore[misc]
+                for k, v in (data.get("events") or {}).items()
+            },
+            lead=dict(data.get("lead") or {}),
+            account=dict(data.get("account") or {}),
+            score=int(data.get("score") or 0),
+            tier=int(data.get("tier") or 0),
+            qualification=str(data.get("qualification") or "none"),
+            pql_kind=str(data.get("pql_kind") or ""),
+            queue=str(data.get("queue") or "none"),
+        )
