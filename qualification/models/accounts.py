@@ -135,6 +135,19 @@ class Lead(models.Model):
         db_index=False,  # read only while a publication's rescore runs; a seq scan is fine
         help_text="The criteria version the stored score was computed with.",
     )
+    # The live likelihood model's estimate (core.learning), written by the rescore with the
+    # score: the chance that sales accepts the lead, with the factors that moved it most.
+    likelihood = models.FloatField(null=True, blank=True)
+    likelihood_model = models.ForeignKey(
+        "qualification.Recalibration",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        help_text="The recalibration whose model computed the likelihood.",
+    )
+    likelihood_factors = models.JSONField(default=list, blank=True)
     needs_rescore = models.BooleanField(default=True)
     rescore_requested_at = models.DateTimeField(
         null=True,
