@@ -160,6 +160,12 @@ def users_with_perm(perm: Perm) -> QuerySet:
 
 
 class SDRTeamAdminForm(LeadHubModelForm):
+    # Declared so a URL typed without a scheme reads as https (the only scheme accepted
+    # outside debug), not Django 5's http default.
+    webhook_url = forms.URLField(
+        required=False, max_length=500, assume_scheme="https", label="Webhook URL"
+    )
+
     class Meta:
         model = SDRTeam
         fields = ("name", "manager", "members", "timezone", "webhook_url")
