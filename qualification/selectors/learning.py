@@ -1,0 +1,177 @@
+"""Reads for learning from sales feedback: a lead's inputs, its event windows, training rows.
+
+``lead_inputs_build`` is the one definition of a lead's ``core.learning.LeadInputs`` from
+fetched rows: the snapshot taken at first touch or feedback, the backfill that rebuilds
+snapshots for older outcomes, and the live likelihood all go through it, so the model
+sees the leads it learns from and the leads it scores in the same shape.
+
+Event windows end at ``now`` inclusive and start ``w`` days before it, as the scoring
+pass counts them (``selectors.aggregation.event_aggregates``): one grouped query per
+batch of leads, every event name the leads have, never a query per lead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Min, Q
+
+from qualification.core.domains import email_domain
+from qualification.core.learning.inputs import EVENT_WINDOWS, LeadInputs
+from qualification.core.learning.outcomes import LABELLED_OUTCOMES
+from qualification.db.rows import dict_rows, tuple_rows
+from qualification.models import Event, Lead
+from qualification.selectors.signals import LEAD_FACT_COLUMNS
+
+# The lead's own attributes the learner reads (names and e-mail addresses identify a
+# person, not a kind of buyer; a free-mail domain is common enough to mean something).
+LEARNING_LEAD_ATTRIBUTES = ("source", "title")
+LEARNING_ACCOUNT_ATTRIBUTES = ("industry", "employee_count", "country", "business_model", "plan")
+# The stored placement a snapshot keeps beside the inputs (for the figures, not features).
+PLACEMENT_COLUMNS = ("total_score", "tier", "qualification", "pql_kind", "queue")
+LEAD_INPUT_COLUMNS = (*LEAD_FACT_COLUMNS, *PLACEMENT_COLUMNS)
+
+EventWindows = dict[str, tuple[int, int, int]]
+_SCALARS = (str, int, float, bool)
+
+
+def criteria_fired(items: Iterable[Mapping[str, Any] | Any]) -> dict[str, int]:
+    """Criterion key -> evidence count from a breakdown's contributions (and disqualifiers).
+
+    Items are the stored JSON dicts or the engine's ``Contribution`` objects. An attribute
+    criterion has no count: it fired once. A criterion listed twice keeps its largest count.
+    """
+    fired: dict[str, int] = {}
+    for item in items:
+        key, count = _field(item, "key"), _field(item, "count")
+        if not key:
+            continue
+        evidence = int(count) if isinstance(count, int | float) and count > 0 else 1
+        fired[str(key)] = max(evidence, fired.get(str(key), 0))
+    return fired
+
+
+def _field(item: Mapping[str, Any] | Any, name: str) -> Any:
+    return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
+
+
+def breakdown_fired(breakdown: Mapping[str, Any] | None) -> dict[str, int]:
+    """The criteria a stored breakdown shows fired: the lead's score at that moment."""
+    data = breakdown or {}
+    return criteria_fired([*(data.get("contributions") or []), *(data.get("disqualifiers") or [])])
+
+
+def _traits(traits: Any) -> dict[str, Any]:
+    """``trait.<key>`` -> scalar value; nested values are left out (nothing to one-hot)."""
+    if not isinstance(traits, Mapping):
+        return {}
+    return {
+        f"trait.{key}": value
+        for key, value in traits.items()
+        if value is None or isinstance(value, _SCALARS)
+    }
+
+
+def lead_inputs_build(
+    row: Mapping[str, Any],
+    *,
+    criteria: Mapping[str, int],
+    events: Mapping[str, tuple[int, int, int]],
+    score: int,
+    tier: int,
+    qualification: str,
+    pql_kind: str,
+    queue: str,
+) -> LeadInputs:
+    """A lead's learning inputs from a ``LEAD_FACT_COLUMNS`` row, its criteria and events.
+
+    ``row`` is keyed as ``selectors.signals.LEAD_FACT_COLUMNS`` (the rescore's batch rows
+    are), so the rescore can build live inputs from what it already fetched.
+    """
+    lead: dict[str, Any] = {name: row.get(name) or "" for name in LEARNING_LEAD_ATTRIBUTES}
+    lead["email_domain"] = email_domain(row.get("email") or "")
+    lead.update(_traits(row.get("traits")))
+    account: dict[str, Any] = {}
+    if row.get("account_id") is not None:
+        account = {name: row.get(f"account__{name}") for name in LEARNING_ACCOUNT_ATTRIBUTES}
+        account.update(_traits(row.get("account__traits")))
+    return LeadInputs(
+        criteria=dict(criteria),
+        events=dict(events),
+        lead=lead,
+        account=account,
+        score=int(score or 0),
+        tier=int(tier or 0),
+        qualification=qualification or "none",
+        pql_kind=pql_kind or "",
+        queue=queue or "none",
+    )
+
+
+def lead_input_rows_read(lead_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """Facts and stored placement of these leads (one query), by id."""
+    rows = dict_rows(
+        Lead.objects.filter(pk__in=list(lead_ids)).values(*LEAD_INPUT_COLUMNS, "breakdown")
+    )
+    return {row["id"]: row for row in rows}
+
+
+def event_windows_read(lead_ids: Sequence[int], *, now: datetime) -> dict[int, EventWindows]:
+    """Per lead, every event name it had in the 90 days up to ``now`` -> (n7, n30, n90).
+
+    One ``GROUP BY lead, name`` query over the (lead, name, occurred_at) index. Events
+    after ``now`` are not counted: for a snapshot they are what sales did next.
+    """
+    ids = list(lead_ids)
+    if not ids:
+        return {}
+    longest = max(EVENT_WINDOWS)
+    windows = {
+        f"n{days}": Count("id", filter=Q(occurred_at__gte=now - timedelta(days=days)))
+        for days in EVENT_WINDOWS
+        if days != longest
+    }
+    query = (
+        Event.objects.filter(
+            lead_id__in=ids,
+            occurred_at__gte=now - timedelta(days=longest),
+            occurred_at__lte=now,
+        )
+        .values("lead_id", "name")
+        .annotate(**windows, **{f"n{longest}": Count("id")})
+        .order_by()
+    )
+    names, rows = tuple_rows(query)
+    at = {name: i for i, name in enumerate(names)}
+    positions = [at[f"n{days}"] for days in EVENT_WINDOWS]
+    counts: dict[int, EventWindows] = {}
+    for row in rows:
+        counts.setdefault(row[at["lead_id"]], {})[row[at["name"]]] = tuple(  # type: ignore[assignment]
+            int(row[p]) for p in positions
+        )
+    return counts
+
+
+def unsnapshotted_outcome_leads_read(*, limit: int | None = None) -> list[tuple[int, datetime]]:
+    """Leads with a labelled outcome and no snapshot, with their cutoff: (id, cutoff).
+
+    The cutoff is the moment sales first acted: the first touch, or the first feedback of
+    any kind when that came earlier (or without a touch), the moment the live path
+    snapshots at (``services.snapshots``). One query, ordered by id.
+    """
+    labelled = Lead.objects.filter(feedback__outcome__in=LABELLED_OUTCOMES).values("pk")
+    rows = (
+        Lead.objects.filter(snapshot__isnull=True, pk__in=labelled)
+        .annotate(first_feedback=Min("feedback__created_at"))
+        .values_list("pk", "first_touched_at", "first_feedback")
+        .order_by("pk")
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    out = []
+    for pk, touched, first_feedback in rows:
+        moments = [m for m in (touched, first_feedback) if m is not None]
+        out.append((pk, min(moments)))
+    return out
