@@ -23,10 +23,12 @@ from qualification.models.choices import (
     LifecycleStage,
     TransitionCause,
 )
+from qualification.models.learning import SnapshotMoment
 from qualification.roles import Perm
 from qualification.selectors.sla import sla_policies_read
 from qualification.services.rescore_requests import leads_mark_for_rescore
 from qualification.services.sla_clocks import sla_clocks_refresh, touch_figures
+from qualification.services.snapshots import lead_snapshot_take
 
 # Rejections that mean "never a buyer"; any other rejection goes back to nurture.
 DISQUALIFYING_REJECTIONS = frozenset(
@@ -171,6 +173,8 @@ def lead_first_touch(*, lead_id: int, user, expected_updated_at: datetime | None
     LeadActivity.objects.create(
         lead=lead, kind=LeadActivity.Kind.FIRST_TOUCH, actor=user, occurred_at=now
     )
+    # What learning reads about this lead: it as it was when sales first acted.
+    lead_snapshot_take(lead=lead, moment=SnapshotMoment.FIRST_TOUCH, now=now)
     return lead
 
 
@@ -213,6 +217,9 @@ def feedback_record(
     if reason and reason not in FeedbackReason.values:
         raise ValidationError({"reason": "Choose a reason from the list."})
     lead = _locked_lead(lead_id, expected_updated_at)
+    # Feedback without a touch is the first time sales acted: keep the lead as it was
+    # before this feedback moves it (no-op when the touch or earlier feedback took one).
+    lead_snapshot_take(lead=lead, moment=SnapshotMoment.FEEDBACK, now=timezone.now())
     feedback = Feedback(lead=lead, outcome=outcome, reason=reason, note=note.strip(), author=user)
     feedback.clean()
     feedback.save()
