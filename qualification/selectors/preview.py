@@ -36,6 +36,7 @@ from qualification.core.governance import (
     changed_criterion_keys,
     version_diff,
 )
+from qualification.core.learning.outcomes import NEGATIVE_OUTCOMES, POSITIVE_OUTCOMES
 from qualification.core.scoring import (
     CriterionSpec,
     LeadSignals,
@@ -48,7 +49,6 @@ from qualification.core.scoring.prepared import PreparedAttribute, PreparedEvent
 from qualification.core.scoring.types import build_frozen
 from qualification.core.vocabulary import KIND_USAGE
 from qualification.models import CriteriaVersion, Feedback, Lead
-from qualification.models.choices import FeedbackOutcome
 from qualification.selectors.aggregation import (
     AccountActivity,
     LeadBatch,
@@ -62,9 +62,6 @@ from qualification.selectors.versions import version_content_read
 # these read the same columns (threshold, points and the reason are applied in Python).
 SIGNAL_FIELDS = ("event_name", "property_filter", "measure", "window_days", "half_life_days")
 ALIAS_SUFFIX = "~draft"  # criterion keys are slugs: no key of a version holds "~"
-
-POSITIVE_OUTCOMES = (FeedbackOutcome.ACCEPTED, FeedbackOutcome.CONVERTED, FeedbackOutcome.WON)
-NEGATIVE_OUTCOMES = (FeedbackOutcome.REJECTED, FeedbackOutcome.LOST)
 
 
 @dataclass(frozen=True)

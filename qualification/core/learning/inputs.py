@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 # Event-count windows, in days, counted per event name.
 EVENT_WINDOWS = (7, 30, 90)
@@ -72,3 +73,41 @@ class LeadInputs:
             pql_kind=str(data.get("pql_kind") or ""),
             queue=str(data.get("queue") or "none"),
         )
+
+
+class TrainingRow(NamedTuple):
+    """One lead with a sales outcome, as the learner reads it (one row per lead).
+
+    ``inputs`` is the lead at the moment that counts (``outcomes``); ``positive`` its
+    label; ``reason`` the latest negative feedback's reason code ("" otherwise);
+    ``recorded_at`` the labelling feedback's time (drift groups by it); ``source`` the
+    lead's source (conversion by source).
+    """
+
+    lead_id: int
+    inputs: LeadInputs
+    positive: bool
+    reason: str
+    recorded_at: datetime
+    source: str
+
+
+class CriterionInfo(NamedTuple):
+    """What the figures need to know about one criterion of the published version.
+
+    ``attribute`` is the engine's path (``lead.traits.occupation``, ``account.industry``);
+    ``value`` is the criterion's JSON value. ``glossary_term`` is a slug or "".
+    """
+
+    key: str
+    name: str
+    kind: str
+    signal_type: str
+    event_name: str
+    attribute: str
+    operator: str
+    value: Any
+    points: int
+    owner_team: str
+    glossary_term: str
+    is_active: bool

@@ -32,3 +32,23 @@ def outcome_label(outcomes_oldest_first: Iterable[str]) -> bool | None:
         elif outcome in NEGATIVE_OUTCOMES:
             label = False
     return label
+
+
+# Reason codes that say the lead should not have been qualified (an SDR's rejection),
+# as opposed to a deal lost later. The models' ``REJECTION_REASONS`` hold the same codes
+# (``tests/core/learning/test_outcomes.py`` keeps them equal). A negative outcome with one
+# of these reasons on a qualified lead is a false positive of the criteria that fired.
+REJECTION_REASONS = frozenset(
+    {
+        "not_icp",
+        "no_budget",
+        "no_authority",
+        "no_need",
+        "bad_timing",
+        "student",
+        "competitor",
+        "existing_customer",
+        "spam",
+        "other",
+    }
+)

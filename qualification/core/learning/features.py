@@ -1,0 +1,363 @@
+"""From a lead's learning inputs to a row of numbers, with a plain-words label per column.
+
+The learner must not need a criterion to use a signal: traits arrive through ``identify``
+with any keys, so the columns are discovered from the training leads (``FeatureSpace.fit``)
+and the same space turns live leads into rows (``transform``). Columns:
+
+- per criterion that fired on a training lead: fired (0/1) and log1p(evidence count);
+- per event name seen on at least ``min_count`` leads: log1p(count) in each window of
+  ``EVENT_WINDOWS`` (7, 30, 90 days);
+- per lead or account attribute and trait (``trait.<key>``), by what its values are:
+  booleans 0/1; numbers standardized with the fit's mean and spread (after log1p when no
+  value is negative: sizes and counts are heavy-tailed) and an "unknown" flag; anything
+  else categorical: each value seen on ``min_count`` leads one-hot (compared as the
+  scoring engine does, stripped and case-folded; a list counts each item), the rest as
+  "another value", and an "unknown" flag.
+
+A column that is constant on the training leads (a single value, or all missing) says
+nothing and is dropped, never a crash. Identity fields (email, names, the account's name
+and domain) are not features: every value is unique, so they could only memorise.
+
+``transform`` runs for every lead of a full rescore: the per-lead work is one pass over
+the items the lead has (dictionary look-ups into precomputed column indexes), and the
+matrix is filled with one vectorized assignment.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from qualification.core.learning.inputs import EVENT_WINDOWS, LeadInputs
+from qualification.core.scoring.conditions import is_missing, to_number
+
+SKIPPED_ATTRIBUTES = {
+    "lead": frozenset({"email", "first_name", "last_name", "name"}),
+    "account": frozenset({"name", "domain"}),
+}
+SIDES = ("lead", "account")
+TRAIT_PREFIX = "trait."
+
+
+def value_keys(value: Any) -> list[str]:
+    """The categorical keys of a value: stripped, case-folded text; one per list item."""
+    if isinstance(value, list | tuple | set):
+        return [key for item in value for key in value_keys(item)]
+    if isinstance(value, dict) or is_missing(value):
+        return []
+    if isinstance(value, bool):
+        return ["true" if value else "false"]
+    return [str(value).strip().casefold()]
+
+
+def attribute_label(side: str, attr: str) -> str:
+    """ "Occupation" for lead trait ``trait.occupation``, "Account tier" for an account
+    trait, "Employee count" for ``employee_count``."""
+    trait = attr.startswith(TRAIT_PREFIX)
+    name = attr[len(TRAIT_PREFIX) :] if trait else attr
+    words = name.replace("_", " ").replace(".", " ").replace("-", " ").strip() or name
+    if trait and side == "account":
+        return f"Account {words.lower()}"
+    return words[:1].upper() + words[1:]
+
+
+def attribute_path(side: str, attr: str) -> str:
+    """The scoring engine's path for an input attribute: ``lead.traits.occupation``."""
+    if attr.startswith(TRAIT_PREFIX):
+        return f"{side}.traits.{attr[len(TRAIT_PREFIX) :]}"
+    return f"{side}.{attr}"
+
+
+def input_attribute(path: str) -> tuple[str, str] | None:
+    """The inverse of ``attribute_path``: ``("lead", "trait.occupation")``; None if not one."""
+    side, _, rest = path.partition(".")
+    if side not in SIDES or not rest:
+        return None
+    if rest.startswith("traits."):
+        return side, TRAIT_PREFIX + rest[len("traits.") :]
+    return side, rest
+
+
+class _AttributeTally:
+    """What ``fit`` learns about one attribute while reading the training leads."""
+
+    __slots__ = ("all_bool", "all_number", "counts", "display", "numbers", "present")
+
+    def __init__(self) -> None:
+        self.present = 0
+        self.all_bool = True
+        self.all_number = True
+        self.counts: dict[str, int] = {}
+        self.display: dict[str, str] = {}
+        self.numbers: list[float] = []
+
+    def add(self, value: Any) -> None:
+        keys = value_keys(value)
+        if not keys:
+            return
+        self.present += 1
+        if not isinstance(value, bool):
+            self.all_bool = False
+        number = None if isinstance(value, bool) else to_number(value)
+        if number is None or not math.isfinite(number):
+            self.all_number = False
+        elif self.all_number:
+            self.numbers.append(number)
+        for key in set(keys):
+            self.counts[key] = self.counts.get(key, 0) + 1
+        if not isinstance(value, list | tuple | set):
+            self.display.setdefault(keys[0], str(value).strip())
+        else:
+            for item in value:
+                for key in value_keys(item):
+                    self.display.setdefault(key, str(item).strip())
+
+
+class FeatureSpace:
+    """The columns learned from training leads, and how to fill them for any lead.
+
+    Each column is a JSON list naming what it reads: ``["fired", key]``, ``["evidence",
+    key]``, ``["event", name, window_index]``, ``["bool", side, attr]``, ``["num", side,
+    attr, mean, std, log]``, ``["cat", side, attr, value_key]``, ``["other", side, attr]``,
+    ``["unknown", side, attr]``.
+    """
+
+    def __init__(self, columns: Sequence[Sequence[Any]], labels: Sequence[str]) -> None:
+        self.columns = [list(column) for column in columns]
+        self.labels = list(labels)
+        self._index()
+
+    # -- building -----------------------------------------------------------------
+
+    @classmethod
+    def fit(
+        cls,
+        inputs: Sequence[LeadInputs],
+        *,
+        min_count: int = 5,
+        criterion_names: Mapping[str, str] | None = None,
+    ) -> FeatureSpace:
+        """Discover the columns from ``inputs`` and drop those constant on them."""
+        names = criterion_names or {}
+        criteria: dict[str, int] = {}
+        events: dict[str, int] = {}
+        tallies: dict[tuple[str, str], _AttributeTally] = {}
+        for lead in inputs:
+            for key in lead.criteria:
+                criteria[key] = criteria.get(key, 0) + 1
+            for name in lead.events:
+                events[name] = events.get(name, 0) + 1
+            for side, values in ((SIDES[0], lead.lead), (SIDES[1], lead.account)):
+                skipped = SKIPPED_ATTRIBUTES[side]
+                for attr, value in values.items():
+                    if attr in skipped:
+                        continue
+                    tally = tallies.get((side, attr))
+                    if tally is None:
+                        tally = tallies[(side, attr)] = _AttributeTally()
+                    tally.add(value)
+        columns: list[list[Any]] = []
+        labels: list[str] = []
+        for key in sorted(criteria):
+            name = names.get(key) or key.replace("_", " ").capitalize()
+            columns += [["fired", key], ["evidence", key]]
+            labels += [name, f"{name} (evidence count)"]
+        for name in sorted(n for n, count in events.items() if count >= min_count):
+            for index, days in enumerate(EVENT_WINDOWS):
+                columns.append(["event", name, index])
+                labels.append(f"{name} events in the last {days} days")
+        for side, attr in sorted(tallies):
+            _attribute_columns(side, attr, tallies[(side, attr)], min_count, columns, labels)
+        space = cls(columns, labels)
+        matrix = space.transform(inputs)
+        if not len(inputs):
+            return cls([], [])
+        varies = matrix.max(axis=0) > matrix.min(axis=0)
+        for i, column in enumerate(columns):
+            if column[0] == "evidence" and varies[i]:
+                # always the same count when fired (an attribute criterion): the fired
+                # flag already says it
+                fired = matrix[:, i][matrix[:, i] > 0]
+                varies[i] = fired.size > 0 and fired.max() > fired.min()
+        kept = [i for i in range(len(columns)) if varies[i]]
+        return cls([columns[i] for i in kept], [labels[i] for i in kept])
+
+    def _index(self) -> None:
+        """Column indexes keyed by what a lead's inputs carry, for ``transform``."""
+        self._criteria: dict[str, list[tuple[int, bool]]] = {}
+        self._events: dict[str, list[tuple[int, int]]] = {}
+        # (side, attr) -> [kind, ...]: ("bool", col) ("num", col, mean, std, log)
+        # ("cat", {key: col}, other_col) ; unknown flags separately
+        self._attrs: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+        self._cats: dict[tuple[str, str], tuple[dict[str, int], int]] = {}
+        unknown: list[int] = []
+        self._unknown_of: dict[tuple[str, str], int] = {}
+        for col, column in enumerate(self.columns):
+            kind = column[0]
+            if kind in ("fired", "evidence"):
+                self._criteria.setdefault(column[1], []).append((col, kind == "fired"))
+            elif kind == "event":
+                self._events.setdefault(column[1], []).append((col, int(column[2])))
+            elif kind == "unknown":
+                unknown.append(col)
+                self._unknown_of[(column[1], column[2])] = col
+            elif kind in ("cat", "other"):
+                keys, other = self._cats.get((column[1], column[2]), ({}, -1))
+                if kind == "cat":
+                    keys[column[3]] = col
+                else:
+                    other = col
+                self._cats[(column[1], column[2])] = (keys, other)
+            elif kind == "bool":
+                self._attrs.setdefault((column[1], column[2]), []).append(("bool", col))
+            elif kind == "num":
+                spec = ("num", col, float(column[3]), float(column[4]), bool(column[5]))
+                self._attrs.setdefault((column[1], column[2]), []).append(spec)
+        for attr, (keys, other) in self._cats.items():
+            self._attrs.setdefault(attr, []).append(("cat", keys, other))
+        for attr in self._unknown_of:
+            self._attrs.setdefault(attr, [])
+        self._unknown = np.array(unknown, dtype=np.intp)
+
+    # -- use -----------------------------------------------------------------------
+
+    @property
+    def event_names(self) -> frozenset[str]:
+        """The event names the columns read (a lead's likelihood moves with these)."""
+        return frozenset(self._events)
+
+    def __len__(self) -> int:
+        return len(self.columns)
+
+    def transform(self, inputs: Iterable[LeadInputs]) -> np.ndarray:
+        """One row per lead (float64), columns in ``self.columns`` order."""
+        leads = list(inputs)
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        known_rows: list[int] = []
+        known_cols: list[int] = []
+        criteria, events, attrs, unknown_of = (
+            self._criteria,
+            self._events,
+            self._attrs,
+            self._unknown_of,
+        )
+        log1p = math.log1p
+        for i, lead in enumerate(leads):
+            for key, count in lead.criteria.items():
+                for col, fired in criteria.get(key, ()):
+                    rows.append(i)
+                    cols.append(col)
+                    vals.append(1.0 if fired else log1p(max(count, 0)))
+            for name, counts in lead.events.items():
+                for col, window in events.get(name, ()):
+                    rows.append(i)
+                    cols.append(col)
+                    vals.append(log1p(max(counts[window], 0)))
+            for side, values in ((SIDES[0], lead.lead), (SIDES[1], lead.account)):
+                for attr, value in values.items():
+                    specs = attrs.get((side, attr))
+                    if specs is None:
+                        continue
+                    if _fill(specs, value, i, rows, cols, vals):
+                        flag = unknown_of.get((side, attr))
+                        if flag is not None:
+                            known_rows.append(i)
+                            known_cols.append(flag)
+        matrix = np.zeros((len(leads), len(self.columns)), dtype=np.float64)
+        if rows:
+            matrix[np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp)] = vals
+        if len(self._unknown):
+            matrix[:, self._unknown] = 1.0
+            if known_rows:
+                matrix[np.array(known_rows, dtype=np.intp), np.array(known_cols)] = 0.0
+        return matrix
+
+    def to_json(self) -> dict[str, Any]:
+        return {"columns": self.columns, "labels": self.labels}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FeatureSpace:
+        return cls(data.get("columns") or [], data.get("labels") or [])
+
+
+def _fill(
+    specs: list[tuple[Any, ...]],
+    value: Any,
+    i: int,
+    rows: list[int],
+    cols: list[int],
+    vals: list[float],
+) -> bool:
+    """Write one attribute's columns for lead ``i``; False when the value is missing."""
+    known = False
+    for spec in specs:
+        kind = spec[0]
+        if kind == "cat":
+            keys = value_keys(value)
+            if not keys:
+                continue
+            known = True
+            mapping, other = spec[1], spec[2]
+            for key in keys:
+                col = mapping.get(key, other)
+                if col >= 0:
+                    rows.append(i)
+                    cols.append(col)
+                    vals.append(1.0)
+        elif kind == "bool":
+            if isinstance(value, bool):
+                known = True
+                if value:
+                    rows.append(i)
+                    cols.append(spec[1])
+                    vals.append(1.0)
+        else:  # num
+            number = None if isinstance(value, bool) else to_number(value)
+            if number is None or not math.isfinite(number):
+                continue
+            known = True
+            if spec[4]:
+                number = math.log1p(max(number, 0.0))
+            rows.append(i)
+            cols.append(spec[1])
+            vals.append((number - spec[2]) / spec[3])
+    return known
+
+
+def _attribute_columns(
+    side: str,
+    attr: str,
+    tally: _AttributeTally,
+    min_count: int,
+    columns: list[list[Any]],
+    labels: list[str],
+) -> None:
+    """The candidate columns of one attribute, by the kind of values it had."""
+    label = attribute_label(side, attr)
+    if tally.present == 0:
+        return
+    if tally.all_bool:
+        columns.append(["bool", side, attr])
+        labels.append(f"{label}: yes")
+    elif tally.all_number:
+        values = np.array(tally.numbers, dtype=np.float64)
+        log = bool(values.min() >= 0)
+        if log:
+            values = np.log1p(values)
+        std = float(values.std()) or 1.0
+        columns.append(["num", side, attr, float(values.mean()), std, log])
+        labels.append(label)
+    else:
+        kept = sorted(key for key, count in tally.counts.items() if count >= min_count)
+        for key in kept:
+            columns.append(["cat", side, attr, key])
+            labels.append(f"{label} is {tally.display.get(key, key)}")
+        columns.append(["other", side, attr])
+        labels.append(f"{label} is another value")
+    columns.append(["unknown", side, attr])
+    labels.append(f"{label} unknown")
