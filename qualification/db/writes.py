@@ -49,6 +49,10 @@ SCORE_COLUMNS: dict[str, str] = {
     "sla_started_at": "timestamptz",
     "sla_warn_at": "timestamptz",
     "sla_due_at": "timestamptz",
+    # The live model's likelihood, written with the score it was estimated beside.
+    "likelihood": "double precision",
+    "likelihood_model_id": "bigint",
+    "likelihood_factors": "jsonb",
 }
 # Carried in score rows as JSON text: the service serializes them once (it also hashes them).
 JSON_COLUMNS = frozenset(name for name, kind in SCORE_COLUMNS.items() if kind in ("json", "jsonb"))

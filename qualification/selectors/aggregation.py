@@ -18,6 +18,7 @@ from django.db import NotSupportedError
 from django.db.models import Count, F, FloatField, Func, Max, Q, Sum, Value
 from django.db.models.functions import Power, TruncDate
 
+from qualification.core.learning.inputs import EVENT_WINDOWS
 from qualification.core.scoring.types import CriterionSpec, PolicySpec
 from qualification.core.vocabulary import KIND_USAGE
 from qualification.models import Event
@@ -86,13 +87,20 @@ def _window(spec: CriterionSpec, now: datetime) -> Q:
 
 
 def event_aggregates(
-    criteria: Sequence[CriterionSpec], policy: PolicySpec, now: datetime
+    criteria: Sequence[CriterionSpec],
+    policy: PolicySpec,
+    now: datetime,
+    *,
+    model_events: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The filtered aggregates of the pass, by alias (also used by the benchmark's bare SQL).
 
     Aliases: ``c{i}_n``, ``c{i}_l``, ``c{i}_d``, ``c{i}_s`` for the i-th criterion (count,
     last seen, distinct days, decayed sum), ``p{i}_n``, ``p{i}_l`` for the i-th policy event
-    name, and ``product_n``.
+    name, ``product_n``, and ``m{i}_{w}`` for the i-th of ``model_events`` (the live
+    likelihood model's event names): its events in the last ``w`` days for each of
+    ``core.learning.EVENT_WINDOWS``. Those are more filtered counts of the same scan, not a
+    second pass over the events.
     """
     now_days = Value(now.timestamp() / SECONDS_PER_DAY, output_field=FloatField())
     aggregates: dict[str, Any] = {}
@@ -115,6 +123,10 @@ def event_aggregates(
         flt = Q(name=name, occurred_at__lte=now)
         aggregates[f"p{index}_n"] = Count("id", filter=flt)
         aggregates[f"p{index}_l"] = Max("occurred_at", filter=flt)
+    for index, name in enumerate(model_events):
+        for days in EVENT_WINDOWS:
+            flt = Q(name=name, occurred_at__gte=now - timedelta(days=days), occurred_at__lte=now)
+            aggregates[f"m{index}_{days}"] = Count("id", filter=flt)
     # Any product event means the lead signed up (the active-user stage).
     aggregates["product_n"] = Count("id", filter=Q(source="product", occurred_at__lte=now))
     return aggregates
@@ -134,9 +146,12 @@ def policy_event_names(policy: PolicySpec) -> list[str]:
     return names
 
 
-def relevant_event_names(criteria: Sequence[CriterionSpec], policy: PolicySpec) -> list[str]:
+def relevant_event_names(
+    criteria: Sequence[CriterionSpec], policy: PolicySpec, model_events: Sequence[str] = ()
+) -> list[str]:
     names = {spec.event_name for spec in criteria if spec.is_event}
     names.update(policy_event_names(policy))
+    names.update(model_events)
     return sorted(names)
 
 

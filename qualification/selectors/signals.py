@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from qualification.core.domains import email_domain
+from qualification.core.learning.inputs import EVENT_WINDOWS
 from qualification.core.scoring.types import (
     CriterionSpec,
     EventSignal,
@@ -80,13 +81,24 @@ class BatchRows:
     leads: list[dict[str, Any]]
     columns: dict[str, int]  # aggregation alias (``event_aggregates``) -> position in a row
     aggregates: list[tuple]
+    model_events: tuple[str, ...] = ()  # the event names counted per learning window
 
 
 class LeadBatchSignals(NamedTuple):
-    """A built batch: each lead's signals for the engine, and its stored state, by lead id."""
+    """A built batch: each lead's signals for the engine, and its stored state, by lead id.
+
+    ``event_counts``: per lead, its events of each fetched ``model_events`` name in the
+    ``core.learning.EVENT_WINDOWS`` (7, 30, 90 days), names it has none of left out: what
+    the likelihood model reads beside the criteria. Empty when no model events were asked.
+    ``rows``: the fetched lead rows (``LEAD_FACT_COLUMNS`` and state), by id, from which
+    ``selectors.learning.lead_inputs_build`` builds the model's inputs.
+    """
 
     signals: dict[int, LeadSignals]
     states: dict[int, LeadState]
+    # Shared empty defaults, never mutated.
+    event_counts: dict[int, dict[str, tuple[int, int, int]]] = {}
+    rows: dict[int, dict[str, Any]] = {}
 
 
 class _CriterionColumns(NamedTuple):
@@ -100,9 +112,19 @@ class _CriterionColumns(NamedTuple):
 
 
 def lead_batch_fetch(
-    batch: LeadBatch, criteria: Sequence[CriterionSpec], policy: PolicySpec, now: datetime
+    batch: LeadBatch,
+    criteria: Sequence[CriterionSpec],
+    policy: PolicySpec,
+    now: datetime,
+    *,
+    model_events: Sequence[str] = (),
 ) -> BatchRows:
-    """The two queries of a batch: its leads, and the aggregation pass over their events."""
+    """The two queries of a batch: its leads, and the aggregation pass over their events.
+
+    ``model_events``: event names the live likelihood model reads, counted per learning
+    window in the same pass (``event_aggregates``).
+    """
+    model_events = tuple(model_events)
     leads = dict_rows(
         Lead.objects.filter(batch_q(batch, "pk"))
         .values(*LEAD_FACT_COLUMNS, *STATE_FIELDS)
@@ -110,13 +132,13 @@ def lead_batch_fetch(
     )
     query = (
         Event.objects.filter(batch_q(batch, "lead_id"))
-        .filter(relevant_events(relevant_event_names(criteria, policy)))
+        .filter(relevant_events(relevant_event_names(criteria, policy, model_events)))
         .values("lead_id")
-        .annotate(**event_aggregates(criteria, policy, now))
+        .annotate(**event_aggregates(criteria, policy, now, model_events=model_events))
         .order_by()
     )
     names, aggregates = tuple_rows(query)
-    return BatchRows(leads, {name: i for i, name in enumerate(names)}, aggregates)
+    return BatchRows(leads, {name: i for i, name in enumerate(names)}, aggregates, model_events)
 
 
 def lead_batch_build(
@@ -154,8 +176,14 @@ def lead_batch_build(
         (name, at[f"p{i}_n"], at[f"p{i}_l"]) for i, name in enumerate(policy_event_names(policy))
     ]
     product_n = at["product_n"]
+    model_columns = [
+        (name, *(at[f"m{i}_{days}"] for days in EVENT_WINDOWS))
+        for i, name in enumerate(fetched.model_events)
+    ]
     signals: dict[int, LeadSignals] = {}
     states: dict[int, LeadState] = {}
+    event_counts: dict[int, dict[str, tuple[int, int, int]]] = {}
+    by_id: dict[int, dict[str, Any]] = {}
     for lead in leads:
         lead_id = lead["id"]
         row = rows.get(lead_id)
@@ -178,6 +206,12 @@ def lead_batch_build(
             for name, n, last in policy_columns:
                 if row[n]:
                     policy_events[name] = EventSignal(count=row[n], last_seen=row[last])
+            if model_columns:
+                event_counts[lead_id] = {
+                    name: (row[n7], row[n30], row[n90])
+                    for name, n7, n30, n90 in model_columns
+                    if row[n90]
+                }
         signals[lead_id] = LeadSignals(
             facts=_facts(lead),
             events=events,
@@ -187,7 +221,8 @@ def lead_batch_build(
             signed_up=bool(row and row[product_n]),
         )
         states[lead_id] = LeadState(*(lead[name] for name in STATE_FIELDS))
-    return LeadBatchSignals(signals, states)
+        by_id[lead_id] = lead
+    return LeadBatchSignals(signals, states, event_counts, by_id)
 
 
 def _float(value: Any) -> float | None:

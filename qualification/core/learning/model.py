@@ -108,14 +108,36 @@ class LikelihoodModel:
         ``top`` that lower it, among the things this lead has (a fired criterion, an
         event, a known value). Weight: coefficient x the lead's standardized value, in
         log-odds against the average lead."""
-        row = self.space.transform([inputs])[0]
-        weights = self.coef * (row - self.mean) / self.scale
-        present = np.flatnonzero(row != 0)
-        ranked = sorted(present, key=lambda j: -weights[j])
+        return self.factors_many([inputs], top=top)[0]
+
+    def factors_many(self, inputs: Sequence[LeadInputs], top: int = 3) -> list[list[Factor]]:
+        """``factors`` for many leads at once: one transform and one sort for all of them
+        (a full rescore stores factors for every lead it writes; per lead it was the
+        rescore's largest cost). Ties keep column order, strongest first either way."""
+        if not len(inputs):
+            return []
+        return self.factors_of(self.space.transform(inputs), top=top)
+
+    def factors_of(self, matrix: np.ndarray, top: int = 3) -> list[list[Factor]]:
+        """``factors_many`` for rows already transformed (the rescore transforms once to
+        predict and reuses the rows for the factors of the leads it writes)."""
+        if not len(matrix):
+            return []
+        weights = np.where(matrix != 0, self.coef * (matrix - self.mean) / self.scale, 0.0)
+        order = np.argsort(-weights, axis=1, kind="stable")
+        k = min(top, weights.shape[1])
+        ups_at, downs_at = order[:, :k], order[:, ::-1][:, :k]
+        # Plain lists: indexing numpy scalars row by row costs more than the sort.
+        ups_w = np.take_along_axis(weights, ups_at, axis=1).tolist()
+        downs_w = np.take_along_axis(weights, downs_at, axis=1).tolist()
         labels = self.space.labels
-        ups = [Factor(labels[j], round(float(weights[j]), 4)) for j in ranked if weights[j] > 0]
-        downs = [Factor(labels[j], round(float(weights[j]), 4)) for j in ranked if weights[j] < 0]
-        return ups[:top] + downs[::-1][:top]
+        return [
+            [Factor(labels[j], round(w, 4)) for j, w in zip(ups, up_w, strict=True) if w > 0]
+            + [Factor(labels[j], round(w, 4)) for j, w in zip(downs, down_w, strict=True) if w < 0]
+            for ups, up_w, downs, down_w in zip(
+                ups_at.tolist(), ups_w, downs_at.tolist(), downs_w, strict=True
+            )
+        ]
 
     def top_factors(self, top: int = 10) -> list[dict[str, Any]]:
         """The columns with the largest effect per standard deviation, across all leads."""

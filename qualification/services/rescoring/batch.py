@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -35,8 +35,15 @@ from qualification.core.vocabulary import (
 from qualification.db.writes import ScoreRow
 from qualification.models import StageTransition
 from qualification.models.choices import TransitionCause
+from qualification.selectors.learning_live import LiveModel
 from qualification.selectors.signals import LeadBatchSignals, LeadState
 from qualification.selectors.sla import PolicyMap
+from qualification.services.rescoring.likelihood import (
+    Estimate,
+    batch_likelihoods,
+    factors_fill,
+    likelihood_columns,
+)
 from qualification.services.sla_clocks import lead_clock
 
 logger = logging.getLogger(__name__)
@@ -58,6 +65,17 @@ class ScoredBatch:
     moves: Counter[str] = field(default_factory=Counter)
 
 
+class _Scored(NamedTuple):
+    """One lead scored, before its digest (the batch's likelihoods come in between)."""
+
+    lead_id: int
+    state: LeadState
+    result: ScoreResult
+    transition: StageTransition | None
+    decided: dict[str, Any]
+    breakdown: bytes
+
+
 def batch_score(
     built: LeadBatchSignals,
     criteria: Sequence[CriterionSpec],
@@ -66,16 +84,21 @@ def batch_score(
     *,
     version_id: int | None = None,
     sla_policies: PolicyMap | None = None,
+    live: LiveModel | None = None,
 ) -> ScoredBatch:
     """Score every lead of the batch; one bad lead is logged and reported, not raised.
 
     ``version_id`` is the criteria version ``criteria`` and ``policy`` come from: stored
     with each score (and in its digest, so a publication rewrites every lead once).
     ``sla_policies`` recompute the SLA clock of a lead whose queue, tier or qualification
-    time moves (without them the stored clock is kept).
+    time moves (without them the stored clock is kept). ``live`` is the likelihood model
+    (``selectors.learning_live``): the whole batch is estimated in one vectorized call
+    once every lead is scored, and the estimate joins the digest, so a new model rewrites
+    every lead once and an unchanged score and likelihood still skip the write.
     """
     criteria_ids = {spec.key: spec.id for spec in criteria}
     scored = ScoredBatch(version_id=version_id)
+    results: list[_Scored] = []
     for lead_id, lead_signals in built.signals.items():
         state = built.states.get(lead_id)
         if state is None:  # deleted meanwhile
@@ -91,23 +114,37 @@ def batch_score(
                 "last_signal_at": result.strongest_signal_at or state.last_signal_at,
                 "criteria_version_id": version_id,
             }
-            breakdown = _breakdown_json(result)
-            digest = _digest(breakdown, decided)
+            results.append(
+                _Scored(lead_id, state, result, transition, decided, _breakdown_json(result))
+            )
+        except Exception:  # one bad lead must not abort the batch
+            logger.exception("Rescoring lead %s failed; it stays marked for rescoring", lead_id)
+            scored.failed.append(lead_id)
+    batch = batch_likelihoods(built, [(item.lead_id, item.result) for item in results], live)
+    estimated: list[tuple[ScoreRow, Estimate]] = []  # written rows that get factors
+    for item, estimate in zip(results, batch.estimates, strict=True):
+        lead_id, state, result = item.lead_id, item.state, item.result
+        try:
+            digest = _digest(item.breakdown, item.decided, estimate)
             if digest == state.score_digest:
                 scored.unchanged.append(lead_id)
                 continue
-            row = _row(lead_id, result, decided, breakdown, now)
+            row = _row(lead_id, result, item.decided, item.breakdown, now)
+            row.update(likelihood_columns(estimate))
             row["score_digest"] = digest
-            row.update(_clock_columns(state, decided, result.tier, sla_policies))
+            row.update(_clock_columns(state, item.decided, result.tier, sla_policies))
         except Exception:  # one bad lead must not abort the batch
             logger.exception("Rescoring lead %s failed; it stays marked for rescoring", lead_id)
             scored.failed.append(lead_id)
             continue
-        if transition is not None:
-            scored.transitions.append(transition)
+        if item.transition is not None:
+            scored.transitions.append(item.transition)
         if state.criteria_version_id != version_id:
-            _count_moves(scored.moves, state.queue, queue)
+            _count_moves(scored.moves, state.queue, item.decided["queue"])
         scored.rows.append(row)
+        if estimate is not None:
+            estimated.append((row, estimate))
+    factors_fill([row for row, _ in estimated], [e for _, e in estimated], batch, live)
     return scored
 
 
@@ -245,19 +282,24 @@ def _row(
 _HASH_PIECE = 2047
 
 
-def _digest(breakdown: bytes, decided: dict[str, Any]) -> str:
+def _digest(breakdown: bytes, decided: dict[str, Any], estimate: Estimate | None = None) -> str:
     """A fingerprint of everything a rescore stores except when it ran.
 
     The stored breakdown holds every ScoreResult field the other columns derive from, so
-    its JSON plus the stage, queue and times decided here cover the whole row. Any stable
-    hash would do; SHA-256 is fast where CPUs have SHA instructions, and 32 of its hex
-    characters fill the column.
+    its JSON plus the stage, queue and times decided here cover the whole row. With a live
+    model, its recalibration id and the (rounded) likelihood join in; the factors follow
+    from those two and the inputs the breakdown already covers. Without a model nothing
+    joins, so the digest is what it was before likelihoods existed. Any stable hash would
+    do; SHA-256 is fast where CPUs have SHA instructions, and 32 of its hex characters
+    fill the column.
     """
     digest = hashlib.sha256()
     view = memoryview(breakdown)
     for start in range(0, len(view), _HASH_PIECE):
         digest.update(view[start : start + _HASH_PIECE])
     digest.update(orjson.dumps(decided))
+    if estimate is not None:
+        digest.update(orjson.dumps(estimate[:2]))
     return digest.hexdigest()[:32]
 
 

@@ -30,6 +30,7 @@ from qualification.selectors.aggregation import (
     LeadRange,
     account_active_users_read,
 )
+from qualification.selectors.learning_live import LiveModel, live_model_read
 from qualification.selectors.rescoring import lead_ranges_read
 from qualification.selectors.scoring_specs import (
     criteria_specs_read,
@@ -57,10 +58,13 @@ def lead_rescore(
     ids = sorted(set(lead_ids))
     version_id, criteria, policy = _published_read()
     clocks = sla_policies_read()
+    live = live_model_read()
     report = RescoreReport()
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
-        report.merge(_rescore_inline(chunk, criteria, policy, now, started, version_id, clocks))
+        report.merge(
+            _rescore_inline(chunk, criteria, policy, now, started, version_id, clocks, live=live)
+        )
     if report.failed:
         logger.warning(
             "Rescore finished with %d failed lead(s): %s", len(report.failed), report.failed[:20]
@@ -83,6 +87,8 @@ def lead_rescore_all(
     now = now or started
     version_id, criteria, policy = _published_read()
     clocks = sla_policies_read()
+    live = live_model_read()  # once per run: every batch is estimated by the same model
+    model_events = _model_events(live)
     # Every lead is scored at the same ``now``: read the account-level activity once.
     activity = account_active_users_read(None, criteria, policy, now)
     report = RescoreReport()
@@ -90,12 +96,14 @@ def lead_rescore_all(
     if not (pipeline and connection.vendor == "postgresql" and not connection.in_atomic_block):
         for batch in ranges:
             report.merge(
-                _rescore_inline(batch, criteria, policy, now, started, version_id, clocks, activity)
+                _rescore_inline(
+                    batch, criteria, policy, now, started, version_id, clocks, activity, live=live
+                )
             )
         return report
 
     def fetch(batch: LeadRange) -> BatchRows:  # on a reader thread: only the queries
-        return lead_batch_fetch(batch, criteria, policy, now)
+        return lead_batch_fetch(batch, criteria, policy, now, model_events=model_events)
 
     def write(scored: ScoredBatch) -> None:  # on the writer thread
         batch_write(scored, started=started)
@@ -105,7 +113,13 @@ def lead_rescore_all(
         for _batch, fetched in prefetched(ranges, fetch):
             built = lead_batch_build(fetched, criteria, policy, now, activity)
             scored = batch_score(
-                built, criteria, policy, now, version_id=version_id, sla_policies=clocks
+                built,
+                criteria,
+                policy,
+                now,
+                version_id=version_id,
+                sla_policies=clocks,
+                live=live,
             )
             writer.submit(scored)
             report.merge(_report(scored))
@@ -177,13 +191,22 @@ def _rescore_inline(
     version_id: int | None,
     clocks: PolicyMap,
     activity: AccountActivity | None = None,
+    *,
+    live: LiveModel | None = None,
 ) -> RescoreReport:
     """Read, score and write one batch on this thread's connection (and transaction)."""
-    fetched = lead_batch_fetch(batch, criteria, policy, now)
+    fetched = lead_batch_fetch(batch, criteria, policy, now, model_events=_model_events(live))
     built = lead_batch_build(fetched, criteria, policy, now, activity)
-    scored = batch_score(built, criteria, policy, now, version_id=version_id, sla_policies=clocks)
+    scored = batch_score(
+        built, criteria, policy, now, version_id=version_id, sla_policies=clocks, live=live
+    )
     batch_write(scored, started=started)
     return _report(scored)
+
+
+def _model_events(live: LiveModel | None) -> tuple[str, ...]:
+    """The event names the live model reads, counted by the aggregation pass for it."""
+    return tuple(sorted(live.model.event_names)) if live is not None else ()
 
 
 def _published_read() -> tuple[int | None, PreparedCriteria, PolicySpec]:

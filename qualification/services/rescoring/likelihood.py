@@ -1,0 +1,141 @@
+"""The likelihood a rescore stores beside each score: one vectorized estimate per batch.
+
+The live model (``selectors.learning_live``, read once per run) estimates every lead of a
+batch in one ``predict_many`` call, from inputs built the way snapshots are
+(``selectors.learning.lead_inputs_build``): the criteria the score just fired, the lead's
+counts of the model's event names (fetched by the same aggregation pass) and its facts,
+turned into one feature matrix.
+The plain-words factors are worked out only for the rows a rescore writes, in one
+vectorized call per batch too. No query here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+import orjson
+
+from qualification.core.learning.model import Factor
+from qualification.core.scoring import ScoreResult
+from qualification.selectors.learning import criteria_fired, lead_inputs_build
+from qualification.selectors.learning_live import LiveModel
+from qualification.selectors.signals import LeadBatchSignals
+
+logger = logging.getLogger(__name__)
+
+# Stored factors: the strongest few pushing the likelihood up, and down.
+TOP_POSITIVE = 3
+TOP_NEGATIVE = 2
+# Rounded, so float noise between runs never counts as a change (the digest holds it).
+LIKELIHOOD_PLACES = 4
+
+NO_LIKELIHOOD: dict[str, Any] = {
+    "likelihood": None,
+    "likelihood_model_id": None,
+    "likelihood_factors": "[]",
+}
+
+
+class Estimate(NamedTuple):
+    """One lead's likelihood from one model, and its row in the batch's feature matrix."""
+
+    recalibration_id: int
+    likelihood: float
+    row: int
+
+
+class BatchEstimates(NamedTuple):
+    """A batch's estimates in scoring order (None without a model) and the feature rows
+    they came from (reused for the factors of the leads written)."""
+
+    estimates: list[Estimate | None]
+    matrix: np.ndarray | None = None
+
+
+def batch_likelihoods(
+    built: LeadBatchSignals,
+    scored: Sequence[tuple[int, ScoreResult]],
+    live: LiveModel | None,
+) -> BatchEstimates:
+    """Each scored lead's estimate (None for all without a model), in ``scored``'s order.
+
+    A model that fails on the batch is logged and the batch gets no likelihood (its
+    scores are still written): a broken model must not stop scoring.
+    """
+    if live is None or not scored:
+        return BatchEstimates([None] * len(scored))
+    no_events: dict[str, tuple[int, int, int]] = {}
+    inputs = [
+        lead_inputs_build(
+            built.rows[lead_id],
+            criteria=criteria_fired((*result.contributions, *result.disqualifiers)),
+            events=built.event_counts.get(lead_id, no_events),
+            score=result.total,
+            tier=result.tier,
+            qualification=result.qualification,
+            pql_kind=result.pql_kind,
+            queue=result.queue,
+        )
+        for lead_id, result in scored
+    ]
+    try:
+        matrix = live.model.space.transform(inputs)
+        predicted = live.model.predict_matrix(matrix).round(LIKELIHOOD_PLACES).tolist()
+    except Exception:
+        logger.exception(
+            "Likelihood model %s failed on a batch; its leads get no likelihood",
+            live.recalibration_id,
+        )
+        return BatchEstimates([None] * len(scored))
+    model_id = live.recalibration_id
+    return BatchEstimates(
+        [Estimate(model_id, p, i) for i, p in enumerate(predicted)],
+        matrix,
+    )
+
+
+def likelihood_columns(estimate: Estimate | None) -> dict[str, Any]:
+    """The likelihood columns of a score row (``db.writes.SCORE_COLUMNS``); the factors
+    are filled in for the batch's written rows at once (``factors_fill``)."""
+    if estimate is None:
+        return dict(NO_LIKELIHOOD)
+    return {
+        "likelihood": estimate.likelihood,
+        "likelihood_model_id": estimate.recalibration_id,
+        "likelihood_factors": "[]",
+    }
+
+
+def factors_fill(
+    rows: Sequence[dict[str, Any]],
+    estimates: Sequence[Estimate],
+    batch: BatchEstimates,
+    live: LiveModel | None,
+) -> None:
+    """Store each written row's factors as JSON text: top positive, then top negative.
+
+    One vectorized call for the batch's written leads, on the feature rows the estimate
+    already built. Factors that cannot be worked out are logged and left empty: the
+    likelihood itself is still right.
+    """
+    if live is None or batch.matrix is None or not rows:
+        return
+    try:
+        per_lead = live.model.factors_of(
+            batch.matrix[[e.row for e in estimates]], top=max(TOP_POSITIVE, TOP_NEGATIVE)
+        )
+    except Exception:
+        logger.exception("Likelihood factors failed on a batch; they are left empty")
+        return
+    for row, factors in zip(rows, per_lead, strict=True):
+        row["likelihood_factors"] = orjson.dumps(stored_factors(factors)).decode()
+
+
+def stored_factors(factors: Sequence[Factor]) -> list[dict[str, Any]]:
+    """[{"label", "weight"}]: the strongest ``TOP_POSITIVE`` raising, ``TOP_NEGATIVE`` lowering."""
+    positive = [f for f in factors if f.weight > 0][:TOP_POSITIVE]
+    negative = [f for f in factors if f.weight < 0][:TOP_NEGATIVE]
+    return [{"label": f.label, "weight": float(f.weight)} for f in (*positive, *negative)]
