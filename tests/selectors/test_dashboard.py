@@ -175,6 +175,12 @@ def test_attainment_by_queue_and_tier(data):
     ]
 
 
+def test_attainment_counts_a_lead_under_the_queue_it_qualified_into(data):
+    """L3's signals aged after sales took it: its score reads "none" now, its clock was MQL."""
+    Lead.objects.filter(pk=data.leads["L3"].pk).update(qualification="none")
+    assert rows(read().attainment_queue)[1][:3] == ["MQL", "warm", 1]
+
+
 def test_attainment_by_rep(data):
     # alice: L1, L2 met, L6 running (hers as owner); [4, 5] -> 4.5, p90 4.9
     # bob: L3 met, L4 late, L5 untouched past due -> 1/3; business [45, 120] -> 82.5 / 112.5,

@@ -117,3 +117,12 @@ def test_the_template_draws_an_accessible_svg():
     assert f'viewBox="0 0 {WIDTH} 34"' in html
     assert html.count("<rect") == 1
     assert ">50%</text>" in html
+
+
+def test_a_long_label_is_shortened_to_fit_and_kept_whole_in_the_words():
+    name = "Maximiliane Oberhuber-Schwarzenegger"
+    chart = hbar_chart("By rep", [(name, 0.5)], maximum=1.0, fmt=fmt_pct)
+    shown = chart.texts[0].text
+    assert len(shown) <= 16 and shown.endswith("\u2026")
+    assert name in chart.summary
+    assert chart.rects[0].title == f"{name}: 50%"

@@ -7,8 +7,9 @@ Definitions (the page repeats them in plain words):
 * *Met*: touched by the deadline (``sla_met`` true, stored at first touch). *Missed*: touched
   late (``sla_met`` false) or still untouched after ``sla_due_at``. Leads still inside their
   allowance count in neither. Attainment = met / (met + missed).
-* Queue is the one the lead qualified into (``qualification``: the stored ``queue`` is
-  cleared once sales takes the lead); tier is the lead's current tier.
+* Queue is the one the lead qualified into (its move into MQL or PQL at ``qualified_at``;
+  the stored ``queue`` is cleared once sales takes the lead, and ``qualification`` is the
+  score now); tier is the lead's current tier.
 * Response time: business minutes (``sla_response_minutes``, what the SLA measures) and
   wall-clock minutes (``first_touched_at - sla_started_at``, what the lead waited); median
   and 90th percentile over touched leads.
@@ -21,11 +22,28 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from qualification.core.sla.bands import RESPONSE_BANDS
-from qualification.core.vocabulary import SALES_STAGES, SDR_WORKABLE_STAGES, tier_name
+from qualification.core.vocabulary import (
+    SALES_STAGES,
+    SDR_WORKABLE_STAGES,
+    STAGE_MQL,
+    STAGE_PQL,
+    tier_name,
+)
 from qualification.models import Lead, StageTransition, user_display_name
 from qualification.selectors.dashboard.expressions import (
     WallMinutes,
@@ -132,14 +150,28 @@ def _grouped(qs: QuerySet, group_by: Sequence[str], now: datetime) -> list[tuple
     return answer
 
 
+def qualified_into() -> Coalesce:
+    """The queue a lead qualified into: its move into MQL or PQL at (or before) ``qualified_at``.
+
+    Not the stored ``qualification``: that is the score *now*, and a lead whose signals
+    aged after sales took it reads "none" although its clock was an MQL or PQL clock.
+    """
+    move = StageTransition.objects.filter(
+        lead=OuterRef("pk"),
+        to_stage__in=(STAGE_MQL, STAGE_PQL),
+        occurred_at__lte=OuterRef("qualified_at"),
+    ).order_by("-occurred_at", "-pk")
+    return Coalesce(Subquery(move.values("to_stage")[:1]), F("qualification"))
+
+
 def attainment_by_queue(filters: DashboardFilters, now: datetime) -> Table:
-    qs = clocked_leads(filters)
+    qs = clocked_leads(filters).annotate(qualified_into=qualified_into())
     table = Table(
         "attainment-queue",
         "SLA attainment by queue and tier",
         [Column("queue", "Queue", "text"), Column("tier", "Tier", "text"), *FIGURE_COLUMNS],
     )
-    groups = _grouped(qs, ["qualification", "tier"], now)
+    groups = _grouped(qs, ["qualified_into", "tier"], now)
     groups.sort(key=lambda item: (item[0][0], -item[0][1]))
     for (queue, tier), figures in groups:
         table.rows.append([QUEUE_LABELS.get(queue, queue), tier_name(tier), *figures])
@@ -164,7 +196,7 @@ def attainment_by_rep(filters: DashboardFilters, now: datetime) -> Table:
     groups = _grouped(qs, ["rep"], now)
     people = get_user_model().objects.in_bulk([key[0] for key, _f in groups if key[0]])
     named = [
-        (user_display_name(people[rep]) if rep in people else "Nobody (unassigned)", figures)
+        (user_display_name(people[rep]) if rep in people else "Unassigned", figures)
         for (rep,), figures in groups
     ]
     for name, figures in sorted(named, key=lambda item: item[0].lower()):

@@ -58,7 +58,9 @@ def hbar_chart(
     return chart
 
 
-def _clip(label: str, limit: int = 18) -> str:
+def _clip(label: str, limit: int = 16) -> str:
+    """Shorten to what ``LABEL_W`` holds at the chart's 12 px font (about 16 characters);
+    the bar's tooltip and the chart's summary keep the whole label."""
     return label if len(label) <= limit else label[: limit - 1] + "\u2026"
 
 
