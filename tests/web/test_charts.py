@@ -123,6 +123,7 @@ def test_a_long_label_is_shortened_to_fit_and_kept_whole_in_the_words():
     name = "Maximiliane Oberhuber-Schwarzenegger"
     chart = hbar_chart("By rep", [(name, 0.5)], maximum=1.0, fmt=fmt_pct)
     shown = chart.texts[0].text
-    assert len(shown) <= 16 and shown.endswith("\u2026")
+    assert len(shown) <= 16
+    assert shown.endswith("\u2026")
     assert name in chart.summary
     assert chart.rects[0].title == f"{name}: 50%"
