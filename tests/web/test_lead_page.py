@@ -150,11 +150,23 @@ def test_feedback_with_htmx_returns_the_panel_and_new_stage(client_as):
         HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
-    assert "Feedback saved" in html
-    assert "re-weights" not in html  # nothing re-weights the criteria yet: say only what happens
+    assert "Feedback saved and kept with the lead; its stage follows from it." in html
+    # Learning reads it later and only suggests: the copy never promises points move by itself.
+    assert "The next recalibration (weekly, or when ops run it) learns from it" in html
+    assert "go to ops as a draft" in html
+    assert "re-weights" not in html
     assert 'id="lead-stage"' in html
     assert "Stage: Recycled" in html
     assert StageTransition.objects.get(lead=lead).to_stage == "recycled"
+
+
+def test_the_page_says_what_feedback_does_and_promises_no_automatic_points(client_as):
+    lead = LeadFactory(stage="mql")
+    html = client_as(Role.SDR).get(f"/leads/{lead.pk}/").content.decode()
+    assert "No feedback yet. What you log here is kept with the lead and moves its stage" in html
+    assert "the criteria never change by themselves" in html
+    assert 'data-testid="feedback-effect"' in html
+    assert "re-weights" not in html
 
 
 def test_without_htmx_actions_redirect_with_a_message(client_as):
@@ -229,7 +241,7 @@ def test_page_runs_a_fixed_number_of_queries(client_as, make_user):
         (
             "feedback",
             {"outcome": "accepted"},
-            "Feedback saved; the lead&#x27;s stage follows",
+            "Feedback saved and kept with the lead; its stage follows",
             "sql",
         ),
         ("recycle", {"reason": "Budget frozen"}, "Lead recycled to nurture.", "recycled"),

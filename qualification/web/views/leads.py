@@ -70,6 +70,14 @@ def _touch_message(lead, user) -> str:
     return text
 
 
+# What feedback does, and nothing more: it is kept with the lead and moves its stage now;
+# learning reads it later (services.recalibration), and what it suggests waits for ops.
+FEEDBACK_SAVED = (
+    "Feedback saved and kept with the lead; its stage follows from it. The next "
+    "recalibration (weekly, or when ops run it) learns from it, and any point changes it "
+    "suggests go to ops as a draft."
+)
+
 LEAD_ACTIONS: dict[str, LeadAction] = {
     action.name: action
     for action in (
@@ -78,7 +86,7 @@ LEAD_ACTIONS: dict[str, LeadAction] = {
             "feedback",
             FeedbackForm,
             feedback_record,
-            "Feedback saved; the lead's stage follows from it.",
+            FEEDBACK_SAVED,
         ),
         LeadAction("recycle", StageExitForm, lead_recycle, "Lead recycled to nurture."),
         LeadAction("disqualify", StageExitForm, lead_disqualify, "Lead disqualified."),
