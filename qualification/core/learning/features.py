@@ -40,6 +40,7 @@ SKIPPED_ATTRIBUTES = {
 }
 SIDES = ("lead", "account")
 TRAIT_PREFIX = "trait."
+MEMO_SIZE = 50_000  # distinct attribute values remembered per transform call
 
 
 def value_keys(value: Any) -> list[str]:
@@ -84,7 +85,7 @@ def input_attribute(path: str) -> tuple[str, str] | None:
 class _AttributeTally:
     """What ``fit`` learns about one attribute while reading the training leads."""
 
-    __slots__ = ("all_bool", "all_number", "counts", "display", "numbers", "present")
+    __slots__ = ("all_bool", "all_number", "counts", "display", "numbers", "present", "weights")
 
     def __init__(self) -> None:
         self.present = 0
@@ -93,12 +94,14 @@ class _AttributeTally:
         self.counts: dict[str, int] = {}
         self.display: dict[str, str] = {}
         self.numbers: list[float] = []
+        self.weights: list[int] = []
 
-    def add(self, value: Any) -> None:
+    def add(self, value: Any, count: int = 1) -> None:
+        """Tally ``count`` leads holding ``value``."""
         keys = value_keys(value)
         if not keys:
             return
-        self.present += 1
+        self.present += count
         if not isinstance(value, bool):
             self.all_bool = False
         number = None if isinstance(value, bool) else to_number(value)
@@ -106,8 +109,9 @@ class _AttributeTally:
             self.all_number = False
         elif self.all_number:
             self.numbers.append(number)
+            self.weights.append(count)
         for key in set(keys):
-            self.counts[key] = self.counts.get(key, 0) + 1
+            self.counts[key] = self.counts.get(key, 0) + count
         if not isinstance(value, list | tuple | set):
             self.display.setdefault(keys[0], str(value).strip())
         else:
@@ -122,7 +126,7 @@ class FeatureSpace:
     Each column is a JSON list naming what it reads: ``["fired", key]``, ``["evidence",
     key]``, ``["event", name, window_index]``, ``["bool", side, attr]``, ``["num", side,
     attr, mean, std, log]``, ``["cat", side, attr, value_key]``, ``["other", side, attr]``,
-    ``["unknown", side, attr]``.
+    ``["unknown", side, attr, kind]`` (kind: how the attribute's values read, for "known").
     """
 
     def __init__(self, columns: Sequence[Sequence[Any]], labels: Sequence[str]) -> None:
@@ -141,10 +145,24 @@ class FeatureSpace:
         criterion_names: Mapping[str, str] | None = None,
     ) -> FeatureSpace:
         """Discover the columns from ``inputs`` and drop those constant on them."""
+        return cls.fit_transform(inputs, min_count=min_count, criterion_names=criterion_names)[0]
+
+    @classmethod
+    def fit_transform(
+        cls,
+        inputs: Sequence[LeadInputs],
+        *,
+        min_count: int = 5,
+        criterion_names: Mapping[str, str] | None = None,
+    ) -> tuple[FeatureSpace, np.ndarray]:
+        """``fit``, and the training leads' matrix with it (read once, not twice)."""
         names = criterion_names or {}
         criteria: dict[str, int] = {}
         events: dict[str, int] = {}
         tallies: dict[tuple[str, str], _AttributeTally] = {}
+        # Most attributes repeat a few values: count each distinct value, then tally it
+        # once with its count (lists are unhashable and tallied one by one).
+        distinct: dict[tuple[str, str], dict[Any, int]] = {}
         for lead in inputs:
             for key in lead.criteria:
                 criteria[key] = criteria.get(key, 0) + 1
@@ -155,10 +173,18 @@ class FeatureSpace:
                 for attr, value in values.items():
                     if attr in skipped:
                         continue
-                    tally = tallies.get((side, attr))
-                    if tally is None:
-                        tally = tallies[(side, attr)] = _AttributeTally()
-                    tally.add(value)
+                    seen = distinct.get((side, attr))
+                    if seen is None:
+                        seen = distinct[(side, attr)] = {}
+                        tallies[(side, attr)] = _AttributeTally()
+                    try:
+                        seen[(type(value), value)] = seen.get((type(value), value), 0) + 1
+                    except TypeError:
+                        tallies[(side, attr)].add(value)
+        for attr, seen in distinct.items():
+            tally = tallies[attr]
+            for (_, value), count in seen.items():
+                tally.add(value, count)
         columns: list[list[Any]] = []
         labels: list[str] = []
         for key in sorted(criteria):
@@ -174,7 +200,7 @@ class FeatureSpace:
         space = cls(columns, labels)
         matrix = space.transform(inputs)
         if not len(inputs):
-            return cls([], [])
+            return cls([], []), np.zeros((0, 0))
         varies = matrix.max(axis=0) > matrix.min(axis=0)
         for i, column in enumerate(columns):
             if column[0] == "evidence" and varies[i]:
@@ -183,7 +209,8 @@ class FeatureSpace:
                 fired = matrix[:, i][matrix[:, i] > 0]
                 varies[i] = fired.size > 0 and fired.max() > fired.min()
         kept = [i for i in range(len(columns)) if varies[i]]
-        return cls([columns[i] for i in kept], [labels[i] for i in kept])
+        pruned = cls([columns[i] for i in kept], [labels[i] for i in kept])
+        return pruned, np.ascontiguousarray(matrix[:, kept])
 
     def _index(self) -> None:
         """Column indexes keyed by what a lead's inputs carry, for ``transform``."""
@@ -195,6 +222,7 @@ class FeatureSpace:
         self._cats: dict[tuple[str, str], tuple[dict[str, int], int]] = {}
         unknown: list[int] = []
         self._unknown_of: dict[tuple[str, str], int] = {}
+        self._value_kind: dict[tuple[str, str], str] = {}
         for col, column in enumerate(self.columns):
             kind = column[0]
             if kind in ("fired", "evidence"):
@@ -204,6 +232,7 @@ class FeatureSpace:
             elif kind == "unknown":
                 unknown.append(col)
                 self._unknown_of[(column[1], column[2])] = col
+                self._value_kind[(column[1], column[2])] = column[3]
             elif kind in ("cat", "other"):
                 keys, other = self._cats.get((column[1], column[2]), ({}, -1))
                 if kind == "cat":
@@ -247,6 +276,7 @@ class FeatureSpace:
             self._unknown_of,
         )
         log1p = math.log1p
+        memo: dict[tuple[Any, ...], list[tuple[int, float | None]]] = {}
         for i, lead in enumerate(leads):
             for key, count in lead.criteria.items():
                 for col, fired in criteria.get(key, ()):
@@ -263,11 +293,26 @@ class FeatureSpace:
                     specs = attrs.get((side, attr))
                     if specs is None:
                         continue
-                    if _fill(specs, value, i, rows, cols, vals):
+                    # the cells a value fills, worked out once per distinct value
+                    try:
+                        memo_key = (side, attr, type(value), value)
+                        cells = memo.get(memo_key)
+                    except TypeError:
+                        memo_key, cells = None, None
+                    if cells is None:
                         flag = unknown_of.get((side, attr))
-                        if flag is not None:
+                        kind = self._value_kind.get((side, attr), "")
+                        cells = _cells(specs, value, flag, kind)
+                        if memo_key is not None and len(memo) < MEMO_SIZE:
+                            memo[memo_key] = cells
+                    for col, val in cells:
+                        if val is None:
                             known_rows.append(i)
-                            known_cols.append(flag)
+                            known_cols.append(col)
+                        else:
+                            rows.append(i)
+                            cols.append(col)
+                            vals.append(val)
         matrix = np.zeros((len(leads), len(self.columns)), dtype=np.float64)
         if rows:
             matrix[np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp)] = vals
@@ -283,6 +328,33 @@ class FeatureSpace:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> FeatureSpace:
         return cls(data.get("columns") or [], data.get("labels") or [])
+
+
+def _is_known(kind: str, value: Any) -> bool:
+    """Whether a value counts as known for an attribute whose values are of ``kind``
+    (decided at fit, so it holds whichever of the attribute's columns were kept)."""
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "num":
+        number = None if isinstance(value, bool) else to_number(value)
+        return number is not None and math.isfinite(number)
+    return bool(value_keys(value))
+
+
+def _cells(
+    specs: list[tuple[Any, ...]], value: Any, unknown_col: int | None, kind: str
+) -> list[tuple[int, float | None]]:
+    """The (column, value) cells one attribute value fills; (unknown flag, None) clears
+    the "unknown" flag when the value is known."""
+    out: list[tuple[int, float | None]] = []
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    _fill(specs, value, 0, rows, cols, vals)
+    if unknown_col is not None and _is_known(kind, value):
+        out.append((unknown_col, None))
+    out.extend(zip(cols, vals, strict=True))
+    return out
 
 
 def _fill(
@@ -346,11 +418,13 @@ def _attribute_columns(
         labels.append(f"{label}: yes")
     elif tally.all_number:
         values = np.array(tally.numbers, dtype=np.float64)
+        weights = np.array(tally.weights, dtype=np.float64)
         log = bool(values.min() >= 0)
         if log:
             values = np.log1p(values)
-        std = float(values.std()) or 1.0
-        columns.append(["num", side, attr, float(values.mean()), std, log])
+        mean = float(np.average(values, weights=weights))
+        std = float(np.sqrt(np.average((values - mean) ** 2, weights=weights))) or 1.0
+        columns.append(["num", side, attr, mean, std, log])
         labels.append(label)
     else:
         kept = sorted(key for key, count in tally.counts.items() if count >= min_count)
@@ -359,5 +433,6 @@ def _attribute_columns(
             labels.append(f"{label} is {tally.display.get(key, key)}")
         columns.append(["other", side, attr])
         labels.append(f"{label} is another value")
-    columns.append(["unknown", side, attr])
+    kind = "bool" if tally.all_bool else "num" if tally.all_number else "cat"
+    columns.append(["unknown", side, attr, kind])
     labels.append(f"{label} unknown")

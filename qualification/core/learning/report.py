@@ -168,10 +168,9 @@ def recalibrate(
     if enough:
         report(30, "Building features")
         names = {c.key: c.name for c in criteria}
-        space = FeatureSpace.fit(
+        space, matrix = FeatureSpace.fit_transform(
             [row.inputs for row in rows], min_count=FEATURE_MIN_COUNT, criterion_names=names
         )
-        matrix = space.transform([row.inputs for row in rows])
         labels = np.array([row.positive for row in rows], dtype=int)
         figures["features"] = len(space)
         report(45, f"Fitting the likelihood on {len(space)} features")

@@ -1,0 +1,122 @@
+"""The feature space: columns and labels, dropped constants, JSON, random trait dicts."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qualification.core.learning import FeatureSpace, LeadInputs
+from qualification.core.learning.features import attribute_path, input_attribute
+
+
+def _leads(n: int = 30) -> list[LeadInputs]:
+    return [
+        LeadInputs(
+            criteria={"demo": 2} if i % 2 else {},
+            events={"pricing_viewed": (i % 2, i % 3, i % 4)},
+            lead={
+                "trait.occupation": "Rare"
+                if i % 10 == 9
+                else ["Student", "Working Professional"][i % 2],
+                "trait.constant": "same",
+                "trait.empty": None,
+                "trait.age": 20 + i if i % 3 else None,
+                "trait.newsletter": i % 2 == 0,
+            },
+            account={"employee_count": 10 * (i + 1), "name": f"Acme {i}"},
+        )
+        for i in range(n)
+    ]
+
+
+def test_columns_are_labelled_in_plain_words():
+    space = FeatureSpace.fit(_leads(), criterion_names={"demo": "Asked for a demo"})
+    labels = set(space.labels)
+    assert "Asked for a demo" in labels
+    assert "pricing_viewed events in the last 30 days" in labels
+    assert "Occupation is Working Professional" in labels
+    assert "Occupation is another value" in labels  # "Rare" is on fewer than 5 leads
+    assert "Occupation is Rare" not in labels
+    assert "Employee count" in labels
+    assert "Age unknown" in labels
+    assert "Newsletter: yes" in labels
+
+
+def test_a_single_value_or_all_missing_is_dropped_not_a_crash():
+    space = FeatureSpace.fit(_leads())
+    read = {tuple(column[1:3]) for column in space.columns if len(column) > 2}
+    assert ("lead", "trait.constant") not in read
+    assert ("lead", "trait.empty") not in read
+    assert ("account", "name") not in read  # identity, not a feature
+    matrix = space.transform(_leads())
+    assert (matrix.max(axis=0) > matrix.min(axis=0)).all()
+
+
+def test_numbers_are_standardized_and_missing_flagged():
+    leads = _leads()
+    space = FeatureSpace.fit(leads)
+    matrix = space.transform(leads)
+    age = space.labels.index("Age")
+    unknown = space.labels.index("Age unknown")
+    known = matrix[:, unknown] == 0
+    assert abs(matrix[known, age].mean()) < 1e-9
+    assert abs(matrix[known, age].std() - 1) < 1e-9
+    assert (matrix[~known, age] == 0).all()
+    assert known.sum() == sum(1 for lead in leads if lead.lead["trait.age"] is not None)
+
+
+def test_unseen_values_and_unknown_keys_transform_without_error():
+    space = FeatureSpace.fit(_leads())
+    odd = LeadInputs(
+        criteria={"never_seen": 1},
+        events={"new_event": (1, 1, 1)},
+        lead={"trait.occupation": "Astronaut", "trait.age": "n/a", "trait.brand_new": [1, {}]},
+    )
+    row = space.transform([odd])[0]
+    assert row[space.labels.index("Occupation is another value")] == 1
+    assert row[space.labels.index("Age unknown")] == 1
+
+
+def test_json_round_trip_transforms_identically():
+    leads = _leads()
+    space = FeatureSpace.fit(leads)
+    again = FeatureSpace.from_json(space.to_json())
+    assert np.array_equal(again.transform(leads), space.transform(leads))
+    assert again.event_names == {"pricing_viewed"}
+
+
+def test_attribute_paths_are_the_engines():
+    assert attribute_path("lead", "trait.occupation") == "lead.traits.occupation"
+    assert attribute_path("account", "industry") == "account.industry"
+    assert input_attribute("account.traits.tech") == ("account", "trait.tech")
+    assert input_attribute("nonsense") is None
+
+
+values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=6),
+    st.lists(st.text(max_size=3), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+traits = st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), values, max_size=4)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(traits, min_size=0, max_size=25))
+def test_any_trait_dicts_give_a_finite_matrix_of_the_right_shape(dicts):
+    leads = [LeadInputs(lead={f"trait.{k}": v for k, v in d.items()}) for d in dicts]
+    space = FeatureSpace.fit(leads, min_count=2)
+    matrix = space.transform(leads)
+    assert matrix.shape == (len(leads), len(space))
+    assert len(space.labels) == len(space.columns)
+    assert all(math.isfinite(v) for v in matrix.ravel())
+    if len(leads):
+        assert (matrix.max(axis=0) > matrix.min(axis=0)).all()
+    again = FeatureSpace.from_json(space.to_json())
+    assert np.array_equal(again.transform(leads), matrix)
