@@ -7,7 +7,7 @@ worker that dies mid-task leaves the message to be redelivered.
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, OperationalError, connection
 
 from qualification.selectors.rescoring import dirty_lead_ids_read
 from qualification.selectors.system import system_status_read
@@ -148,3 +148,39 @@ def delivery_send(self, delivery_id: int) -> dict:
     if outcome.retry and not self.request.is_eager:
         raise self.retry(countdown=delivery_backoff(outcome.attempts))
     return outcome.as_dict()
+
+
+# -- learning from sales feedback -------------------------------------------------------------
+
+
+@shared_task(
+    name="qualification.recalibrate",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def recalibrate(recalibration_id: int | None = None) -> dict:
+    """Run a recalibration (beat: weekly; the ops button and requests send its id).
+
+    Without an id (the schedule) it runs the run already queued, or queues one. A finished
+    run is not run again, so a redelivered or retried message never counts twice; a lost
+    database connection requeues the run and the retry picks it up.
+    """
+    # Imported here: the learner loads scikit-learn, which web processes never need.
+    from qualification.models.learning import RecalibrationTrigger
+    from qualification.services.recalibration import recalibration_next, recalibration_run
+
+    if recalibration_id is None:
+        run, _ = recalibration_next(trigger=RecalibrationTrigger.SCHEDULE)
+        recalibration_id = run.pk
+    run = recalibration_run(recalibration_id=int(recalibration_id), requeue_on_database_error=True)
+    return {
+        "recalibration": run.pk,
+        "status": run.status,
+        "is_live": run.is_live,
+        "n_outcomes": run.n_outcomes,
+        "kept_reason": run.kept_reason,
+    }

@@ -7,6 +7,7 @@
 - ``operations``: message templates, ingestion keys
 - ``sla``: SLA policies, business calendars and holidays, SDR teams
 - ``users``: users with their profile and roles
+- ``learning``: lead snapshots and recalibration runs (read-only)
 """
 
 from qualification.admin import (  # noqa: F401
@@ -16,6 +17,7 @@ from qualification.admin import (  # noqa: F401
     csv_upload,
     glossary,
     leads,
+    learning,
     operations,
     sla,
     users,

@@ -16,13 +16,29 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 from django.db.models import Count, Min, Q
 
 from qualification.core.domains import email_domain
-from qualification.core.learning.inputs import EVENT_WINDOWS, LeadInputs
-from qualification.core.learning.outcomes import LABELLED_OUTCOMES
+from qualification.core.learning.inputs import (
+    EVENT_WINDOWS,
+    CriterionInfo,
+    LeadInputs,
+    TrainingRow,
+)
+from qualification.core.learning.outcomes import LABELLED_OUTCOMES, outcome_label
+from qualification.core.vocabulary import KIND_INTENT, KIND_USAGE
 from qualification.db.rows import dict_rows, tuple_rows
-from qualification.models import Event, Lead
+from qualification.models import (
+    Criterion,
+    Event,
+    EventType,
+    Feedback,
+    Lead,
+    LeadSnapshot,
+    VersionStatus,
+)
+from qualification.models.choices import SignalSource
 from qualification.selectors.signals import LEAD_FACT_COLUMNS
 
 # The lead's own attributes the learner reads (names and e-mail addresses identify a
@@ -175,3 +191,103 @@ def unsnapshotted_outcome_leads_read(*, limit: int | None = None) -> list[tuple[
         moments = [m for m in (touched, first_feedback) if m is not None]
         out.append((pk, min(moments)))
     return out
+
+
+def training_rows_read(*, since: datetime | None = None) -> list[TrainingRow]:
+    """One row per lead with a labelled outcome and a snapshot (two queries).
+
+    The label is ``outcome_label`` over the lead's feedback, oldest first, so feedback
+    submitted twice or written again by a retried task labels the lead once; the reason
+    is the latest negative feedback's when the label is negative. ``recorded_at`` is the
+    labelling feedback's time; ``since`` keeps the rows labelled at or after it (drift).
+    Leads without a snapshot are left out: ``services.snapshots.snapshots_backfill``
+    gives them one first.
+    """
+    feedback = tuple_rows(
+        Feedback.objects.filter(outcome__in=LABELLED_OUTCOMES, lead__snapshot__isnull=False)
+        .values("lead_id", "outcome", "reason", "created_at")
+        .order_by("lead_id", "created_at", "id")
+    )[1]
+    labels: dict[int, tuple[bool, str, datetime]] = {}
+    outcomes: list[str] = []
+    current: int | None = None
+    for index, (lead_id, outcome, reason, created_at) in enumerate(feedback):
+        if lead_id != current:
+            outcomes, current = [], lead_id
+        outcomes.append(outcome)
+        last_of_lead = index + 1 == len(feedback) or feedback[index + 1][0] != lead_id
+        if not last_of_lead:
+            continue
+        label = outcome_label(outcomes)
+        if label is None:
+            continue
+        # The labelling feedback: the latest one (every outcome read here is labelled).
+        labels[lead_id] = (label, "" if label else reason, created_at)
+    if since is not None:
+        labels = {k: v for k, v in labels.items() if v[2] >= since}
+    if not labels:
+        return []
+    snapshots = tuple_rows(
+        LeadSnapshot.objects.filter(lead_id__in=list(labels)).values("lead_id", "inputs")
+    )[1]
+    rows = []
+    for lead_id, data in snapshots:
+        positive, reason, recorded_at = labels[lead_id]
+        inputs = LeadInputs.from_json(_json(data))
+        rows.append(
+            TrainingRow(
+                lead_id=lead_id,
+                inputs=inputs,
+                positive=positive,
+                reason=reason,
+                recorded_at=recorded_at,
+                source=str(inputs.lead.get("source") or ""),
+            )
+        )
+    rows.sort(key=lambda row: row.lead_id)
+    return rows
+
+
+def _json(value: Any) -> Mapping[str, Any]:
+    """A JSON column's value (the fast cursor may return text where the ORM decodes)."""
+    if isinstance(value, str | bytes):
+        return orjson.loads(value)
+    return value or {}
+
+
+def criteria_info_read() -> list[CriterionInfo]:
+    """The published version's criteria as the learner sees them (one query)."""
+    rows = (
+        Criterion.objects.filter(version__status=VersionStatus.PUBLISHED)
+        .select_related("glossary_term")
+        .order_by("key")
+    )
+    return [
+        CriterionInfo(
+            key=c.key,
+            name=c.name,
+            kind=c.kind,
+            signal_type=c.signal_type,
+            event_name=c.event_name,
+            attribute=c.attribute,
+            operator=c.operator,
+            value=c.value,
+            points=c.points,
+            owner_team=c.owner_team,
+            glossary_term=c.glossary_term.slug if c.glossary_term else "",
+            is_active=c.is_active,
+        )
+        for c in rows
+    ]
+
+
+def event_kinds_read() -> dict[str, str]:
+    """Event name -> the criterion kind a new criterion on it would be (tracking plan).
+
+    Product events are usage, marketing events intent (what a new-criterion suggestion
+    on that event proposes).
+    """
+    return {
+        name: KIND_USAGE if source == SignalSource.PRODUCT else KIND_INTENT
+        for name, source in EventType.objects.values_list("name", "source")
+    }
