@@ -47,3 +47,17 @@ def test_only_ops_edit_the_sla_rules():
             assert f"qualification.view_{model}" in ROLE_PERMISSIONS[role]
             for action in ("add", "change", "delete"):
                 assert f"qualification.{action}_{model}" not in ROLE_PERMISSIONS[role]
+
+
+def test_criteria_health_is_for_ops_managers_marketing_and_product_and_only_ops_recalibrate():
+    from qualification.roles import Perm
+
+    for role in (Role.OPS, Role.MANAGER, Role.MARKETING, Role.PRODUCT):
+        assert Perm.VIEW_CRITERIA_HEALTH in ROLE_PERMISSIONS[role]
+    assert Perm.VIEW_CRITERIA_HEALTH not in ROLE_PERMISSIONS[Role.SDR]
+    assert {role for role in Role if Perm.RUN_RECALIBRATION in ROLE_PERMISSIONS[role]} == {Role.OPS}
+    # The migrations granted them (0026 syncs the groups after 0024 declared them).
+    ops = Group.objects.get(name=Role.OPS.value)
+    assert ops.permissions.filter(codename="run_recalibration").exists()
+    sdr = Group.objects.get(name=Role.SDR.value)
+    assert not sdr.permissions.filter(codename="view_criteria_health").exists()

@@ -69,3 +69,29 @@ def noise_leads(n: int, *, seed: int = 0, when: datetime = WHEN) -> list[int]:
         )
         items.append((inputs, rng.random() < 0.5, ""))
     return _store(items, prefix=f"n{seed}-", when=when)
+
+
+def synthetic_criteria_publish() -> None:
+    """The synthetic set's criteria as published criteria (validated like the admin's)."""
+    from qualification.devdata.synthetic_outcomes import CRITERIA
+    from tests.factories import criterion
+
+    for info in CRITERIA:
+        fields = {
+            "key": info.key,
+            "name": info.name,
+            "kind": info.kind,
+            "points": info.points,
+            "signal_type": info.signal_type,
+            "owner_team": info.owner_team,
+        }
+        if info.signal_type == "event":
+            fields.update(event_name=info.event_name, reason_template=f"{info.name} {{times}}")
+        else:
+            fields.update(
+                attribute=info.attribute,
+                operator=info.operator,
+                value=info.value,
+                reason_template=f"{info.name}: {{value}}",
+            )
+        criterion(**fields)

@@ -1,0 +1,105 @@
+"""Suggestions become a criteria draft: nothing learned is ever applied silently.
+
+A recalibration suggests points for criteria that fired often enough and new criteria
+with high lift (``figures["criteria"]``, ``figures["new_criteria"]``). Ops pick some on the
+criteria health page; ``suggestion_draft_create`` puts them in a governance draft copied
+from the published version, where they are reviewed, previewed and published (or thrown
+away) like any other change. There is no auto-publish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from qualification.core.governance.content import CRITERION_FIELDS
+from qualification.models import CriteriaVersion, Recalibration
+from qualification.models.learning import RecalibrationStatus
+from qualification.roles import Perm
+from qualification.selectors.versions import version_content_read
+from qualification.services.versions import (
+    NotAllowed,
+    draft_create,
+    published_version_ensure,
+)
+
+
+def _keys(values: Iterable[str], field: str) -> list[str]:
+    keys: list[str] = []
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            raise ValidationError({field: "Each suggestion is named by its criterion key."})
+        if value.strip() not in keys:
+            keys.append(value.strip())
+    return keys
+
+
+def suggestion_draft_create(
+    *,
+    user,
+    recalibration: Recalibration,
+    point_keys: Iterable[str] = (),
+    new_keys: Iterable[str] = (),
+) -> CriteriaVersion:
+    """A draft of the published criteria with the chosen suggestions applied.
+
+    ``point_keys``: criteria whose points become the run's suggested points;
+    ``new_keys``: suggested new criteria to add (their stored content). A key the run did
+    not suggest, or a criterion the published version no longer has, is refused with the
+    field named, and nothing is made. Needs ``Perm.DRAFT_CRITERIA`` (as any draft).
+    """
+    if user is None or not user.has_perm(Perm.DRAFT_CRITERIA):
+        raise NotAllowed("Your role does not allow you to make criteria drafts.")
+    points = _keys(point_keys, "point_keys")
+    new = _keys(new_keys, "new_keys")
+    if not points and not new:
+        raise ValidationError({"point_keys": "Choose at least one suggestion for the draft."})
+    if recalibration.status != RecalibrationStatus.DONE:
+        raise ValidationError(
+            {"recalibration": f"Recalibration #{recalibration.pk} has no finished figures."}
+        )
+    figures = recalibration.figures or {}
+    suggested = {
+        c["key"]: c["suggested_points"]
+        for c in figures.get("criteria") or []
+        if c.get("suggested_points") is not None
+    }
+    proposals = {n["key"]: n for n in figures.get("new_criteria") or []}
+    _refuse_unknown(points, suggested, "point_keys", recalibration, "suggested points")
+    _refuse_unknown(new, proposals, "new_keys", recalibration, "a suggested new criterion")
+
+    content = version_content_read(published_version_ensure())
+    criteria: dict[str, dict[str, Any]] = content["criteria"]
+    gone = [key for key in points if key not in criteria]
+    if gone:
+        raise ValidationError(
+            {"point_keys": f"No longer in the published criteria: {', '.join(gone)}."}
+        )
+    taken = [key for key in new if key in criteria]
+    if taken:
+        raise ValidationError(
+            {"new_keys": f"The published criteria already have a criterion {', '.join(taken)}."}
+        )
+    changes = []
+    for key in points:
+        old = criteria[key]["points"]
+        criteria[key]["points"] = int(suggested[key])
+        changes.append(f"{criteria[key]['name']} {old} -> {int(suggested[key])}")
+    for key in new:
+        proposal = proposals[key].get("content") or {}
+        criteria[key] = {name: proposal.get(name) for name in CRITERION_FIELDS}
+        changes.append(f"add {criteria[key]['name'] or key}")
+    title = f"From recalibration #{recalibration.pk}: " + "; ".join(changes)
+    return draft_create(user=user, title=title[:200], content=content)
+
+
+def _refuse_unknown(
+    keys: list[str], known: dict[str, Any], field: str, run: Recalibration, what: str
+) -> None:
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        raise ValidationError(
+            {field: f"Recalibration #{run.pk} has no {what} for {', '.join(unknown)}."}
+        )
