@@ -183,4 +183,7 @@ def recalibrate(recalibration_id: int | None = None) -> dict:
         "is_live": run.is_live,
         "n_outcomes": run.n_outcomes,
         "kept_reason": run.kept_reason,
+        # When it ran: the same on every redelivery of a finished run (it ran once).
+        "started_at": run.started_at.isoformat() if run.started_at else None,
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
     }
