@@ -111,6 +111,22 @@ class LeadSerializer(serializers.ModelSerializer):
     owner = UserSummarySerializer(read_only=True, allow_null=True)
     reasons = serializers.SerializerMethodField()
     sla = serializers.SerializerMethodField()
+    likelihood = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        min_value=0.0,
+        max_value=1.0,
+        help_text=(
+            "The live model's calibrated chance (0-1) that sales accepts the lead; null "
+            "when no model has been fitted yet or the lead was not estimated yet."
+        ),
+    )
+    likelihood_model = serializers.IntegerField(
+        source="likelihood_model_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The model version: the id of the recalibration that estimated the likelihood.",
+    )
 
     class Meta:
         model = Lead
@@ -130,6 +146,8 @@ class LeadSerializer(serializers.ModelSerializer):
             "pql_kind",
             "queue",
             "reasons",
+            "likelihood",
+            "likelihood_model",
             "owner",
             "account",
             "qualified_at",
@@ -158,14 +176,30 @@ class LeadSerializer(serializers.ModelSerializer):
         return list(lead.reasons or [])
 
 
+class LikelihoodFactorSerializer(serializers.Serializer):
+    label = serializers.CharField(help_text='In plain words, e.g. "Asked for a demo".')
+    weight = serializers.FloatField(help_text="Log-odds; above 0 raises the likelihood.")
+
+
 class LeadDetailSerializer(LeadSerializer):
-    """One lead adds the itemized breakdown (every contribution behind the score)."""
+    """One lead adds the itemized breakdown (every contribution behind the score) and the
+    factors behind its likelihood (top raising, then top lowering)."""
 
     breakdown = serializers.JSONField(read_only=True)
+    likelihood_factors = serializers.SerializerMethodField()
 
     class Meta(LeadSerializer.Meta):
-        fields = [*LeadSerializer.Meta.fields, "breakdown", "disqualified_reasons"]
+        fields = [
+            *LeadSerializer.Meta.fields,
+            "breakdown",
+            "disqualified_reasons",
+            "likelihood_factors",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(LikelihoodFactorSerializer(many=True))
+    def get_likelihood_factors(self, lead: Lead) -> list[Any]:
+        return list(lead.likelihood_factors or [])
 
 
 class FeedbackCreateSerializer(serializers.Serializer):

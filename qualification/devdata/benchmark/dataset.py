@@ -245,7 +245,7 @@ def _leads(
             "{}",
             json.dumps({"role": rng.choice(["admin", "member", "owner", "viewer"])}),
             "new",
-            0, 0, 0, 0, 1, "none", "", "none", "[]", "{}", "[]", True, "", now, now,
+            0, 0, 0, 0, 1, "none", "", "none", "[]", "{}", "[]", True, "", now, now, "[]",
         )  # fmt: skip
 
 
@@ -298,6 +298,7 @@ LEAD_COLUMNS = [
     "external_ids", "traits", "stage", "fit_score", "intent_score", "usage_score",
     "total_score", "tier", "qualification", "pql_kind", "queue", "reasons", "breakdown",
     "disqualified_reasons", "needs_rescore", "score_digest", "created_at", "updated_at",
+    "likelihood_factors",
 ]  # fmt: skip
 ACCOUNT_COLUMNS = [
     "name", "domain", "industry", "employee_count", "country", "business_model", "plan",

@@ -67,21 +67,21 @@ def batch_likelihoods(
     """
     if live is None or not scored:
         return BatchEstimates([None] * len(scored))
-    no_events: dict[str, tuple[int, int, int]] = {}
-    inputs = [
-        lead_inputs_build(
-            built.rows[lead_id],
-            criteria=criteria_fired((*result.contributions, *result.disqualifiers)),
-            events=built.event_counts.get(lead_id, no_events),
-            score=result.total,
-            tier=result.tier,
-            qualification=result.qualification,
-            pql_kind=result.pql_kind,
-            queue=result.queue,
-        )
-        for lead_id, result in scored
-    ]
     try:
+        no_events: dict[str, tuple[int, int, int]] = {}
+        inputs = [
+            lead_inputs_build(
+                built.rows[lead_id],
+                criteria=criteria_fired((*result.contributions, *result.disqualifiers)),
+                events=built.event_counts.get(lead_id, no_events),
+                score=result.total,
+                tier=result.tier,
+                qualification=result.qualification,
+                pql_kind=result.pql_kind,
+                queue=result.queue,
+            )
+            for lead_id, result in scored
+        ]
         matrix = live.model.space.transform(inputs)
         predicted = live.model.predict_matrix(matrix).round(LIKELIHOOD_PLACES).tolist()
     except Exception:

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import django_tables2 as tables
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -21,9 +21,10 @@ from django.utils.safestring import SafeString
 
 from qualification.core.sla.display import ClockText, describe_clock
 from qualification.core.sla.stored import stored_state
-from qualification.core.vocabulary import SDR_WORKABLE_STAGES, tier_name
+from qualification.core.vocabulary import QUEUE_PRIORITY, SDR_WORKABLE_STAGES, tier_name
 from qualification.models import Lead, user_display_name
 from qualification.roles import Perm
+from qualification.selectors.learning_live import likelihood_shown
 from qualification.selectors.queues import TermInfo, sla_order
 from qualification.selectors.sla import PolicyMap
 from qualification.web.tables.base import BaseTable, CellColumn
@@ -82,6 +83,28 @@ def lead_clock_text(
     )
 
 
+def likelihood_order(leads: QuerySet[Lead], *, descending: bool) -> QuerySet[Lead]:
+    """By likelihood, leads without one last either way, ties in queue priority order."""
+    likelihood = F("likelihood")
+    first = likelihood.desc(nulls_last=True) if descending else likelihood.asc(nulls_last=True)
+    return leads.order_by(first, *QUEUE_PRIORITY)
+
+
+def likelihood_cell(value: float | None) -> SafeString:
+    if value is None:
+        return format_html(
+            '<span class="muted" title="{}">{}</span>',
+            "No model yet: a likelihood appears once a recalibration has learned from "
+            "enough sales outcomes.",
+            likelihood_shown(None),
+        )
+    return format_html(
+        '<span title="{}">{}</span>',
+        "Calibrated chance that sales accepts this lead, from the live model",
+        likelihood_shown(value),
+    )
+
+
 def _local(value: datetime) -> datetime:
     return timezone.localtime(value)
 
@@ -110,6 +133,13 @@ class QueueTable(BaseTable):
     )
     total_score = tables.Column(
         verbose_name="Score", attrs={"th": {"class": "num"}, "td": {"class": "num score"}}
+    )
+    # The live model's calibrated chance that sales accepts the lead (core.learning); leads
+    # without one sort last either way (``order_likelihood``).
+    likelihood = tables.Column(
+        verbose_name="Likelihood",
+        empty_values=(),
+        attrs={"th": {"class": "num"}, "td": {"class": "num likelihood"}},
     )
     reasons = CellColumn(
         "qualification/queues/cells/reasons.html",
@@ -241,6 +271,14 @@ class QueueTable(BaseTable):
                 )
             )
         return shown
+
+    def order_likelihood(
+        self, queryset: QuerySet[Lead], is_descending: bool
+    ) -> tuple[QuerySet, bool]:
+        return likelihood_order(queryset, descending=is_descending), True
+
+    def render_likelihood(self, value: float | None) -> SafeString:
+        return likelihood_cell(value)
 
     def order_sla(self, queryset: QuerySet[Lead], is_descending: bool) -> tuple[QuerySet, bool]:
         return sla_order(queryset, descending=is_descending), True

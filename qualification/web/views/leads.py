@@ -26,6 +26,7 @@ from qualification.core.vocabulary import SDR_WORKABLE_STAGES
 from qualification.models.choices import SignalSource
 from qualification.roles import Perm
 from qualification.selectors.leads import breakdown_read, lead_page_read, lead_read
+from qualification.selectors.learning_live import lead_likelihood_read
 from qualification.selectors.sla import sla_policies_read
 from qualification.services.lead_actions import (
     LeadChanged,
@@ -150,6 +151,7 @@ def _render_page(
         "page": page,
         "breakdown": breakdown,
         "suggestion": _suggestion(request, page, breakdown),
+        "likelihood": lead_likelihood_read(lead=page.lead),
         "source": source,
         "sources": SignalSource.choices,
         **_actions_context(request, page.lead, **bound),

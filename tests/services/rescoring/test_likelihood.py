@@ -197,3 +197,25 @@ def test_stored_factors_keep_the_strongest_raising_then_lowering(weights, kept):
     assert tuple(f["weight"] for f in stored) == kept
     assert sum(f["weight"] > 0 for f in stored) <= TOP_POSITIVE
     assert sum(f["weight"] < 0 for f in stored) <= TOP_NEGATIVE
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_pipelined_full_rescore_writes_likelihoods_through_the_binary_path(postgres, catalog):
+    """The nightly path on PostgreSQL: readers count the model's events, the writer's
+    unnest statement stores the likelihood, its model and the factors (jsonb)."""
+    live = live_recalibration()
+    leads = [_pricing_webinar_student() for _ in range(5)]
+    report = lead_rescore_all(now=NOW, batch_size=2, pipeline=True)
+    assert (report.scored, report.written, report.failed) == (5, 5, [])
+    stored = Lead.objects.filter(pk__in=[lead.pk for lead in leads])
+    assert set(stored.values_list("likelihood", "likelihood_model_id")) == {
+        (expected(pricing=True, webinars_30d=2, student=True), live.pk)
+    }
+    assert {f["label"] for f in stored.first().likelihood_factors} == {
+        "Pricing interest",
+        f"{WEBINAR} events in the last 30 days",
+        "Occupation is Student",
+    }
+    again = lead_rescore_all(now=NOW, batch_size=2, pipeline=True)
+    assert (again.scored, again.written) == (5, 0)
