@@ -182,3 +182,12 @@ def test_missing_snapshots_are_rebuilt_before_fitting(make_user):
     run = run_new()
     assert run.n_outcomes == 3
     assert LeadSnapshot.objects.get(lead=leads[0]).moment == "rebuilt"
+
+
+def test_the_migrations_schedule_a_weekly_recalibration():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="qualification.recalibrate")
+    assert task.enabled
+    crontab = task.crontab
+    assert (crontab.minute, crontab.hour, crontab.day_of_week) == ("30", "3", "1")
