@@ -43,6 +43,7 @@ from qualification.services.rescoring.likelihood import (
     batch_likelihoods,
     factors_fill,
     likelihood_columns,
+    likelihood_fingerprint,
 )
 from qualification.services.sla_clocks import lead_clock
 
@@ -120,15 +121,29 @@ def batch_score(
         except Exception:  # one bad lead must not abort the batch
             logger.exception("Rescoring lead %s failed; it stays marked for rescoring", lead_id)
             scored.failed.append(lead_id)
-    batch = batch_likelihoods(built, [(item.lead_id, item.result) for item in results], live)
+    # Unchanged leads are found before any estimate: the digest holds the model's inputs
+    # (the breakdown has the criteria and placement; the fingerprint the rest), so a
+    # nightly run estimates only the leads it writes.
+    changed: list[tuple[_Scored, str]] = []
+    for item in results:
+        try:
+            inputs = likelihood_fingerprint(built, item.lead_id, live)
+            digest = _digest(item.breakdown, item.decided, inputs)
+        except Exception:  # one bad lead must not abort the batch
+            logger.exception(
+                "Rescoring lead %s failed; it stays marked for rescoring", item.lead_id
+            )
+            scored.failed.append(item.lead_id)
+            continue
+        if digest == item.state.score_digest:
+            scored.unchanged.append(item.lead_id)
+        else:
+            changed.append((item, digest))
+    batch = batch_likelihoods(built, [(item.lead_id, item.result) for item, _ in changed], live)
     estimated: list[tuple[ScoreRow, Estimate]] = []  # written rows that get factors
-    for item, estimate in zip(results, batch.estimates, strict=True):
+    for (item, digest), estimate in zip(changed, batch.estimates, strict=True):
         lead_id, state, result = item.lead_id, item.state, item.result
         try:
-            digest = _digest(item.breakdown, item.decided, estimate)
-            if digest == state.score_digest:
-                scored.unchanged.append(lead_id)
-                continue
             row = _row(lead_id, result, item.decided, item.breakdown, now)
             row.update(likelihood_columns(estimate))
             row["score_digest"] = digest
@@ -282,24 +297,27 @@ def _row(
 _HASH_PIECE = 2047
 
 
-def _digest(breakdown: bytes, decided: dict[str, Any], estimate: Estimate | None = None) -> str:
+def _digest(
+    breakdown: bytes, decided: dict[str, Any], likelihood_inputs: bytes | None = None
+) -> str:
     """A fingerprint of everything a rescore stores except when it ran.
 
     The stored breakdown holds every ScoreResult field the other columns derive from, so
     its JSON plus the stage, queue and times decided here cover the whole row. With a live
-    model, its recalibration id and the (rounded) likelihood join in; the factors follow
-    from those two and the inputs the breakdown already covers. Without a model nothing
-    joins, so the digest is what it was before likelihoods existed. Any stable hash would
-    do; SHA-256 is fast where CPUs have SHA instructions, and 32 of its hex characters
-    fill the column.
+    model, ``likelihood_inputs`` (``likelihood_fingerprint``: the model's version and the
+    inputs the breakdown does not hold) joins in: the likelihood and its factors follow
+    from those, so equal digests mean an equal likelihood without estimating it. Without
+    a model nothing joins, so the digest is what it was before likelihoods existed. Any
+    stable hash would do; SHA-256 is fast where CPUs have SHA instructions, and 32 of
+    its hex characters fill the column.
     """
     digest = hashlib.sha256()
     view = memoryview(breakdown)
     for start in range(0, len(view), _HASH_PIECE):
         digest.update(view[start : start + _HASH_PIECE])
     digest.update(orjson.dumps(decided))
-    if estimate is not None:
-        digest.update(orjson.dumps(estimate[:2]))
+    if likelihood_inputs is not None:
+        digest.update(likelihood_inputs)
     return digest.hexdigest()[:32]
 
 

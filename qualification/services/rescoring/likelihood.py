@@ -5,8 +5,9 @@ batch in one ``predict_many`` call, from inputs built the way snapshots are
 (``selectors.learning.lead_inputs_build``): the criteria the score just fired, the lead's
 counts of the model's event names (fetched by the same aggregation pass) and its facts,
 turned into one feature matrix.
-The plain-words factors are worked out only for the rows a rescore writes, in one
-vectorized call per batch too. No query here.
+Only the leads a rescore writes are estimated: the digest holds what the likelihood
+depends on (``likelihood_fingerprint``), so an unchanged lead is skipped before any
+estimate. The plain-words factors come from the same feature rows. No query here.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from qualification.core.learning.model import Factor
 from qualification.core.scoring import ScoreResult
 from qualification.selectors.learning import criteria_fired, lead_inputs_build
 from qualification.selectors.learning_live import LiveModel
-from qualification.selectors.signals import LeadBatchSignals
+from qualification.selectors.signals import LEAD_FACT_COLUMNS, LeadBatchSignals
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,26 @@ class BatchEstimates(NamedTuple):
 
     estimates: list[Estimate | None]
     matrix: np.ndarray | None = None
+
+
+def likelihood_fingerprint(
+    built: LeadBatchSignals, lead_id: int, live: LiveModel | None
+) -> bytes | None:
+    """What a lead's likelihood depends on beyond its breakdown, as bytes for the digest:
+    the model's version, the lead's counts of the model's events and its fact columns
+    (attributes and traits). None without a model (the digest stays as it was)."""
+    if live is None:
+        return None
+    row = built.rows[lead_id]
+    return orjson.dumps(
+        [
+            live.recalibration_id,
+            built.event_counts.get(lead_id),
+            [row[c] for c in LEAD_FACT_COLUMNS],
+        ],
+        default=str,
+        option=orjson.OPT_SORT_KEYS,
+    )
 
 
 def batch_likelihoods(

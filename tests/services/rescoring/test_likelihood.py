@@ -15,12 +15,7 @@ from qualification.core.learning.model import Factor
 from qualification.models import Lead, Recalibration
 from qualification.selectors.learning_live import live_model_read
 from qualification.services.rescoring import batch, lead_rescore, lead_rescore_all
-from qualification.services.rescoring.likelihood import (
-    TOP_NEGATIVE,
-    TOP_POSITIVE,
-    Estimate,
-    stored_factors,
-)
+from qualification.services.rescoring.likelihood import TOP_NEGATIVE, TOP_POSITIVE, stored_factors
 from tests.factories import AccountFactory, LeadFactory, days_ago, events
 from tests.services.rescoring.live_model import WEBINAR, expected, live_recalibration
 
@@ -47,17 +42,16 @@ def test_without_a_live_model_the_likelihood_stays_empty(catalog):
 
 
 def test_the_digest_without_a_model_is_the_one_stored_before_likelihoods_existed():
-    """So turning the feature on without a model rewrites no lead; a model's estimate and
-    its version both join the digest."""
+    """So turning the feature on without a model rewrites no lead; with a model, what the
+    likelihood depends on joins the digest."""
     breakdown = b'{"total": 30, "contributions": []}' * 200  # longer than a hash piece
     decided = {"stage": "mql", "queue": "mql", "criteria_version_id": 7}
     before = hashlib.sha256(breakdown + orjson.dumps(decided)).hexdigest()[:32]
     assert batch._digest(breakdown, decided) == before
-    with_model = batch._digest(breakdown, decided, Estimate(3, 0.42, 0))
+    with_model = batch._digest(breakdown, decided, b"[3, {}]")
     assert with_model != before
-    assert with_model != batch._digest(breakdown, decided, Estimate(4, 0.42, 0))
-    assert with_model != batch._digest(breakdown, decided, Estimate(3, 0.43, 0))
-    assert with_model == batch._digest(breakdown, decided, Estimate(3, 0.42, 9))  # row index
+    assert with_model != batch._digest(breakdown, decided, b"[4, {}]")
+    assert with_model == batch._digest(breakdown, decided, b"[3, {}]")
 
 
 def test_live_model_estimates_from_criteria_model_events_and_traits(catalog):
@@ -118,6 +112,20 @@ def test_a_new_event_the_model_reads_moves_the_likelihood(catalog):
         expected(pricing=True, webinars_30d=3, student=True), abs=1e-4
     )
     assert lead.likelihood > before
+
+
+def test_a_trait_the_model_reads_moves_the_likelihood_without_moving_the_score(catalog):
+    live_recalibration()
+    lead = _pricing_webinar_student()
+    lead_rescore(lead_ids=[lead.pk], now=NOW)
+    Lead.objects.filter(pk=lead.pk).update(traits={"occupation": "Engineer"})
+    assert lead_rescore(lead_ids=[lead.pk], now=NOW).written == 1
+    lead.refresh_from_db()
+    assert lead.total_score == 30
+    assert lead.likelihood == pytest.approx(
+        expected(pricing=True, webinars_30d=2, student=False), abs=1e-4
+    )
+    assert "Occupation is Student" not in {f["label"] for f in lead.likelihood_factors}
 
 
 def test_a_new_live_model_rewrites_every_lead_once(catalog):
