@@ -15,10 +15,13 @@ snapshot; ``snapshots_backfill`` rebuilds one as of the same moment. How it rebu
   *published* criteria, since the version in force back then is not kept per lead;
 - attributes and traits: as stored now (their history is not kept).
 
-Leads are grouped by the UTC day of their cutoff and each group is scored as of its
-earliest cutoff, so one grouped query per chunk serves many leads and no lead sees an
-event from after its own cutoff (at worst it misses a few from earlier that day). Each
-chunk commits on its own, so an interrupted backfill resumes with the leads still missing.
+Each lead is scored as of its own cutoff (leads that share a cutoff share the queries).
+Grouping by day and scoring as of the day's earliest cutoff was cheaper, but it dropped
+the very signal that brought the lead to sales: a demo asked for at 11:00 and answered at
+16:00 vanished when a colleague's lead was touched at 09:00 that day, so the demo's
+"asked for a demo" converted no better than the rest. The backfill is a one-time catch-up
+(live snapshots are taken at the touch), so exactness wins over queries. Each group
+commits on its own, so an interrupted backfill resumes with the leads still missing.
 """
 
 from __future__ import annotations
@@ -52,7 +55,8 @@ from qualification.selectors.signals import lead_batch_build, lead_batch_fetch
 logger = logging.getLogger(__name__)
 
 BACKFILL_CHUNK = 2000
-# Scored "as of" a microsecond before the earliest cutoff: an event logged in the same
+PROGRESS_EVERY = 100  # leads between progress reports
+# Scored "as of" a microsecond before the cutoff: an event logged in the same
 # instant as the touch is the touch's own doing.
 _BEFORE = timedelta(microseconds=1)
 
@@ -105,19 +109,19 @@ def snapshots_backfill(
     version = published_version_read()
     criteria = prepare_criteria(criteria_specs_read(version.pk) if version else [])
     policy = policy_spec_read(version.pk) if version else PolicySpec()
-    by_day: dict[object, list[tuple[int, datetime]]] = defaultdict(list)
+    by_cutoff: dict[datetime, list[int]] = defaultdict(list)
     for lead_id, cutoff in pending:
-        by_day[cutoff.date()].append((lead_id, cutoff))
-    made = done = 0
-    for day in sorted(by_day):
-        group = by_day[day]
+        by_cutoff[cutoff].append(lead_id)
+    made = done = reported = 0
+    for cutoff in sorted(by_cutoff):
+        group = by_cutoff[cutoff]
         for start in range(0, len(group), chunk_size):
             chunk = group[start : start + chunk_size]
-            now = min(cutoff for _, cutoff in chunk) - _BEFORE
-            made += _rebuild_chunk([lead_id for lead_id, _ in chunk], now, criteria, policy)
+            made += _rebuild_chunk(chunk, cutoff - _BEFORE, criteria, policy)
             done += len(chunk)
-            if progress is not None:
+            if progress is not None and (done - reported >= PROGRESS_EVERY or done == len(pending)):
                 progress(done, len(pending))
+                reported = done
     return made
 
 

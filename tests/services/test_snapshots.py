@@ -10,6 +10,7 @@ from django.utils import timezone
 from qualification.core.learning.inputs import LeadInputs
 from qualification.models import Feedback, LeadSnapshot
 from qualification.roles import Role
+from qualification.services import snapshots
 from qualification.services.lead_actions import feedback_record, lead_first_touch
 from qualification.services.rescoring import lead_rescore
 from qualification.services.snapshots import lead_snapshot_take, snapshots_backfill
@@ -154,6 +155,19 @@ def test_backfill_fires_criteria_that_held_at_the_cutoff(demo_criterion):
     assert "Pricing Page Viewed" not in inputs.events
 
 
+def test_backfill_keeps_the_signal_of_a_lead_touched_later_the_same_day(demo_criterion):
+    """A colleague's lead touched that morning must not move this lead's cutoff earlier."""
+    morning = (timezone.now() - timedelta(days=4)).replace(hour=9, minute=0)
+    early = LeadFactory(stage="sql", first_touched_at=morning)
+    _outcome(early, "accepted", morning + timedelta(hours=1))
+    lead = LeadFactory(stage="sql", first_touched_at=morning + timedelta(hours=7))
+    events(lead, "Demo Requested", [morning + timedelta(hours=2), morning + timedelta(hours=3)])
+    _outcome(lead, "accepted", morning + timedelta(hours=8))
+    assert snapshots_backfill() == 2
+    assert inputs_of(lead).criteria == {"demo-request": 2}
+    assert inputs_of(early).criteria == {}
+
+
 def test_backfill_skips_leads_without_an_outcome_or_with_a_snapshot():
     now = timezone.now()
     silent = LeadFactory()
@@ -166,18 +180,21 @@ def test_backfill_skips_leads_without_an_outcome_or_with_a_snapshot():
     assert LeadSnapshot.objects.get(lead=kept).moment == "feedback"
 
 
-def test_backfill_is_chunked_resumable_and_reports_progress(django_assert_max_num_queries):
+def test_backfill_is_chunked_resumable_and_reports_progress(
+    django_assert_max_num_queries, monkeypatch
+):
+    monkeypatch.setattr(snapshots, "PROGRESS_EVERY", 1)
     noon = (timezone.now() - timedelta(days=3)).replace(hour=12, minute=0)
     leads = [LeadFactory() for _ in range(7)]
     for i, lead in enumerate(leads):
-        # Two cutoff days, so two groups.
-        _outcome(lead, "accepted", noon - timedelta(days=i % 2, minutes=i))
+        # Two cutoffs (feedback logged at the same instants), so two groups.
+        _outcome(lead, "accepted", noon - timedelta(days=i % 2))
     seen: list[tuple[int, int]] = []
     # A constant number of queries per chunk, whatever the number of leads in it.
     with django_assert_max_num_queries(30):
         made = snapshots_backfill(chunk_size=3, progress=lambda d, t: seen.append((d, t)))
     assert made == 7
-    # 3 leads one day (one chunk), 4 the next (chunks of 3 and 1).
+    # 3 leads at the earlier cutoff (one chunk), 4 at the later one (chunks of 3 and 1).
     assert seen == [(3, 7), (6, 7), (7, 7)]
     assert snapshots_backfill() == 0
     taken = dict(LeadSnapshot.objects.values_list("lead_id", "taken_at"))
