@@ -1,7 +1,7 @@
 from django.urls import path
 
 from qualification.web import views
-from qualification.web.views import dashboard, leads, notifications, queues, versions
+from qualification.web.views import dashboard, health, leads, notifications, queues, versions
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,7 @@ urlpatterns = [
     *queues.urlpatterns,
     *leads.urlpatterns,
     *versions.urlpatterns,
+    *health.urlpatterns,
     *dashboard.urlpatterns,
     *notifications.urlpatterns,
 ]

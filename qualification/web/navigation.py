@@ -38,6 +38,7 @@ NAV: list[NavEntry] = [
     NavEntry("Dashboard", "dashboard", Perm.VIEW_MANAGER_DASHBOARD),
     NavEntry("Glossary", "glossary-list", "qualification.view_glossaryterm"),
     NavEntry("Criteria", "criteria-list", "qualification.view_criterion"),
+    NavEntry("Criteria health", "criteria-health", Perm.VIEW_CRITERIA_HEALTH),
     # The admin itself refuses non-staff users; only show it to those it will let in.
     NavEntry("Admin", "admin:index", staff_only=True),
 ]
@@ -50,16 +51,24 @@ def _allowed(user, perm: str | None, staff_only: bool) -> bool:
 
 
 def nav_items(user, path: str) -> list[NavItem]:
-    """The entries this user may use, marking the one the current page belongs to."""
-    items = []
+    """The entries this user may use, marking the one the current page belongs to.
+
+    When two entries' paths contain the page (``/criteria/`` and ``/criteria/health/``),
+    the longer one wins, so exactly one entry is marked.
+    """
+    found = []
     for entry in NAV:
         if not _allowed(user, entry.perm, entry.staff_only):
             continue
         url = reverse(entry.url_name)
         prefix = entry.section or url
-        active = path == url if url == "/" else path.startswith(prefix)
-        items.append(NavItem(label=entry.label, url=url, active=active))
-    return items
+        matches = path == url if url == "/" else path.startswith(prefix)
+        found.append((entry.label, url, len(prefix) if matches else -1))
+    best = max((length for _label, _url, length in found), default=-1)
+    return [
+        NavItem(label=label, url=url, active=length >= 0 and length == best)
+        for label, url, length in found
+    ]
 
 
 def admin_url(url_name: str, *args: object) -> str:

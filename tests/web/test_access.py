@@ -25,14 +25,17 @@ def test_anonymous_visitor_is_sent_to_login_with_next(client, url):
     assert 'name="next"' in follow.content.decode()
 
 
+HEALTH = "Criteria health"
+
+
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
         (Role.SDR, ["Overview", "Queues", "Glossary", "Criteria"]),
-        (Role.MANAGER, ["Overview", "Queues", "Dashboard", "Glossary", "Criteria"]),
-        (Role.OPS, ["Overview", "Dashboard", "Glossary", "Criteria", "Admin"]),
-        (Role.MARKETING, ["Overview", "Glossary", "Criteria", "Admin"]),
-        (Role.PRODUCT, ["Overview", "Glossary", "Criteria", "Admin"]),
+        (Role.MANAGER, ["Overview", "Queues", "Dashboard", "Glossary", "Criteria", HEALTH]),
+        (Role.OPS, ["Overview", "Dashboard", "Glossary", "Criteria", HEALTH, "Admin"]),
+        (Role.MARKETING, ["Overview", "Glossary", "Criteria", HEALTH, "Admin"]),
+        (Role.PRODUCT, ["Overview", "Glossary", "Criteria", HEALTH, "Admin"]),
         (None, ["Overview"]),
     ],
 )
