@@ -50,6 +50,9 @@ PLACEMENT_COLUMNS = ("total_score", "tier", "qualification", "pql_kind", "queue"
 LEAD_INPUT_COLUMNS = (*LEAD_FACT_COLUMNS, *PLACEMENT_COLUMNS)
 
 EventWindows = dict[str, tuple[int, int, int]]
+# Up to this many leads are read by id; more read every snapshot (nearly every snapshot
+# belongs to a lead with an outcome) rather than send a list of 100,000 ids.
+_ID_LIST_MAX = 5000
 _SCALARS = (str, int, float, bool)
 
 
@@ -175,14 +178,21 @@ def unsnapshotted_outcome_leads_read(*, limit: int | None = None) -> list[tuple[
 
     The cutoff is the moment sales first acted: the first touch, or the first feedback of
     any kind when that came earlier (or without a touch), the moment the live path
-    snapshots at (``services.snapshots``). One query, ordered by id.
+    snapshots at (``services.snapshots``). One ``GROUP BY`` over the feedback (hash joins
+    with the leads and snapshots; an ``IN`` over the leads planned as nested loops on
+    fresh tables), ordered by lead id.
     """
-    labelled = Lead.objects.filter(feedback__outcome__in=LABELLED_OUTCOMES).values("pk")
     rows = (
-        Lead.objects.filter(snapshot__isnull=True, pk__in=labelled)
-        .annotate(first_feedback=Min("feedback__created_at"))
-        .values_list("pk", "first_touched_at", "first_feedback")
-        .order_by("pk")
+        Feedback.objects.filter(lead__snapshot__isnull=True)
+        .values("lead_id")
+        .annotate(
+            first_feedback=Min("created_at"),
+            touched=Min("lead__first_touched_at"),
+            labelled=Count("id", filter=Q(outcome__in=LABELLED_OUTCOMES)),
+        )
+        .filter(labelled__gt=0)
+        .values_list("lead_id", "touched", "first_feedback")
+        .order_by("lead_id")
     )
     if limit is not None:
         rows = rows[:limit]
@@ -227,11 +237,13 @@ def training_rows_read(*, since: datetime | None = None) -> list[TrainingRow]:
         labels = {k: v for k, v in labels.items() if v[2] >= since}
     if not labels:
         return []
-    snapshots = tuple_rows(
-        LeadSnapshot.objects.filter(lead_id__in=list(labels)).values("lead_id", "inputs")
-    )[1]
+    query = LeadSnapshot.objects.values("lead_id", "inputs")
+    if len(labels) <= _ID_LIST_MAX:  # a few (drift since a recent fit): by id
+        query = query.filter(lead_id__in=list(labels))
     rows = []
-    for lead_id, data in snapshots:
+    for lead_id, data in tuple_rows(query)[1]:
+        if lead_id not in labels:
+            continue
         positive, reason, recorded_at = labels[lead_id]
         inputs = LeadInputs.from_json(_json(data))
         rows.append(
