@@ -8,7 +8,9 @@ Pure and seeded, like the rest of the generator. The point is a believable SLA s
 - a response that would happen after ``now`` has not happened yet: the lead is still
   unclaimed or untouched, and its clock is running (in warning, or overdue, by now);
 - how fast a lead was reached changes how it ends: the response-time band picks the odds
-  that sales accepts it, so the dashboard's band-versus-conversion table has a real effect.
+  that sales accepts it, so the dashboard's band-versus-conversion table has a real effect;
+- so does who the person is (``history.buyer_quality``), so the criteria health page has
+  real drivers to find.
 """
 
 from __future__ import annotations
@@ -89,7 +91,8 @@ class Desk:
         at = self.working(after + timedelta(days=self.rng.uniform(*days)), owner)
         return at if at <= self.now - SETTLED else None
 
-    def accepted(self, qualified_at: datetime, touched_at: datetime) -> bool:
-        """Whether sales accepts the lead, given how long it waited for its first touch."""
+    def accepted(self, qualified_at: datetime, touched_at: datetime, quality: float = 1.0) -> bool:
+        """Whether sales accepts the lead, given how long it waited for its first touch and
+        how good a buyer the person is (``quality`` multiplies the band's chance)."""
         waited = (touched_at - qualified_at).total_seconds() / 60
-        return self.rng.random() < SQL_CHANCE[band_for(waited).key]
+        return self.rng.random() < min(0.95, SQL_CHANCE[band_for(waited).key] * quality)

@@ -131,7 +131,7 @@ class Sales:
             return
         if outside_icp:
             _disqualify(self, lead, touched)
-        elif self.desk.accepted(qualified_at, touched):
+        elif self.desk.accepted(qualified_at, touched, buyer_quality(lead)):
             self._sql(lead, touched)
         elif self.rng.random() < 0.5:
             self.log(lead, touched, (0.2, 2), Out.REJECTED, _rejection(lead, self.rng),
@@ -173,6 +173,24 @@ class Sales:
             )  # fmt: skip
             lead.stage = to_stage
         return at
+
+
+# Drivers of acceptance the learning should find (``criteria health``): asking for a demo
+# or for sales is a real buying signal, seniority brings budget, an individual contributor
+# rarely has it, and one driver no criterion names: a company that just raised a Series B
+# or C is buying.
+HAND_RAISES = {"demo-requested": 1.7, "contact-sales": 1.6}
+SENIORITY = {"c_level": 1.3, "vp": 1.3, "director": 1.2, "individual": 0.55}
+FRESH_FUNDING = {"Series B": 1.9, "Series C": 1.9}
+
+
+def buyer_quality(lead: LeadSeed) -> float:
+    """How much likelier than usual sales is to accept this person (1.0: as likely)."""
+    quality = HAND_RAISES.get(lead.facts.get("criterion", ""), 1.0)
+    quality *= SENIORITY.get(lead.traits.get("seniority", ""), 1.0)
+    if lead.account is not None:
+        quality *= FRESH_FUNDING.get(lead.account.traits.get("funding", ""), 1.0)
+    return quality
 
 
 def _rejection(lead: LeadSeed, rng: random.Random) -> str:

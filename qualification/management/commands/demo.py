@@ -18,7 +18,8 @@ from django.utils import timezone
 from qualification.core.vocabulary import SDR_WORKABLE_STAGES
 from qualification.devdata.demo.loader import load_demo
 from qualification.devdata.demo.people import DEFAULT_PASSWORD, demo_password
-from qualification.models import Lead
+from qualification.models import Lead, Recalibration, RecalibrationStatus, RecalibrationTrigger
+from qualification.services.recalibration import recalibration_next, recalibration_run
 from qualification.services.rescoring import lead_rescore_all
 
 ADDRPORT = "127.0.0.1:8000"
@@ -35,6 +36,15 @@ def _alert_scan() -> Any:
     except ImportError:
         return None
     return sla_alerts_scan(now=timezone.now())
+
+
+def _first_recalibration() -> Recalibration | None:
+    """Recalibrate once from the demo's feedback, so the criteria health page and the
+    likelihoods have figures on first sign-in; a rerun keeps the run already there."""
+    if Recalibration.objects.filter(status=RecalibrationStatus.DONE).exists():
+        return None
+    run, _ = recalibration_next(trigger=RecalibrationTrigger.COMMAND)
+    return recalibration_run(recalibration_id=run.pk)
 
 
 class Command(BaseCommand):
@@ -66,6 +76,8 @@ class Command(BaseCommand):
             self.stderr.write(f"  {len(report.failed)} lead(s) failed to score; see the log.")
         self.stdout.write("Scanning SLA clocks for alerts…")
         scan = _alert_scan()
+        self.stdout.write("Learning from the sales feedback (a first recalibration)…")
+        learned = _first_recalibration()
         elapsed = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {elapsed:.1f} s."))
@@ -92,6 +104,16 @@ class Command(BaseCommand):
                 f"  alert scan: {scan.warnings} warning(s), {scan.breaches} breach(es), "
                 f"{scan.notifications} notification(s)"
             )
+
+        if learned is not None:
+            figures = learned.figures or {}
+            self.stdout.write(f"  learning: {figures.get('message') or learned.error}")
+            if learned.is_live:
+                self.stdout.write(
+                    f"  likelihood AUC {figures.get('auc_likelihood')} on held-out outcomes "
+                    f"(published points {figures.get('auc_published')}); "
+                    f"{len(figures.get('new_criteria') or [])} suggested new criteria"
+                )
 
         custom = bool(os.environ.get("DEMO_PASSWORD"))
         password = "the value of DEMO_PASSWORD" if custom else DEFAULT_PASSWORD
