@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from qualification.core.governance.content import CRITERION_FIELDS
-from qualification.core.learning.features import (
+from qualification.core.learning.attributes import (
     SIDES,
     SKIPPED_ATTRIBUTES,
     attribute_label,

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualification.core.learning import FeatureSpace, LeadInputs
-from qualification.core.learning.features import attribute_path, input_attribute
+from qualification.core.learning.attributes import attribute_path, input_attribute
 
 
 def _leads(n: int = 30) -> list[LeadInputs]:
