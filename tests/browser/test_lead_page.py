@@ -171,3 +171,33 @@ def test_sdr_logs_feedback_and_sees_the_stage_change(
     expect(page.get_by_test_id("feedback-history")).to_contain_text("call back in July")
     assert Feedback.objects.get().reason == "bad_timing"
     screenshot(page, "32-lead-feedback-saved")
+
+
+def test_the_lead_page_shows_the_likelihood_and_its_factors(
+    live_server, chromium_page, screenshot, make_user
+):
+    """With a live model the lead page says the likelihood beside the score and why."""
+    from playwright.sync_api import expect
+
+    from qualification.selectors.learning_live import likelihood_shown
+    from tests.services.rescoring.live_model import expected, live_recalibration
+
+    run = live_recalibration()
+    lead = _seed_lead()  # rescored with the live model: pricing interest fires, no webinars
+    likelihood = expected(pricing=True, webinars_30d=0, student=False)
+    assert Lead.objects.get(pk=lead.pk).likelihood == likelihood
+    make_user(Role.SDR, username="sam", first_name="Sam", last_name="Rivera")
+    page = chromium_page
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("sam")
+    page.get_by_label("Password").fill("test-pass-123")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/leads/{lead.pk}/")
+
+    expect(page.get_by_test_id("likelihood")).to_have_text(likelihood_shown(likelihood))
+    expect(page.get_by_test_id("likelihood-up")).to_contain_text("Pricing interest")
+    expect(page.get_by_test_id("likelihood-model")).to_contain_text(f"Model #{run.pk}")
+    screenshot(page, "33-lead-likelihood")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "33-lead-likelihood-390")
