@@ -64,7 +64,14 @@ def criteria_fired(items: Iterable[Mapping[str, Any] | Any]) -> dict[str, int]:
     """
     fired: dict[str, int] = {}
     for item in items:
-        key, count = _field(item, "key"), _field(item, "count")
+        # The engine's dataclass (a full rescore) or stored JSON: attributes first, since
+        # an ABC ``isinstance`` per contribution was most of this function's time.
+        if isinstance(item, dict):
+            key, count = item.get("key"), item.get("count")
+        elif hasattr(item, "key"):
+            key, count = item.key, getattr(item, "count", None)
+        else:
+            key, count = _field(item, "key"), _field(item, "count")
         if not key:
             continue
         evidence = int(count) if isinstance(count, int | float) and count > 0 else 1
