@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from qualification.models import (
     BusinessCalendar,
@@ -18,9 +19,12 @@ from qualification.models import (
     Event,
     Feedback,
     Holiday,
+    Lead,
     LeadActivity,
+    LeadSnapshot,
     NotificationDelivery,
     QualificationPolicy,
+    Recalibration,
     SLAAlert,
     StageTransition,
 )
@@ -42,7 +46,9 @@ LEADHUB = [
 APPEND_ONLY = {Event, StageTransition, Feedback, LeadActivity}
 # Versions and their policies come from "Edit in a new draft", never from an add form; a
 # criterion is added to a draft, and with none yet the add page says to make one first.
-ADD_STATUS = dict.fromkeys(APPEND_ONLY | ALERT_RECORDS, 403) | {
+# Snapshots and recalibration runs are written by learning (tests/services), never added.
+LEARNING_RECORDS = {LeadSnapshot, Recalibration}
+ADD_STATUS = dict.fromkeys(APPEND_ONLY | ALERT_RECORDS | LEARNING_RECORDS, 403) | {
     CriteriaVersion: 403,
     QualificationPolicy: 403,
     # populate() makes drafts, so a criterion can be added to one (without a draft: 302).
@@ -70,6 +76,8 @@ def test_every_leadhub_model_is_registered():
         "messagetemplate",
         "ingestkey",
         "userprofile",
+        "leadsnapshot",
+        "recalibration",
         "user",
     }
 
@@ -88,6 +96,12 @@ def _populate(rows: int) -> None:
         )
     for cal in BusinessCalendar.objects.filter(holidays__isnull=True):
         Holiday.objects.create(calendar=cal, day=date(2026, 12, 25), name="Christmas")
+    # What learning writes: snapshots of leads sales acted on, and recalibration runs.
+    now = timezone.now()
+    for lead in Lead.objects.filter(snapshot__isnull=True)[:rows]:
+        LeadSnapshot.objects.create(lead=lead, moment="first_touch", taken_at=now, inputs={})
+    for _ in range(rows):
+        Recalibration.objects.create(trigger="command", status="done", n_outcomes=40)
 
 
 @pytest.mark.parametrize("model", LEADHUB, ids=lambda m: m._meta.label)

@@ -39,6 +39,9 @@ def _row(lead: Lead, **changes) -> dict:
         "sla_started_at": STARTED - timedelta(days=2),
         "sla_warn_at": STARTED - timedelta(days=2) + timedelta(minutes=45),
         "sla_due_at": STARTED - timedelta(days=2) + timedelta(hours=1),
+        "likelihood": 0.4213,
+        "likelihood_model_id": None,
+        "likelihood_factors": orjson.dumps([{"label": "Asked for a demo", "weight": 0.8}]).decode(),
     }
     row.update(changes)
     return row
@@ -60,6 +63,8 @@ def test_a_row_is_stored_and_its_mark_cleared_unless_a_newer_request_came():
     assert stored["reasons"] == [{"text": "Viewed pricing", "points": 30, "term": None}]
     assert stored["breakdown"]["nested"] == {"é": 1.5}
     assert (stored["total_score"], stored["qualified_at"]) == (40, STARTED - timedelta(days=2))
+    assert stored["likelihood"] == 0.4213
+    assert stored["likelihood_factors"] == [{"label": "Asked for a demo", "weight": 0.8}]
     assert _stored(requested_later)["needs_rescore"] is True
 
 
