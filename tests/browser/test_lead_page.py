@@ -117,6 +117,18 @@ def _seed_lead():
     return lead
 
 
+def _open_as_sam(page, live_server, lead) -> None:
+    """Sign in as the SDR "sam" and open the lead's page."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("sam")
+    page.get_by_label("Password").fill("test-pass-123")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/leads/{lead.pk}/")
+
+
 def test_sdr_logs_feedback_and_sees_the_stage_change(
     live_server, chromium_page, screenshot, make_user
 ):
@@ -125,12 +137,7 @@ def test_sdr_logs_feedback_and_sees_the_stage_change(
     lead = _seed_lead()
     make_user(Role.SDR, username="sam", first_name="Sam", last_name="Rivera")
     page = chromium_page
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("sam")
-    page.get_by_label("Password").fill("test-pass-123")
-    page.keyboard.press("Enter")
-    expect(page).to_have_url(f"{live_server.url}/")
-    page.goto(f"{live_server.url}/leads/{lead.pk}/")
+    _open_as_sam(page, live_server, lead)
 
     expect(page).to_have_title("Ada Lovelace · Lead · LeadHub")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ada Lovelace")
@@ -188,12 +195,7 @@ def test_the_lead_page_shows_the_likelihood_and_its_factors(
     assert Lead.objects.get(pk=lead.pk).likelihood == likelihood
     make_user(Role.SDR, username="sam", first_name="Sam", last_name="Rivera")
     page = chromium_page
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("sam")
-    page.get_by_label("Password").fill("test-pass-123")
-    page.keyboard.press("Enter")
-    expect(page).to_have_url(f"{live_server.url}/")
-    page.goto(f"{live_server.url}/leads/{lead.pk}/")
+    _open_as_sam(page, live_server, lead)
 
     expect(page.get_by_test_id("likelihood")).to_have_text(likelihood_shown(likelihood))
     expect(page.get_by_test_id("likelihood-up")).to_contain_text("Pricing interest")
