@@ -9,14 +9,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from qualification.devdata.benchmark import dataset, ingest, measure, queues, sales, sla
+from qualification.devdata.benchmark import dataset, ingest, learning, measure, queues, sales, sla
 from qualification.models import Lead
 from qualification.services.rescoring import lead_table_maintain
 
 
 class Command(BaseCommand):
     help = (
-        "Benchmark rescoring, previews, queues, the manager dashboard and the SLA alert scan "
+        "Benchmark rescoring, previews, queues, the manager dashboard, the SLA alert scan "
+        "and recalibration "
         "on a synthetic data set: "
         "`benchmark --leads 100000 --events 2000000 --json`."
     )
@@ -33,6 +34,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Skip the ingestion figures (they start gunicorn against this database).",
         )
+        parser.add_argument(
+            "--no-learning",
+            action="store_true",
+            help="Skip the recalibration figures (a fit and four full rescores).",
+        )
 
     def handle(
         self,
@@ -42,6 +48,7 @@ class Command(BaseCommand):
         json: bool,
         regenerate: bool,
         no_ingest: bool,
+        no_learning: bool,
         **options,
     ):
         if leads < 1 or events < 0:
@@ -80,6 +87,10 @@ class Command(BaseCommand):
         dashboard_sql_ms, dashboard_sql_source = sla.dashboard_sql_ms()
         say("Timing the SLA alert scan over every lead as an open clock…")
         alert = sla.alert_scan_figures(dataset.bench_lead_ids())
+        learned = {}
+        if not no_learning:
+            say("Recalibrating from the sales outcomes; timing the rescore with the likelihood…")
+            learned = learning.learning_figures()
         figures = {
             "database": connection.vendor,
             "leads": leads,
@@ -116,6 +127,7 @@ class Command(BaseCommand):
             else None,
             "dashboard_sql_source": dashboard_sql_source,
             **alert,
+            **learned,
         }
         if not no_ingest:
             say("Timing ingestion through /v1/batch (gunicorn) and raw inserts…")

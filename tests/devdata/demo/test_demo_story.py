@@ -186,12 +186,16 @@ def test_a_holiday_makes_a_clock_longer_in_wall_time(loaded):
     assert longer == len([lead for lead in crossing if lead.sla_due_at > opens])
 
 
-def test_faster_first_touches_convert_to_sql_more_often():
+def test_faster_first_touches_convert_to_sql_more_often(loaded):
+    """Among leads sales could judge on merit: inside the ICP (an outside-ICP lead is
+    disqualified however fast it was reached) and touched long enough ago for the verdict
+    to be in (it comes up to three days after the touch)."""
     sql = set(StageTransition.objects.filter(to_stage="sql").values_list("lead_id", flat=True))
     by_band: dict[str, list[bool]] = defaultdict(list)
     for pk, started, touched in (
-        Lead.objects.exclude(first_touched_at=None)
+        Lead.objects.filter(first_touched_at__lt=loaded - timedelta(days=3))
         .exclude(sla_started_at=None)
+        .exclude(stage="disqualified")
         .values_list("pk", "sla_started_at", "first_touched_at")
     ):
         minutes = (touched - started).total_seconds() / 60

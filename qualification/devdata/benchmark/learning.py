@@ -1,0 +1,167 @@
+"""The learning side of the benchmark: a timed recalibration over the sales layer's outcomes,
+and the full rescore with and without the live likelihood model.
+
+Snapshots. The sales layer writes feedback but no ``LeadSnapshot``; the live path takes one
+at the first touch (``services.snapshots.lead_snapshot_take``): the criteria the stored
+score shows fired, the placement, and the event windows up to that moment. This module
+builds the same rows for every benchmark outcome in bulk (one grouped query joins the
+events to a temporary table of per-lead cutoffs), because the per-lead rebuild of
+``snapshots_backfill`` re-scores each lead as of its own instant (about 0.2 s a lead),
+and that one-time catch-up is not what a weekly recalibration costs.
+
+Likelihood overhead. Both rescores are timed "nightly": a settling rescore first, so the
+timed one recomputes every score (and, with the model, every likelihood) and has next to
+nothing to write; the overhead is their ratio. The benchmark leaves the database as it
+found it: its run is deleted, the previous live model (if any) restored, and the leads
+rescored with it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from qualification.core.learning.inputs import EVENT_WINDOWS
+from qualification.devdata.benchmark.dataset import DOMAIN_SUFFIX
+from qualification.devdata.benchmark.measure import peak_rss_mb, rescore_full, timed
+from qualification.models import Event, Lead, LeadSnapshot, Recalibration
+from qualification.models.learning import RecalibrationTrigger, SnapshotMoment
+from qualification.selectors.learning import (
+    EventWindows,
+    breakdown_fired,
+    lead_input_rows_read,
+    lead_inputs_build,
+    unsnapshotted_outcome_leads_read,
+)
+from qualification.services.recalibration import recalibration_next, recalibration_run
+
+CHUNK = 5000
+_BEFORE = timedelta(microseconds=1)  # as the backfill: the touch's own events are after it
+_TABLE = "bench_snapshot_cutoff"
+
+
+def snapshots_from_history() -> int:
+    """Replace the benchmark leads' snapshots with those the first touch would have taken."""
+    LeadSnapshot.objects.filter(lead__account__domain__endswith=DOMAIN_SUFFIX).delete()
+    pending = dict(unsnapshotted_outcome_leads_read())
+    made = 0
+    ids = sorted(pending)
+    for start in range(0, len(ids), CHUNK):
+        chunk = {pk: pending[pk] - _BEFORE for pk in ids[start : start + CHUNK]}
+        windows = _windows_at(chunk)
+        rows = lead_input_rows_read(list(chunk))
+        snapshots = []
+        for pk, cutoff in chunk.items():
+            row = rows[pk]
+            inputs = lead_inputs_build(
+                row,
+                criteria=breakdown_fired(row.get("breakdown")),
+                events=windows.get(pk, {}),
+                score=row["total_score"],
+                tier=row["tier"],
+                qualification=row["qualification"],
+                pql_kind=row["pql_kind"],
+                queue=row["queue"],
+            )
+            snapshots.append(
+                LeadSnapshot(
+                    lead_id=pk,
+                    moment=SnapshotMoment.FIRST_TOUCH,
+                    taken_at=cutoff,
+                    inputs=inputs.to_json(),
+                )
+            )
+        with transaction.atomic():
+            made += len(LeadSnapshot.objects.bulk_create(snapshots, ignore_conflicts=True))
+    return made
+
+
+def _windows_at(cutoffs: dict[int, datetime]) -> dict[int, EventWindows]:
+    """Per lead, event name -> counts in the learning windows ending at its own cutoff.
+
+    The set-based form of ``selectors.learning.event_windows_read`` for many cutoffs: the
+    window starts go into a temporary table, joined to the events in one ``GROUP BY``.
+    """
+    adapt = connection.ops.adapt_datetimefield_value
+    starts = [f"w{days}" for days in EVENT_WINDOWS]
+    longest = f"w{max(EVENT_WINDOWS)}"
+    kind = "timestamp with time zone" if connection.vendor == "postgresql" else "text"
+    events = Event._meta.db_table
+    counts = ", ".join(f"SUM(CASE WHEN e.occurred_at >= c.{w} THEN 1 ELSE 0 END)" for w in starts)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_TABLE}")
+        columns = ", ".join(f"{w} {kind}" for w in starts)
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_TABLE} "
+            f"(lead_id bigint PRIMARY KEY, cutoff {kind}, {columns})"
+        )
+        cursor.executemany(
+            f"INSERT INTO {_TABLE} VALUES (%s, %s, {', '.join('%s' for _ in starts)})",
+            [
+                (pk, adapt(cut), *(adapt(cut - timedelta(days=d)) for d in EVENT_WINDOWS))
+                for pk, cut in cutoffs.items()
+            ],
+        )
+        cursor.execute(
+            f"SELECT e.lead_id, e.name, {counts} FROM {events} e "
+            f"JOIN {_TABLE} c ON c.lead_id = e.lead_id "
+            f"WHERE e.occurred_at >= c.{longest} AND e.occurred_at <= c.cutoff "
+            "GROUP BY e.lead_id, e.name"
+        )
+        found: dict[int, EventWindows] = {}
+        for lead_id, name, *numbers in cursor.fetchall():
+            found.setdefault(lead_id, {})[name] = tuple(int(n) for n in numbers)  # type: ignore[assignment]
+        cursor.execute(f"DROP TABLE {_TABLE}")
+    return found
+
+
+def learning_figures() -> dict[str, Any]:
+    """Recalibrate over the benchmark's outcomes and time the rescore with its model."""
+    snapshots_s, snapshots = timed(snapshots_from_history)
+    previous = Recalibration.objects.filter(is_live=True).values_list("pk", flat=True).first()
+    Recalibration.objects.filter(is_live=True).update(is_live=False)
+    try:
+        rescore_full()  # settle: every lead as scored without a model
+        without_s, _ = rescore_full()
+        run, _ = recalibration_next(trigger=RecalibrationTrigger.COMMAND)
+        total_s, run = timed(lambda: recalibration_run(recalibration_id=run.pk))
+        recalibrate_peak = peak_rss_mb()
+        figures = run.figures or {}
+        fit_s = float(figures.get("seconds") or total_s)
+        eager = settings.CELERY_TASK_ALWAYS_EAGER
+        if run.is_live and eager:  # the run's own follow-up rescore ran inside the call
+            first_s = total_s - fit_s
+        elif run.is_live:
+            first_s, _ = rescore_full()
+        else:
+            first_s = None
+        with_s, _ = rescore_full() if run.is_live else (None, None)
+        out = {
+            "learning_snapshots": snapshots,
+            "learning_snapshots_s": round(snapshots_s, 2),
+            "recalibrate_s": round(fit_s, 2),
+            "recalibrate_status": run.status,
+            "recalibrate_live": run.is_live,
+            "recalibrate_error": run.error or None,
+            "recalibrate_n_outcomes": run.n_outcomes,
+            "recalibrate_auc_likelihood": figures.get("auc_likelihood"),
+            "recalibrate_model": figures.get("model"),
+            "recalibrate_peak_rss_mb": recalibrate_peak,
+            "rescore_full_no_model_s": round(without_s, 3),
+            "rescore_full_likelihood_first_s": None if first_s is None else round(first_s, 3),
+            "rescore_full_likelihood_s": None if with_s is None else round(with_s, 3),
+            "likelihood_rescore_overhead": (
+                round(with_s / without_s - 1, 3) if with_s and without_s else None
+            ),
+            "leads_with_likelihood": Lead.objects.exclude(likelihood=None).count(),
+        }
+        Recalibration.objects.filter(pk=run.pk).delete()
+    finally:
+        Recalibration.objects.filter(is_live=True).update(is_live=False)
+        if previous is not None:
+            Recalibration.objects.filter(pk=previous).update(is_live=True)
+    rescore_full()  # leave every lead scored by the model live before the benchmark ran
+    return out

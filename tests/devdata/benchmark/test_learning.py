@@ -1,0 +1,78 @@
+"""The benchmark's learning figures: snapshots as the first touch takes them, one timed
+recalibration with the rescore around it, and the database left as it was found."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db.models import Min
+
+from qualification.devdata.benchmark import dataset, learning, sales
+from qualification.models import Event, Feedback, Lead, LeadSnapshot, Recalibration
+from qualification.selectors.learning import event_windows_read
+from qualification.services.rescoring import lead_rescore_all
+
+pytestmark = pytest.mark.django_db
+LEADS = 400
+
+
+@pytest.fixture
+def worked():
+    dataset.ensure_criteria()
+    dataset.generate(dataset.DatasetSize(leads=LEADS, events=8000))
+    lead_rescore_all()
+    sales.sales_layer_apply()
+
+
+def _labelled_leads() -> set[int]:
+    return set(
+        Feedback.objects.exclude(outcome="no_response").values_list("lead_id", flat=True)
+    )
+
+
+def test_snapshots_count_each_leads_events_up_to_its_first_touch(worked):
+    made = learning.snapshots_from_history()
+    assert made == LeadSnapshot.objects.count()
+    assert set(LeadSnapshot.objects.values_list("lead_id", flat=True)) == _labelled_leads()
+    first_feedback = dict(
+        Feedback.objects.values("lead_id").annotate(at=Min("created_at")).values_list("lead_id", "at")
+    )
+    later_events = 0
+    for snap in LeadSnapshot.objects.select_related("lead").order_by("lead_id")[:40]:
+        moments = [m for m in (snap.lead.first_touched_at, first_feedback[snap.lead_id]) if m]
+        assert snap.taken_at == min(moments) - timedelta(microseconds=1)
+        expected = event_windows_read([snap.lead_id], now=snap.taken_at).get(snap.lead_id, {})
+        stored = {name: tuple(counts) for name, counts in snap.inputs["events"].items()}
+        assert stored == expected
+        assert snap.inputs["score"] == snap.lead.total_score
+        later_events += Event.objects.filter(lead=snap.lead, occurred_at__gt=snap.taken_at).count()
+    assert later_events > 0  # the cutoff really left out what came after the touch
+    # A rerun replaces the snapshots rather than adding to them.
+    assert learning.snapshots_from_history() == made
+
+
+def test_learning_figures_time_a_recalibration_and_restore_the_live_model(worked):
+    previous = Recalibration.objects.create(
+        trigger="command", status="done", n_outcomes=40, is_live=True, model={}
+    )
+    figures = learning.learning_figures()
+    assert figures["learning_snapshots"] == len(_labelled_leads())
+    assert figures["recalibrate_status"] == "done"
+    assert figures["recalibrate_live"] is True
+    assert figures["recalibrate_n_outcomes"] == figures["learning_snapshots"] >= 40
+    assert figures["recalibrate_s"] > 0
+    assert 0 < figures["recalibrate_auc_likelihood"] <= 1
+    assert figures["recalibrate_model"]
+    # While the benchmark's model was live, every lead got a likelihood from it.
+    assert figures["leads_with_likelihood"] == LEADS
+    for key in ("rescore_full_no_model_s", "rescore_full_likelihood_s"):
+        assert figures[key] > 0, key
+    assert figures["rescore_full_likelihood_first_s"] >= 0
+    assert figures["likelihood_rescore_overhead"] == pytest.approx(
+        figures["rescore_full_likelihood_s"] / figures["rescore_full_no_model_s"] - 1, abs=0.01
+    )
+    # Left as found: the benchmark's run is gone, the earlier one live again, and the leads
+    # rescored with it (an empty model: the same likelihood for everyone).
+    assert list(Recalibration.objects.values_list("pk", "is_live")) == [(previous.pk, True)]
+    assert set(Lead.objects.values_list("likelihood_model_id", flat=True)) == {previous.pk}
