@@ -26,9 +26,7 @@ def worked():
 
 
 def _labelled_leads() -> set[int]:
-    return set(
-        Feedback.objects.exclude(outcome="no_response").values_list("lead_id", flat=True)
-    )
+    return set(Feedback.objects.exclude(outcome="no_response").values_list("lead_id", flat=True))
 
 
 def test_snapshots_count_each_leads_events_up_to_its_first_touch(worked):
@@ -36,7 +34,9 @@ def test_snapshots_count_each_leads_events_up_to_its_first_touch(worked):
     assert made == LeadSnapshot.objects.count()
     assert set(LeadSnapshot.objects.values_list("lead_id", flat=True)) == _labelled_leads()
     first_feedback = dict(
-        Feedback.objects.values("lead_id").annotate(at=Min("created_at")).values_list("lead_id", "at")
+        Feedback.objects.values("lead_id")
+        .annotate(at=Min("created_at"))
+        .values_list("lead_id", "at")
     )
     later_events = 0
     for snap in LeadSnapshot.objects.select_related("lead").order_by("lead_id")[:40]:
