@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.db.models import Min
 
+from qualification.core.learning.outcomes import LABELLED_OUTCOMES
 from qualification.devdata.benchmark import dataset, learning, sales
 from qualification.models import Event, Feedback, Lead, LeadSnapshot, Recalibration
 from qualification.selectors.learning import event_windows_read
@@ -26,7 +27,9 @@ def worked():
 
 
 def _labelled_leads() -> set[int]:
-    return set(Feedback.objects.exclude(outcome="no_response").values_list("lead_id", flat=True))
+    return set(
+        Feedback.objects.filter(outcome__in=LABELLED_OUTCOMES).values_list("lead_id", flat=True)
+    )
 
 
 def test_snapshots_count_each_leads_events_up_to_its_first_touch(worked):
