@@ -194,6 +194,7 @@ def remove() -> None:
         AnonymousId,
         Feedback,
         LeadActivity,
+        LeadSnapshot,
         SLAAlert,
         StageTransition,
     )
@@ -201,7 +202,7 @@ def remove() -> None:
     lead_ids = Lead.objects.filter(account__domain__endswith=DOMAIN_SUFFIX).values("pk")
     with transaction.atomic():
         Event.objects.filter(message_id__startswith="bench-")._raw_delete(Event.objects.db)
-        for model in (StageTransition, Feedback, AnonymousId, LeadActivity, SLAAlert):
+        for model in (StageTransition, Feedback, AnonymousId, LeadActivity, SLAAlert, LeadSnapshot):
             model.objects.filter(lead_id__in=lead_ids)._raw_delete(model.objects.db)
         with connection.cursor() as cursor:
             cursor.execute(

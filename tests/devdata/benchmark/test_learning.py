@@ -53,6 +53,9 @@ def test_snapshots_count_each_leads_events_up_to_its_first_touch(worked):
     assert later_events > 0  # the cutoff really left out what came after the touch
     # A rerun replaces the snapshots rather than adding to them.
     assert learning.snapshots_from_history() == made
+    # Another size replaces the data set, snapshots included.
+    dataset.generate(dataset.DatasetSize(leads=20, events=100))
+    assert not LeadSnapshot.objects.exists()
 
 
 def test_learning_figures_time_a_recalibration_and_restore_the_live_model(worked):
