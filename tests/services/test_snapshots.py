@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 
 from qualification.core.learning.inputs import LeadInputs
@@ -109,6 +111,34 @@ def test_taking_a_snapshot_twice_returns_the_first():
     assert again.moment == "feedback"
     with pytest.raises(ValueError, match="moment"):
         lead_snapshot_take(lead=LeadFactory(), moment="whenever", now=timezone.now())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_taking_the_snapshot_at_once_share_one_row(postgres):
+    """A touch and a feedback racing on two connections: one insert wins, both get its row."""
+    for _round in range(5):
+        lead = scored_lead()
+        barrier = threading.Barrier(2)
+        taken: dict[str, int] = {}
+        errors: list[BaseException] = []
+
+        def take(moment: str, lead=lead, barrier=barrier, taken=taken, errors=errors) -> None:
+            try:
+                barrier.wait(timeout=10)
+                taken[moment] = lead_snapshot_take(lead=lead, moment=moment, now=timezone.now()).pk
+            except BaseException as exc:  # reported by the assertion below
+                errors.append(exc)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=take, args=(m,)) for m in ("first_touch", "feedback")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=20)
+        assert not errors, errors
+        assert LeadSnapshot.objects.filter(lead=lead).count() == 1
+        assert taken["first_touch"] == taken["feedback"] == LeadSnapshot.objects.get(lead=lead).pk
 
 
 def _outcome(lead, outcome: str, when, reason: str = ""):
