@@ -5,10 +5,20 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
+from django.test import override_settings
 
 from qualification.roles import Role
 from tests import factories
 from tests import realservices as services
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Hash test passwords with MD5: PBKDF2's million rounds cost about 0.3 s per user made
+    or signed in, minutes over the suite, and no test is about the hash's strength.
+    Production keeps Django's default hashers."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture
