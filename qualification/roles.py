@@ -68,6 +68,7 @@ _ALL_MODELS = (
     "userprofile",
     "leadsnapshot",
     "recalibration",
+    "autopublishbounds",
 )
 
 
@@ -134,6 +135,10 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         Perm.RUN_RECALIBRATION,
         f"{APP}.view_leadsnapshot",
         f"{APP}.view_recalibration",
+        # the bounds within which a recalibration publishes points by itself (one row)
+        f"{APP}.view_autopublishbounds",
+        f"{APP}.add_autopublishbounds",
+        f"{APP}.change_autopublishbounds",
         Perm.ASSIGN_LEAD,
         "auth.view_user",
         "auth.add_user",

@@ -4,14 +4,22 @@ Both are written only by the learning services (``services.snapshots``,
 ``services.recalibration``): a snapshot edited by hand would teach the model something
 sales never saw, and a run's figures are what the health page and drift compare. Ops run
 a recalibration from the criteria health page, not here.
+
+``AutoPublishBounds`` is the one learning record ops edit: a single row (added once, never
+deleted), with its history of who changed what.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
 
 from qualification.admin.base import AppendOnlyAdminMixin
-from qualification.models import LeadSnapshot, Recalibration
+from qualification.admin.history import LeadHubHistoryAdmin
+from qualification.models import AutoPublishBounds, LeadSnapshot, Recalibration
 
 
 @admin.register(LeadSnapshot)
@@ -54,3 +62,21 @@ class RecalibrationAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
         "figures",
         "model",
     )
+
+
+@admin.register(AutoPublishBounds)
+class AutoPublishBoundsAdmin(LeadHubHistoryAdmin):
+    list_display = ("__str__", "enabled", "max_change", "min_outcomes", "changed_by", "changed_at")
+    fields = ("enabled", "max_change", "min_outcomes", "changed_by", "changed_at")
+    readonly_fields = ("changed_by", "changed_at")
+    list_select_related = ("changed_by",)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return not AutoPublishBounds.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.changed_by = request.user
+        super().save_model(request, obj, form, change)

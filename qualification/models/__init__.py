@@ -14,6 +14,7 @@ from qualification.models.criteria import Criterion, QualificationPolicy
 from qualification.models.events import Event, EventType
 from qualification.models.glossary import GlossaryTerm
 from qualification.models.learning import (
+    AutoPublishBounds,
     LeadSnapshot,
     Recalibration,
     RecalibrationStatus,
@@ -47,6 +48,7 @@ __all__ = [
     "Account",
     "AlertKind",
     "AnonymousId",
+    "AutoPublishBounds",
     "BusinessCalendar",
     "ClockStart",
     "CriteriaNoticeDismissal",

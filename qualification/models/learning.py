@@ -11,7 +11,9 @@ the criteria health page and drift, and at most one run's model is live.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from qualification.models.accounts import Lead
 from qualification.models.choices import values_sql
@@ -106,3 +108,47 @@ class Recalibration(models.Model):
 
     def __str__(self) -> str:
         return f"Recalibration {self.pk} ({self.get_status_display().lower()})"
+
+
+class AutoPublishBounds(models.Model):
+    """How far a recalibration may change the published points by itself (one row).
+
+    Off by default: every suggestion waits for ops as a draft. When ops turn it on, a run
+    that learned from at least ``min_outcomes`` outcomes publishes the suggested points of
+    criteria whose change is at most ``max_change`` points *and* whose interval excludes
+    the current points (the outcomes clearly disagree with them). New criteria are never
+    published by themselves, and nothing is while four-eyes approval is required. Every
+    edit of these bounds is kept with who made it (``history``).
+    """
+
+    enabled = models.BooleanField(
+        default=False,
+        verbose_name="publish small point changes automatically",
+        help_text="Off: every suggestion waits for ops as a draft.",
+    )
+    max_change = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        verbose_name="largest change (points)",
+        help_text="A criterion's points may move by at most this many points on their own.",
+    )
+    min_outcomes = models.PositiveIntegerField(
+        default=200,
+        validators=[MinValueValidator(40)],
+        verbose_name="outcomes needed",
+        help_text="Only a run that learned from at least this many outcomes publishes.",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "auto-publish bounds"
+        verbose_name_plural = "auto-publish bounds"
+
+    def __str__(self) -> str:
+        if not self.enabled:
+            return "Auto-publish off"
+        return f"Auto-publish changes of up to {self.max_change} points ({self.min_outcomes}+ outcomes)"

@@ -66,6 +66,8 @@ class CriteriaVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # Published by a recalibration within the ops' auto-publish bounds (nobody clicked).
+    published_automatically = models.BooleanField(default=False)
     note = models.TextField(blank=True, help_text="Why this version was published.")
     # At publication: the plain-words changes against the version it replaced
     # (``core.governance.Change`` as lists), and the criterion keys they touch.

@@ -30,6 +30,7 @@ from qualification.core.learning.outcomes import LABELLED_OUTCOMES, outcome_labe
 from qualification.core.vocabulary import KIND_INTENT, KIND_USAGE
 from qualification.db.rows import dict_rows, tuple_rows
 from qualification.models import (
+    AutoPublishBounds,
     Criterion,
     Event,
     EventType,
@@ -310,3 +311,11 @@ def event_kinds_read() -> dict[str, str]:
         name: KIND_USAGE if source == SignalSource.PRODUCT else KIND_INTENT
         for name, source in EventType.objects.values_list("name", "source")
     }
+
+
+def auto_publish_bounds_read() -> AutoPublishBounds:
+    """The bounds ops set for auto-publishing points (defaults, off, when never set)."""
+    return (
+        AutoPublishBounds.objects.select_related("changed_by").order_by("pk").first()
+        or AutoPublishBounds()
+    )

@@ -4,26 +4,46 @@ A recalibration suggests points for criteria that fired often enough and new cri
 with high lift (``figures["criteria"]``, ``figures["new_criteria"]``). Ops pick some on the
 criteria health page; ``suggestion_draft_create`` puts them in a governance draft copied
 from the published version, where they are reviewed, previewed and published (or thrown
-away) like any other change. There is no auto-publish.
+away) like any other change.
+
+Auto-publish is off unless ops turn it on (``AutoPublishBounds``, in the admin). Then a
+finished run publishes the point changes ``core.learning.autopublish`` finds within the
+bounds, as a version with an empty publisher and a note naming the run and the bounds;
+new criteria, and everything while four-eyes approval is required, still wait as a draft.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
 
 from qualification.core.governance.content import CRITERION_FIELDS
-from qualification.models import CriteriaVersion, Recalibration
+from qualification.core.learning.autopublish import Bounds, changes_within_bounds
+from qualification.models import (
+    CriteriaVersion,
+    Recalibration,
+    VersionStatus,
+    user_display_name,
+)
 from qualification.models.learning import RecalibrationStatus
 from qualification.roles import Perm
+from qualification.selectors.learning import auto_publish_bounds_read
 from qualification.selectors.versions import version_content_read
 from qualification.services.versions import (
     NotAllowed,
+    draft_content_write,
     draft_create,
+    draft_publish_automatically,
+    four_eyes_required,
     published_version_ensure,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _keys(values: Iterable[str], field: str) -> list[str]:
@@ -70,6 +90,18 @@ def suggestion_draft_create(
     _refuse_unknown(points, suggested, "point_keys", recalibration, "suggested points")
     _refuse_unknown(new, proposals, "new_keys", recalibration, "a suggested new criterion")
 
+    content, changes = _suggested_content(points, suggested, new, proposals)
+    title = f"From recalibration #{recalibration.pk}: " + "; ".join(changes)
+    return draft_create(user=user, title=title[:200], content=content)
+
+
+def _suggested_content(
+    points: list[str],
+    suggested: dict[str, Any],
+    new: list[str],
+    proposals: dict[str, Any],
+) -> tuple[dict[str, Any], list[str]]:
+    """The published content with these suggestions applied, and the changes in words."""
     content = version_content_read(published_version_ensure())
     criteria: dict[str, dict[str, Any]] = content["criteria"]
     gone = [key for key in points if key not in criteria]
@@ -91,8 +123,58 @@ def suggestion_draft_create(
         proposal = proposals[key].get("content") or {}
         criteria[key] = {name: proposal.get(name) for name in CRITERION_FIELDS}
         changes.append(f"add {criteria[key]['name'] or key}")
-    title = f"From recalibration #{recalibration.pk}: " + "; ".join(changes)
-    return draft_create(user=user, title=title[:200], content=content)
+    return content, changes
+
+
+def suggestions_auto_publish(recalibration_id: int) -> dict[str, Any]:
+    """Publish the finished run's point changes within the ops bounds; what happened.
+
+    Returns ``{"status", "reason", "version", "changes"}``; status is ``off`` (bounds not
+    enabled), ``none`` (nothing within them), ``draft`` (four-eyes approval is required:
+    the changes wait as a draft) or ``published``. Stored on the run by the caller.
+    """
+    run = Recalibration.objects.get(pk=recalibration_id)
+    bounds = auto_publish_bounds_read()
+    if not bounds.enabled or run.status != RecalibrationStatus.DONE:
+        return {"status": "off", "reason": "Auto-publish is off: suggestions wait for ops."}
+    found, reason = changes_within_bounds(
+        run.figures or {}, run.n_outcomes, Bounds(bounds.max_change, bounds.min_outcomes)
+    )
+    if not found:
+        return {"status": "none", "reason": reason}
+    content, changes = _suggested_content(
+        [c.key for c in found], {c.key: c.new for c in found}, [], {}
+    )
+    set_by = user_display_name(bounds.changed_by) if bounds.changed_by else "ops"
+    title = f"From recalibration #{run.pk} (auto-publish): " + "; ".join(changes)
+    with transaction.atomic():
+        draft = CriteriaVersion.objects.create(
+            status=VersionStatus.DRAFT, title=title[:200], base=published_version_ensure()
+        )
+        draft_content_write(draft=draft, content=content)
+    if four_eyes_required():
+        return {
+            "status": "draft",
+            "reason": "Four-eyes approval is required, so the changes wait as a draft.",
+            "version": draft.label,
+            "version_id": draft.pk,
+            "changes": changes,
+        }
+    note = (
+        f"Published automatically from recalibration #{run.pk} ({run.n_outcomes} outcomes), "
+        f"within the bounds {set_by} set on {timezone.localdate(bounds.changed_at):%Y-%m-%d}: "
+        f"changes of at most {bounds.max_change} points whose 90% interval excludes the "
+        f"current points. {'; '.join(changes)}."
+    )
+    version = draft_publish_automatically(draft=draft, note=note)
+    logger.info("Recalibration %s auto-published %s: %s", run.pk, version.label, changes)
+    return {
+        "status": "published",
+        "reason": "",
+        "version": version.label,
+        "version_id": version.pk,
+        "changes": changes,
+    }
 
 
 def _refuse_unknown(

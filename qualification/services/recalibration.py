@@ -38,6 +38,7 @@ from qualification.selectors.learning import (
     event_kinds_read,
     training_rows_read,
 )
+from qualification.services.learning_drafts import suggestions_auto_publish
 from qualification.services.rescore_requests import enqueue_safely
 from qualification.services.snapshots import snapshots_backfill
 
@@ -195,6 +196,19 @@ def _run(run: Recalibration) -> None:
         )
         if goes_live:
             transaction.on_commit(lambda: enqueue_safely(FULL_RESCORE_TASK))
+    _auto_publish(run.pk)
+
+
+def _auto_publish(run_id: int) -> None:
+    """Publish what the ops bounds allow (``services.learning_drafts``) and note it on the
+    run. A failure here is logged and noted; the run and its model stand."""
+    try:
+        outcome = suggestions_auto_publish(run_id)
+    except Exception as exc:
+        logger.exception("Auto-publish after recalibration %s failed", run_id)
+        outcome = {"status": "failed", "reason": f"Auto-publish failed: {exc}"[:300]}
+    figures = Recalibration.objects.values_list("figures", flat=True).get(pk=run_id) or {}
+    Recalibration.objects.filter(pk=run_id).update(figures={**figures, "auto_publish": outcome})
 
 
 def _judge(

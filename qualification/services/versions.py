@@ -277,6 +277,24 @@ def draft_publish(
 ) -> CriteriaVersion:
     """Publish the draft with a note saying why; every lead is rescored after the commit."""
     _require(user, Perm.PUBLISH_CRITERIA, "publish criteria")
+    return _publish(draft, user=user, note=note)
+
+
+def draft_publish_automatically(*, draft: CriteriaVersion, note: str) -> CriteriaVersion:
+    """Publish a draft that learning made within the bounds ops set (nobody clicked).
+
+    ``published_by`` stays empty and ``published_automatically`` is set, so the history
+    says it published itself; the note names the run and the bounds. Refused while
+    four-eyes approval is required: a second pair of eyes cannot be automatic.
+    """
+    if four_eyes_required():
+        raise NotAllowed("Four-eyes approval is required, so nothing publishes by itself.")
+    return _publish(draft, user=None, note=note)
+
+
+def _publish(
+    draft: CriteriaVersion, *, user: AbstractBaseUser | None, note: str
+) -> CriteriaVersion:
     note = (note or "").strip()
     if not note:
         raise GovernanceError("Say why in the note: sales read it in the changelog.")
@@ -303,7 +321,7 @@ def draft_publish(
                 f"{draft.base.label if draft.base else 'an older version'}. Rebase the draft "
                 "onto it, check the changes, and publish again."
             )
-        if four_eyes_required():
+        if user is not None and four_eyes_required():
             if not approval_is_current(draft):
                 raise NotAllowed(
                     "A second ops user must approve this draft before it is published."
@@ -323,6 +341,7 @@ def draft_publish(
         draft.status = VersionStatus.PUBLISHED
         draft.number = number
         draft.published_by = user
+        draft.published_automatically = user is None
         draft.published_at = now
         draft.note = note
         draft.changes = [list(change) for change in changes]

@@ -3,7 +3,7 @@
 Thin: ``selectors.criteria_health`` picks the runs and turns their stored figures into
 rows and tables; ``services.recalibration`` starts a run (ops); ``services.learning_drafts``
 turns chosen suggestions into a criteria draft, which ops review and publish like any other
-(points never change by themselves). ``?export=<table>`` returns one of the page's tables as
+(points change by themselves only within the auto-publish bounds ops set in the admin). ``?export=<table>`` returns one of the page's tables as
 CSV, with the same rows and columns (``selectors.dashboard.tables.Table``, as the dashboard).
 
 The run panel is its own small page (``criteria-health-run``): htmx polls it every two
@@ -36,9 +36,10 @@ from qualification.selectors.criteria_health import (
     recalibration_in_progress_read,
 )
 from qualification.selectors.dashboard.tables import Table
+from qualification.selectors.learning import auto_publish_bounds_read
 from qualification.services.learning_drafts import suggestion_draft_create
 from qualification.services.recalibration import recalibration_request
-from qualification.services.versions import GovernanceError
+from qualification.services.versions import GovernanceError, four_eyes_required
 from qualification.web.charts import Chart, hbar_chart, line_chart
 from qualification.web.charts.geometry import fmt_pct
 from qualification.web.charts.reliability import reliability_chart
@@ -89,7 +90,12 @@ def _context(request: HttpRequest, health: CriteriaHealth, tables: dict[str, Tab
 
 
 def _run_context(running) -> dict[str, Any]:
-    return {"running": running, "poll_seconds": POLL_SECONDS}
+    return {
+        "running": running,
+        "poll_seconds": POLL_SECONDS,
+        "auto_publish": auto_publish_bounds_read(),
+        "four_eyes": four_eyes_required(),
+    }
 
 
 def _values(table: Table, key: str) -> list[Any]:
