@@ -40,7 +40,7 @@ def test_off_by_default_nothing_is_published(outcomes):
     assert not CriteriaVersion.objects.filter(status="draft").exists()
 
 
-def test_within_the_bounds_the_run_publishes_its_point_changes(outcomes, make_user):
+def test_within_the_bounds_the_run_publishes_its_point_changes(outcomes, make_user, client):
     ops = make_user(Role.OPS, first_name="Olga", last_name="Ops")
     _bounds(ops)
     before = CriteriaVersion.objects.get(status="published")
@@ -68,6 +68,13 @@ def test_within_the_bounds_the_run_publishes_its_point_changes(outcomes, make_us
     assert set(content["criteria"]) == set(content_before["criteria"])
     assert run.figures["new_criteria"]
     assert version.changed_keys == sorted(c.key for c in expected)
+    # The changelog and the version list say nobody clicked.
+    client.force_login(make_user(Role.SDR))
+    changelog = client.get("/criteria/changes/").content.decode()
+    assert "Published automatically, within the auto-publish bounds ops set" in changelog
+    client.force_login(ops)
+    versions = client.get("/criteria/versions/").content.decode()
+    assert "automatically, within the auto-publish bounds" in versions
 
 
 def test_outside_the_bounds_nothing_is_published_and_the_run_says_why(outcomes, make_user):

@@ -11,7 +11,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from qualification.models import CriteriaVersion, Recalibration, UserProfile
+from qualification.models import AutoPublishBounds, CriteriaVersion, Recalibration, UserProfile
 from qualification.roles import Role
 from tests import factories
 from tests.selectors.test_criteria_health import run, sample_figures
@@ -337,3 +337,49 @@ def test_a_criterion_gone_from_the_published_version_is_refused_by_name(client_a
     text = unescape(response.content.decode())
     assert "Suggested points: No longer in the published criteria: demo-request." in text
     assert not CriteriaVersion.objects.filter(status="draft").exists()
+
+
+# --- auto-publish ------------------------------------------------------------------------
+
+
+def test_auto_publish_off_says_points_change_only_by_a_draft(client_as):
+    run(ago=1)
+    text = _text(client_as(Role.OPS).get(URL).content.decode())
+    assert "Auto-publish is off: points change only when ops publish a draft." in text
+    assert "Points do not change: suggestions become a draft only when you make one." in text
+    assert "Set the bounds" in text  # ops may set them
+
+
+def test_auto_publish_on_states_its_bounds_and_who_set_them(client_as, make_user):
+    boss = make_user(Role.OPS, username="olga", first_name="Olga", last_name="Ops")
+    AutoPublishBounds.objects.create(enabled=True, max_change=4, min_outcomes=300, changed_by=boss)
+    run(ago=1)
+    html = client_as(Role.MARKETING).get(URL).content.decode()
+    text = _text(html)
+    assert "Auto-publish is on" in text
+    assert "at least 300 outcomes" in text
+    assert "by at most 4" in text
+    assert "Bounds set by Olga Ops" in text
+    # The button's promise would be untrue now, and marketing may not set the bounds.
+    assert "Points do not change" not in text
+    assert "Set the bounds" not in text
+
+
+def test_a_run_that_published_by_itself_says_so_and_links_the_changelog(client_as):
+    figures = {
+        **sample_figures(),
+        "auto_publish": {
+            "status": "published",
+            "version": "v7",
+            "version_id": 7,
+            "changes": ["Asked for a demo 30 -> 34"],
+            "reason": "",
+        },
+    }
+    made = run(ago=1, figures=figures)
+    html = client_as(Role.MANAGER).get(URL).content.decode()
+    assert 'data-testid="auto-published"' in html
+    text = _text(html)
+    assert f"Recalibration #{made.pk} published v7 by itself" in text
+    assert "Asked for a demo 30 -> 34" in text
+    assert reverse("criteria-changes") in html
