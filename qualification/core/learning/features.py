@@ -53,7 +53,7 @@ class FeatureSpace:
 
     Each column is a JSON list naming what it reads: ``["fired", key]``, ``["evidence",
     key]``, ``["event", name, window_index]``, ``["bool", side, attr]``, ``["num", side,
-    attr, mean, std, log]``, ``["cat", side, attr, value_key]``, ``["other", side, attr]``,
+    attr, mean, std, log]``, ``["cat", side, attr, value_key]``, ``["other", side, attr, dropped_keys?]``,
     ``["unknown", side, attr, kind]`` (kind: how the attribute's values read, for "known").
     """
 
@@ -137,6 +137,15 @@ class FeatureSpace:
                 fired = matrix[:, i][matrix[:, i] > 0]
                 varies[i] = fired.size > 0 and fired.max() > fired.min()
         kept = [i for i in range(len(columns)) if varies[i]]
+        # A dropped value column must not send its value to "another value": the training
+        # matrix had it in its own column, so live rows must leave it out as well.
+        others = {tuple(c[1:3]): c for i, c in enumerate(columns) if c[0] == "other" and varies[i]}
+        for i, column in enumerate(columns):
+            if column[0] == "cat" and not varies[i] and tuple(column[1:3]) in others:
+                other = others[tuple(column[1:3])]
+                if len(other) == 3:
+                    other.append([])
+                other[3].append(column[3])
         pruned = cls([columns[i] for i in kept], [labels[i] for i in kept])
         return pruned, np.ascontiguousarray(matrix[:, kept])
 
@@ -167,6 +176,8 @@ class FeatureSpace:
                     keys[column[3]] = col
                 else:
                     other = col
+                    for dropped in column[3] if len(column) > 3 else ():
+                        keys.setdefault(dropped, -1)  # constant in training: no column
                 self._cats[(column[1], column[2])] = (keys, other)
             elif kind == "bool":
                 self._attrs.setdefault((column[1], column[2]), []).append(("bool", col))

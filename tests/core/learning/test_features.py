@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from qualification.core.learning import FeatureSpace, LeadInputs
@@ -110,6 +110,9 @@ traits = st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), values, max_size
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(traits, min_size=0, max_size=25))
+# Found by this test: "0" was constant (dropped) and then read as "another value", so the
+# live rows differed from the training matrix.
+@example(dicts=[{"a": ["0"]}, {"a": ["0", "00"]}])
 def test_any_trait_dicts_give_a_finite_matrix_of_the_right_shape(dicts):
     leads = [LeadInputs(lead={f"trait.{k}": v for k, v in d.items()}) for d in dicts]
     space = FeatureSpace.fit(leads, min_count=2)
@@ -119,6 +122,8 @@ def test_any_trait_dicts_give_a_finite_matrix_of_the_right_shape(dicts):
     assert all(math.isfinite(v) for v in matrix.ravel())
     if len(leads):
         assert (matrix.max(axis=0) > matrix.min(axis=0)).all()
+    _, fitted = FeatureSpace.fit_transform(leads, min_count=2)
+    assert np.array_equal(fitted, matrix)  # live rows read as the training rows did
     again = FeatureSpace.from_json(space.to_json())
     assert np.array_equal(again.transform(leads), matrix)
 
