@@ -137,6 +137,21 @@ def lead_inputs_build(
     )
 
 
+def stored_lead_inputs(row: Mapping[str, Any], events: Mapping[str, Any]) -> LeadInputs:
+    """A lead's inputs from a ``lead_input_rows_read`` row as it is stored now: the criteria
+    its stored score shows fired and its stored placement (what a live snapshot keeps)."""
+    return lead_inputs_build(
+        row,
+        criteria=breakdown_fired(row.get("breakdown")),
+        events=events,
+        score=row["total_score"],
+        tier=row["tier"],
+        qualification=row["qualification"],
+        pql_kind=row["pql_kind"],
+        queue=row["queue"],
+    )
+
+
 def lead_input_rows_read(lead_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     """Facts and stored placement of these leads (one query), by id."""
     rows = dict_rows(

@@ -38,11 +38,11 @@ from qualification.core.vocabulary import QUALIFICATION_PQL
 from qualification.models import Lead, LeadSnapshot
 from qualification.models.learning import SnapshotMoment
 from qualification.selectors.learning import (
-    breakdown_fired,
     criteria_fired,
     event_windows_read,
     lead_input_rows_read,
     lead_inputs_build,
+    stored_lead_inputs,
     unsnapshotted_outcome_leads_read,
 )
 from qualification.selectors.scoring_specs import (
@@ -75,16 +75,7 @@ def lead_snapshot_take(*, lead: Lead, moment: str, now: datetime) -> LeadSnapsho
     if existing is not None:
         return existing
     row = lead_input_rows_read([lead.pk])[lead.pk]
-    inputs = lead_inputs_build(
-        row,
-        criteria=breakdown_fired(row.get("breakdown")),
-        events=event_windows_read([lead.pk], now=now).get(lead.pk, {}),
-        score=row["total_score"],
-        tier=row["tier"],
-        qualification=row["qualification"],
-        pql_kind=row["pql_kind"],
-        queue=row["queue"],
-    )
+    inputs = stored_lead_inputs(row, event_windows_read([lead.pk], now=now).get(lead.pk, {}))
     try:
         with transaction.atomic():
             return LeadSnapshot.objects.create(

@@ -32,9 +32,8 @@ from qualification.models import Event, Lead, LeadSnapshot, Recalibration
 from qualification.models.learning import RecalibrationTrigger, SnapshotMoment
 from qualification.selectors.learning import (
     EventWindows,
-    breakdown_fired,
     lead_input_rows_read,
-    lead_inputs_build,
+    stored_lead_inputs,
     unsnapshotted_outcome_leads_read,
 )
 from qualification.services.recalibration import recalibration_next, recalibration_run
@@ -56,17 +55,7 @@ def snapshots_from_history() -> int:
         rows = lead_input_rows_read(list(chunk))
         snapshots = []
         for pk, cutoff in chunk.items():
-            row = rows[pk]
-            inputs = lead_inputs_build(
-                row,
-                criteria=breakdown_fired(row.get("breakdown")),
-                events=windows.get(pk, {}),
-                score=row["total_score"],
-                tier=row["tier"],
-                qualification=row["qualification"],
-                pql_kind=row["pql_kind"],
-                queue=row["queue"],
-            )
+            inputs = stored_lead_inputs(rows[pk], windows.get(pk, {}))
             snapshots.append(
                 LeadSnapshot(
                     lead_id=pk,
