@@ -59,8 +59,11 @@ def test_snapshots_count_each_leads_events_up_to_its_first_touch(worked):
 
 
 def test_learning_figures_time_a_recalibration_and_restore_the_live_model(worked):
+    # A live run whose model no longer loads: the benchmark's run replaces it whatever its
+    # AUC (the benchmark's outcomes follow only the response band, so it ranks near 0.5 and
+    # an intercept-only model could beat it on the held-out leads).
     previous = Recalibration.objects.create(
-        trigger="command", status="done", n_outcomes=40, is_live=True, model={}
+        trigger="command", status="done", n_outcomes=40, is_live=True, model={"space": 1}
     )
     figures = learning.learning_figures()
     assert figures["learning_snapshots"] == len(_labelled_leads())
@@ -82,6 +85,6 @@ def test_learning_figures_time_a_recalibration_and_restore_the_live_model(worked
             with_model / without - 1, abs=0.01
         )
     # Left as found: the benchmark's run is gone, the earlier one live again, and the leads
-    # rescored with it (an empty model: the same likelihood for everyone).
+    # rescored with it (its model does not load, so no lead has a likelihood).
     assert list(Recalibration.objects.values_list("pk", "is_live")) == [(previous.pk, True)]
-    assert set(Lead.objects.values_list("likelihood_model_id", flat=True)) == {previous.pk}
+    assert not Lead.objects.exclude(likelihood=None).exists()
