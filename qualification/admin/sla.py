@@ -26,7 +26,7 @@ from qualification.admin.sla_forms import (
     HolidayImportForm,
     SDRTeamAdminForm,
     SLAPolicyAdminForm,
-    hours_text,
+    calendar_hours,
     masked_url,
     policy_summary,
     workdays_text,
@@ -124,7 +124,7 @@ class BusinessCalendarAdmin(SLARuleAdmin):
 
     @admin.display(description="Hours")
     def hours(self, obj: BusinessCalendar) -> str:
-        return hours_text(obj)
+        return calendar_hours(obj)
 
     @admin.display(description="Workdays")
     def workdays_shown(self, obj: BusinessCalendar) -> str:

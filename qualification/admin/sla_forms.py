@@ -21,6 +21,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
 
 from qualification.admin.forms import LeadHubModelForm
+from qualification.core.sla.display import hours_text
 from qualification.core.sla.ics import MAX_BYTES
 from qualification.models import BusinessCalendar, SDRTeam, SLAPolicy
 from qualification.models.sla import WEEKDAYS, default_workdays
@@ -50,8 +51,8 @@ def workdays_text(days: Sequence[str] | Any) -> str:
     return ", ".join(parts) or "no day"
 
 
-def hours_text(calendar: BusinessCalendar) -> str:
-    return f"{calendar.day_start:%H:%M}{DASH}{calendar.day_end:%H:%M}"
+def calendar_hours(calendar: BusinessCalendar) -> str:
+    return hours_text(calendar.day_start, calendar.day_end)
 
 
 def policy_summary(policy: SLAPolicy) -> str:
@@ -59,7 +60,7 @@ def policy_summary(policy: SLAPolicy) -> str:
     calendar = policy.calendar
     return (
         f"{policy.response_minutes} business min, warn at {policy.warning_percent} %, "
-        f"{workdays_text(calendar.workdays)} {hours_text(calendar)} {calendar.timezone}"
+        f"{workdays_text(calendar.workdays)} {calendar_hours(calendar)} {calendar.timezone}"
     )
 
 

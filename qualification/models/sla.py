@@ -9,15 +9,16 @@ columns; when a policy or calendar changes, the open clocks are recomputed.
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from qualification.core.sla.clock import MIDNIGHT, WEEKDAYS, ends_after
 from qualification.models.choices import Queue, Tier, values_sql
 from qualification.models.operations import valid_timezone
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def default_workdays() -> list[str]:
@@ -39,7 +40,11 @@ class BusinessCalendar(models.Model):
         help_text='Days the clock runs, e.g. ["mon","tue","wed","thu","fri"].',
     )
     day_start = models.TimeField(default="09:00", help_text="Business hours start (local time).")
-    day_end = models.TimeField(default="17:00", help_text="Business hours end (local time).")
+    day_end = models.TimeField(
+        default="17:00",
+        help_text="Business hours end (local time); 00:00 is midnight, so 00:00 to 00:00 is "
+        "open all day.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     # When the open clocks last followed this calendar and its policies; older than
     # ``updated_at`` (or a policy's) means a refresh is owed (the alert scan checks).
@@ -50,7 +55,7 @@ class BusinessCalendar(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(day_end__gt=models.F("day_start")),
+                condition=models.Q(day_end__gt=models.F("day_start")) | models.Q(day_end=MIDNIGHT),
                 name="calendar_day_ordered",
             ),
         ]
@@ -70,8 +75,15 @@ class BusinessCalendar(models.Model):
                 f"Give at least one day, as a JSON list of days from {', '.join(WEEKDAYS)}: "
                 "with no workday the clock would never run."
             )
-        if self.day_start and self.day_end and self.day_end <= self.day_start:
-            errors["day_end"] = "Business hours must end after they start, or they never open."
+        if (
+            isinstance(self.day_start, time)
+            and isinstance(self.day_end, time)
+            and not ends_after(self.day_start, self.day_end)
+        ):
+            errors["day_end"] = (
+                "Business hours must end after they start, or they never open "
+                "(to stay open until midnight, end at 00:00)."
+            )
         if errors:
             raise ValidationError(errors)
 

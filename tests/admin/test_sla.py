@@ -103,6 +103,15 @@ def test_calendar_whose_hours_never_open_is_refused_next_to_its_field(
     assert not BusinessCalendar.objects.filter(name="Never").exists()
 
 
+def test_calendar_open_around_the_clock_ends_at_midnight(ops_client):
+    response = _add_calendar(ops_client, day_start="00:00", day_end="00:00")
+    assert response.status_code == 200
+    made = BusinessCalendar.objects.get(name="Berlin office")
+    assert (made.day_start, made.day_end) == (time(0), time(0))
+    html = ops_client.get(admin_url(BusinessCalendar, "changelist")).content.decode()
+    assert "00:00\u201324:00" in html
+
+
 def test_calendar_list_reads_in_plain_words(ops_client):
     used = factories.calendar(
         name="Berlin", timezone="Europe/Berlin", holidays=[date(2026, 12, 25)]

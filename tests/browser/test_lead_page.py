@@ -111,7 +111,7 @@ def _seed_lead():
         timezone="Europe/Berlin",
         workdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
         day_start=time(0, 0),
-        day_end=time(23, 59),
+        day_end=time(0, 0),
     )
     lead_rescore(lead_ids=[lead.pk])
     return lead

@@ -51,7 +51,7 @@ def seed(kim) -> None:
     always = calendar(
         name="Always open",
         day_start=time(0, 0),
-        day_end=time(23, 59),
+        day_end=time(0, 0),
         workdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
     )
     for tier in (1, 2, 3, 4):

@@ -30,7 +30,7 @@ def seed(sam, mia) -> Lead:
         response_minutes=60,
         timezone="Europe/Berlin",
         day_start=time(0, 0),
-        day_end=time(23, 59),
+        day_end=time(0, 0),
         workdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
         return_on_breach=False,
     )

@@ -37,7 +37,7 @@ def policy(**fields):
         "response_minutes": 60,
         "timezone": "UTC",
         "day_start": time(0, 0),
-        "day_end": time(23, 59),
+        "day_end": time(0, 0),
         "workdays": ALL_WEEK,
     }
     return factories.sla(**{**defaults, **fields})

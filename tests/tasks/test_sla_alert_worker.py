@@ -70,7 +70,7 @@ def overdue_lead(owner, *, manager=None, webhook_url: str = "") -> Lead:
         response_minutes=60,
         timezone="UTC",
         day_start=clock_time(0, 0),
-        day_end=clock_time(23, 59),
+        day_end=clock_time(0, 0),
         workdays=ALL_WEEK,
     )
     factories.team(members=[owner], manager=manager, webhook_url=webhook_url)

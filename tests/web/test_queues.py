@@ -35,7 +35,7 @@ def always_open_policies():
     always = calendar(
         name="Always open",
         day_start=time(0, 0),
-        day_end=time(23, 59),
+        day_end=time(0, 0),
         workdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
     )
     for queue in ("mql", "pql"):

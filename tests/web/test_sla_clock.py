@@ -122,7 +122,7 @@ def always_open():
     return calendar(
         name="Always open",
         day_start=time(0, 0),
-        day_end=time(23, 59, 59),
+        day_end=time(0, 0),
         workdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
     )
 

@@ -13,11 +13,17 @@ from qualification.core.sla.clock import (
     business_minutes_between,
     clock_times,
     due_at,
+    ends_after,
     latest_start_due_by,
     sla_state,
     warning_at,
 )
-from qualification.core.sla.display import ClockText, business_duration, describe_clock
+from qualification.core.sla.display import (
+    ClockText,
+    business_duration,
+    describe_clock,
+    hours_text,
+)
 from qualification.core.sla.ics import HolidayEntry, IcsError, parse_holidays
 
 __all__ = [
@@ -36,6 +42,8 @@ __all__ = [
     "clock_times",
     "describe_clock",
     "due_at",
+    "ends_after",
+    "hours_text",
     "latest_start_due_by",
     "parse_holidays",
     "sla_state",

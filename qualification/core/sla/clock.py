@@ -26,8 +26,20 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # only guards bad input (twenty years of holidays) from looping for ever.
 _MAX_DAYS = 366 * 20
 
+# As a day's end, 00:00 means the midnight that closes it: 00:00-00:00 is open all day.
+MIDNIGHT = time(0, 0)
+
 State = Literal["met", "ok", "warning", "breached", "none"]
 ClockStart = Literal["qualification", "assignment"]
+
+
+def ends_after(day_start: time, day_end: time) -> bool:
+    """Whether business hours from ``day_start`` to ``day_end`` are open at all.
+
+    The one rule for the model, its form and the clock. An end of 00:00 is midnight at the
+    end of the day, so a team that works around the clock writes 00:00-00:00.
+    """
+    return day_end == MIDNIGHT or day_end > day_start
 
 
 @dataclass(frozen=True)
@@ -65,7 +77,7 @@ class SLASpec:
         unknown = [day for day in self.workdays if day not in WEEKDAYS]
         if unknown:
             raise ValueError(f"unknown workdays {unknown}; use names from {WEEKDAYS}")
-        if self.day_end <= self.day_start:
+        if not ends_after(self.day_start, self.day_end):
             raise ValueError(
                 f"the business day must end after it starts ({self.day_start}-{self.day_end})"
             )
@@ -98,7 +110,8 @@ class SLASpec:
     def business_day_minutes(self) -> int:
         """Length of one business day in wall-clock minutes (what "1 business day" means)."""
         start = self.day_start.hour * 60 + self.day_start.minute
-        return self.day_end.hour * 60 + self.day_end.minute - start
+        end = 24 * 60 if self.day_end == MIDNIGHT else self.day_end.hour * 60 + self.day_end.minute
+        return end - start
 
 
 @dataclass(frozen=True)
@@ -142,7 +155,9 @@ def _window(day: date, spec: SLASpec) -> BusinessWindow | None:
         return None
     zone = spec.zone
     start = datetime.combine(day, spec.day_start, tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(day, spec.day_end, tzinfo=zone).astimezone(UTC)
+    # An end of 00:00 is the midnight that closes the day (a team open around the clock).
+    end_day = day + timedelta(days=1) if spec.day_end == MIDNIGHT else day
+    end = datetime.combine(end_day, spec.day_end, tzinfo=zone).astimezone(UTC)
     return BusinessWindow(start, end)
 
 

@@ -14,11 +14,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from qualification.core.sla.clock import WEEKDAYS, SLASpec, SLAState, business_minutes_between
+from qualification.core.sla.clock import (
+    MIDNIGHT,
+    WEEKDAYS,
+    SLASpec,
+    SLAState,
+    business_minutes_between,
+)
 
 Css = Literal["met", "late", "ok", "warning", "breached", "none"]
 
@@ -107,9 +113,15 @@ def _workdays(spec: SLASpec) -> str:
     return ", ".join(parts)
 
 
+def hours_text(day_start: time, day_end: time) -> str:
+    """Business hours as people write them: "09:00-17:00", or "00:00-24:00" all day (en dash)."""
+    end = "24:00" if day_end == MIDNIGHT else f"{day_end:%H:%M}"
+    return f"{day_start:%H:%M}{_DASH}{end}"
+
+
 def _policy(spec: SLASpec) -> str:
     """ "1 h of business time from qualification, counted Mon-Fri 09:00-17:00 Europe/Berlin"."""
-    hours = f"{spec.day_start:%H:%M}{_DASH}{spec.day_end:%H:%M}"
+    hours = hours_text(spec.day_start, spec.day_end)
     text = (
         f"{business_duration(spec.response_minutes)} of business time from {spec.starts_at}, "
         f"counted {_workdays(spec)} {hours} {spec.timezone}"

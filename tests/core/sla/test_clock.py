@@ -11,6 +11,8 @@ from qualification.core.sla import (
     SLASpec,
     business_minutes_between,
     due_at,
+    ends_after,
+    hours_text,
     latest_start_due_by,
     sla_state,
 )
@@ -54,7 +56,7 @@ DUE_CASES = [
             response_minutes=30,
             timezone="Europe/Berlin",
             day_start=time(0, 0),
-            day_end=time(23, 59),
+            day_end=time(0, 0),
             workdays=("sat", "sun"),
         ),
         b(2025, 3, 29, 17, 30),
@@ -201,3 +203,40 @@ def test_bad_policy_is_refused(case, fields, message):
 def test_naive_datetimes_are_refused():
     with pytest.raises(ValueError, match="aware"):
         due_at(datetime(2025, 3, 5, 10), 10, WEEK)
+
+
+ALL_DAY = SLASpec(
+    response_minutes=60,
+    timezone="Europe/Berlin",
+    day_start=time(0, 0),
+    day_end=time(0, 0),
+    workdays=("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+)
+
+
+def test_an_end_of_midnight_keeps_the_clock_running_through_the_night():
+    """00:00-00:00 is open all day: business time is wall time across midnight."""
+    start = b(2025, 3, 5, 23, 30)
+    assert due_at(start, 60, ALL_DAY) == b(2025, 3, 6, 0, 30)
+    assert business_minutes_between(start, b(2025, 3, 6, 1, 0), ALL_DAY) == 90
+    assert ALL_DAY.business_day_minutes == 24 * 60
+
+
+def test_an_all_day_window_on_the_spring_forward_day_is_23_hours():
+    start, end = b(2025, 3, 30, 0, 0), b(2025, 3, 31, 0, 0)
+    assert business_minutes_between(start, end, ALL_DAY) == 23 * 60
+
+
+def test_a_day_ending_at_midnight_may_start_at_any_hour():
+    evening = SLASpec(response_minutes=60, day_start=time(18, 0), day_end=time(0, 0))
+    assert ends_after(time(18, 0), time(0, 0))
+    assert not ends_after(time(9), time(9))
+    # Wednesday 23:30 UTC: half an hour left today, the rest from Thursday 18:00.
+    assert due_at(datetime(2025, 3, 5, 23, 30, tzinfo=UTC), 60, evening) == datetime(
+        2025, 3, 6, 18, 30, tzinfo=UTC
+    )
+
+
+def test_hours_are_written_with_24_00_for_midnight():
+    assert hours_text(time(0, 0), time(0, 0)) == "00:00\u201324:00"
+    assert hours_text(time(9, 0), time(17, 30)) == "09:00\u201317:30"

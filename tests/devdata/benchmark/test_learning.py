@@ -81,9 +81,14 @@ def test_learning_figures_time_a_recalibration_and_restore_the_live_model(worked
         with_model = figures[f"rescore_{kind}_likelihood_s"]
         assert without > 0
         assert with_model > 0
-        assert figures[f"likelihood_overhead_{kind}"] == pytest.approx(
-            with_model / without - 1, abs=0.01
+        # The times are rounded to milliseconds, the overhead from the exact times: on this
+        # small data set a half-millisecond either way moves the ratio by more than 1%.
+        slack = 0.0005
+        low, high = (
+            (with_model - slack) / (without + slack),
+            (with_model + slack) / (without - slack),
         )
+        assert low - 1 - 0.001 <= figures[f"likelihood_overhead_{kind}"] <= high - 1 + 0.001
     # Left as found: the benchmark's run is gone, the earlier one live again, and the leads
     # rescored with it (its model does not load, so no lead has a likelihood).
     assert list(Recalibration.objects.values_list("pk", "is_live")) == [(previous.pk, True)]
