@@ -1,9 +1,7 @@
-"""Reads for learning from sales feedback: a lead's inputs, its event windows, training rows.
+"""Reads for learning from sales feedback: leads' stored rows, event windows, training rows.
 
-``lead_inputs_build`` is the one definition of a lead's ``core.learning.LeadInputs`` from
-fetched rows: the snapshot taken at first touch or feedback, the backfill that rebuilds
-snapshots for older outcomes, and the live likelihood all go through it, so the model
-sees the leads it learns from and the leads it scores in the same shape.
+What the learner sees of one lead is defined once, in ``selectors.lead_inputs``; this
+module reads what it is built from, and the outcomes with their snapshots.
 
 Event windows end at ``now`` inclusive and start ``w`` days before it, as the scoring
 pass counts them (``selectors.aggregation.event_aggregates``): one grouped query per
@@ -12,14 +10,13 @@ batch of leads, every event name the leads have, never a query per lead.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
 from django.db.models import Count, Min, Q
 
-from qualification.core.domains import email_domain
 from qualification.core.learning.inputs import (
     EVENT_WINDOWS,
     CriterionInfo,
@@ -42,10 +39,6 @@ from qualification.models import (
 from qualification.models.choices import SignalSource
 from qualification.selectors.signals import LEAD_FACT_COLUMNS
 
-# The lead's own attributes the learner reads (names and e-mail addresses identify a
-# person, not a kind of buyer; a free-mail domain is common enough to mean something).
-LEARNING_LEAD_ATTRIBUTES = ("source", "title")
-LEARNING_ACCOUNT_ATTRIBUTES = ("industry", "employee_count", "country", "business_model", "plan")
 # The stored placement a snapshot keeps beside the inputs (for the figures, not features).
 PLACEMENT_COLUMNS = ("total_score", "tier", "qualification", "pql_kind", "queue")
 LEAD_INPUT_COLUMNS = (*LEAD_FACT_COLUMNS, *PLACEMENT_COLUMNS)
@@ -54,102 +47,6 @@ EventWindows = dict[str, tuple[int, int, int]]
 # Up to this many leads are read by id; more read every snapshot (nearly every snapshot
 # belongs to a lead with an outcome) rather than send a list of 100,000 ids.
 _ID_LIST_MAX = 5000
-_SCALARS = (str, int, float, bool)
-
-
-def criteria_fired(items: Iterable[Mapping[str, Any] | Any]) -> dict[str, int]:
-    """Criterion key -> evidence count from a breakdown's contributions (and disqualifiers).
-
-    Items are the stored JSON dicts or the engine's ``Contribution`` objects. An attribute
-    criterion has no count: it fired once. A criterion listed twice keeps its largest count.
-    """
-    fired: dict[str, int] = {}
-    for item in items:
-        # The engine's dataclass (a full rescore) or stored JSON: attributes first, since
-        # an ABC ``isinstance`` per contribution was most of this function's time.
-        if isinstance(item, dict):
-            key, count = item.get("key"), item.get("count")
-        elif hasattr(item, "key"):
-            key, count = item.key, getattr(item, "count", None)
-        else:
-            key, count = _field(item, "key"), _field(item, "count")
-        if not key:
-            continue
-        evidence = int(count) if isinstance(count, int | float) and count > 0 else 1
-        fired[str(key)] = max(evidence, fired.get(str(key), 0))
-    return fired
-
-
-def _field(item: Mapping[str, Any] | Any, name: str) -> Any:
-    return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
-
-
-def breakdown_fired(breakdown: Mapping[str, Any] | None) -> dict[str, int]:
-    """The criteria a stored breakdown shows fired: the lead's score at that moment."""
-    data = breakdown or {}
-    return criteria_fired([*(data.get("contributions") or []), *(data.get("disqualifiers") or [])])
-
-
-def _traits(traits: Any) -> dict[str, Any]:
-    """``trait.<key>`` -> scalar value; nested values are left out (nothing to one-hot)."""
-    if not isinstance(traits, Mapping):
-        return {}
-    return {
-        f"trait.{key}": value
-        for key, value in traits.items()
-        if value is None or isinstance(value, _SCALARS)
-    }
-
-
-def lead_inputs_build(
-    row: Mapping[str, Any],
-    *,
-    criteria: Mapping[str, int],
-    events: Mapping[str, tuple[int, int, int]],
-    score: int,
-    tier: int,
-    qualification: str,
-    pql_kind: str,
-    queue: str,
-) -> LeadInputs:
-    """A lead's learning inputs from a ``LEAD_FACT_COLUMNS`` row, its criteria and events.
-
-    ``row`` is keyed as ``selectors.signals.LEAD_FACT_COLUMNS`` (the rescore's batch rows
-    are), so the rescore can build live inputs from what it already fetched.
-    """
-    lead: dict[str, Any] = {name: row.get(name) or "" for name in LEARNING_LEAD_ATTRIBUTES}
-    lead["email_domain"] = email_domain(row.get("email") or "")
-    lead.update(_traits(row.get("traits")))
-    account: dict[str, Any] = {}
-    if row.get("account_id") is not None:
-        account = {name: row.get(f"account__{name}") for name in LEARNING_ACCOUNT_ATTRIBUTES}
-        account.update(_traits(row.get("account__traits")))
-    return LeadInputs(
-        criteria=dict(criteria),
-        events=dict(events),
-        lead=lead,
-        account=account,
-        score=int(score or 0),
-        tier=int(tier or 0),
-        qualification=qualification or "none",
-        pql_kind=pql_kind or "",
-        queue=queue or "none",
-    )
-
-
-def stored_lead_inputs(row: Mapping[str, Any], events: Mapping[str, Any]) -> LeadInputs:
-    """A lead's inputs from a ``lead_input_rows_read`` row as it is stored now: the criteria
-    its stored score shows fired and its stored placement (what a live snapshot keeps)."""
-    return lead_inputs_build(
-        row,
-        criteria=breakdown_fired(row.get("breakdown")),
-        events=events,
-        score=row["total_score"],
-        tier=row["tier"],
-        qualification=row["qualification"],
-        pql_kind=row["pql_kind"],
-        queue=row["queue"],
-    )
 
 
 def lead_input_rows_read(lead_ids: Sequence[int]) -> dict[int, dict[str, Any]]:

@@ -91,7 +91,7 @@ class LeadBatchSignals(NamedTuple):
     ``core.learning.EVENT_WINDOWS`` (7, 30, 90 days), names it has none of left out: what
     the likelihood model reads beside the criteria. Empty when no model events were asked.
     ``rows``: the fetched lead rows (``LEAD_FACT_COLUMNS`` and state), by id, from which
-    ``selectors.learning.lead_inputs_build`` builds the model's inputs.
+    ``selectors.lead_inputs.lead_columns_build`` lays out the model's inputs.
     """
 
     signals: dict[int, LeadSignals]

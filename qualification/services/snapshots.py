@@ -37,12 +37,14 @@ from qualification.core.scoring import PolicySpec, PreparedCriteria, prepare_cri
 from qualification.core.vocabulary import QUALIFICATION_PQL
 from qualification.models import Lead, LeadSnapshot
 from qualification.models.learning import SnapshotMoment
-from qualification.selectors.learning import (
+from qualification.selectors.lead_inputs import (
     criteria_fired,
-    event_windows_read,
-    lead_input_rows_read,
     lead_inputs_build,
     stored_lead_inputs,
+)
+from qualification.selectors.learning import (
+    event_windows_read,
+    lead_input_rows_read,
     unsnapshotted_outcome_leads_read,
 )
 from qualification.selectors.scoring_specs import (

@@ -1,4 +1,4 @@
-"""Learning reads: inputs from rows, event windows, one training row per lead, criteria."""
+"""Learning reads: event windows, one training row per lead, criteria."""
 
 from __future__ import annotations
 
@@ -10,11 +10,9 @@ from django.utils import timezone
 from qualification.core.learning.inputs import LeadInputs
 from qualification.models import Feedback, LeadSnapshot
 from qualification.selectors.learning import (
-    breakdown_fired,
     criteria_info_read,
     event_kinds_read,
     event_windows_read,
-    lead_inputs_build,
     training_rows_read,
 )
 from tests.factories import (
@@ -31,52 +29,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 PLACEMENT = {"score": 5, "tier": 2, "qualification": "mql", "pql_kind": "", "queue": "mql"}
-
-
-def test_inputs_keep_scalar_traits_and_leave_out_personal_fields():
-    row = {
-        "id": 1,
-        "email": "ada@gmail.com",
-        "first_name": "Ada",
-        "title": "CTO",
-        "source": "webinar",
-        "traits": {"occupation": "Student", "seats": 3, "beta": True, "tags": ["a"]},
-        "account_id": 7,
-        "account__industry": "saas",
-        "account__employee_count": 40,
-        "account__country": "DE",
-        "account__business_model": "b2b",
-        "account__plan": "trial",
-        "account__traits": {"stage": "series-a"},
-    }
-    inputs = lead_inputs_build(row, criteria={"k": 2}, events={"e": (1, 2, 3)}, **PLACEMENT)
-    assert inputs.lead == {
-        "source": "webinar",
-        "title": "CTO",
-        "email_domain": "gmail.com",
-        "trait.occupation": "Student",
-        "trait.seats": 3,
-        "trait.beta": True,
-    }
-    assert inputs.account["employee_count"] == 40
-    assert inputs.account["trait.stage"] == "series-a"
-    assert "name" not in inputs.account
-    no_account = lead_inputs_build({**row, "account_id": None}, criteria={}, events={}, **PLACEMENT)
-    assert no_account.account == {}
-    assert LeadInputs.from_json(inputs.to_json()) == inputs
-
-
-def test_breakdown_fired_counts_events_and_attributes_once():
-    breakdown = {
-        "contributions": [
-            {"key": "demo", "count": 3},
-            {"key": "saas", "count": None},
-            {"key": "demo", "count": 1},
-        ],
-        "disqualifiers": [{"key": "competitor"}],
-    }
-    assert breakdown_fired(breakdown) == {"demo": 3, "saas": 1, "competitor": 1}
-    assert breakdown_fired(None) == {}
 
 
 def test_event_windows_count_every_name_up_to_now():

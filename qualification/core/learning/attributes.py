@@ -20,6 +20,18 @@ SKIPPED_ATTRIBUTES = {
 }
 SIDES = ("lead", "account")
 TRAIT_PREFIX = "trait."
+# Larger magnitudes count as this much: the spread squares the values, and 1e308 squared
+# is infinite (a trait sent through ``identify`` can hold any number).
+NUMBER_LIMIT = 1e100
+
+
+def feature_number(value: Any) -> float | None:
+    """A value as a number feature: finite and within ``NUMBER_LIMIT``; None for booleans,
+    text that is not a number, infinities and NaN."""
+    number = None if isinstance(value, bool) else to_number(value)
+    if number is None or not math.isfinite(number):
+        return None
+    return max(-NUMBER_LIMIT, min(NUMBER_LIMIT, number))
 
 
 def value_keys(value: Any) -> list[str]:
@@ -83,8 +95,8 @@ class _AttributeTally:
         self.present += count
         if not isinstance(value, bool):
             self.all_bool = False
-        number = None if isinstance(value, bool) else to_number(value)
-        if number is None or not math.isfinite(number):
+        number = feature_number(value)
+        if number is None:
             self.all_number = False
         elif self.all_number:
             self.numbers.append(number)

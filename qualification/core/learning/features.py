@@ -21,14 +21,13 @@ A column that is constant on the training leads (a single value, or all missing)
 nothing and is dropped, never a crash. Identity fields (email, names, the account's name
 and domain) are not features: every value is unique, so they could only memorise.
 
-``transform`` runs for every lead of a full rescore: the per-lead work is one pass over
-the items the lead has (dictionary look-ups into precomputed column indexes), and the
-matrix is filled with one vectorized assignment.
+``transform`` runs for every lead a full rescore writes, so the matrix is filled column
+by column (``columns.py``); a rescore's batch arrives already laid out by column
+(``transform_columns``), snapshots and training leads through ``transform``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -39,12 +38,16 @@ from qualification.core.learning.attributes import (
     SKIPPED_ATTRIBUTES,
     _AttributeTally,
     attribute_label,
-    value_keys,
+)
+from qualification.core.learning.columns import (
+    AttributeColumns,
+    LeadColumns,
+    attribute_fill,
+    criteria_fill,
+    events_fill,
 )
 from qualification.core.learning.inputs import EVENT_WINDOWS, LeadInputs
-from qualification.core.scoring.conditions import to_number
 
-MEMO_SIZE = 50_000  # distinct attribute values remembered per transform call
 MAX_CATEGORIES = 50  # one-hot columns per categorical attribute (the most frequent values)
 
 
@@ -150,52 +153,65 @@ class FeatureSpace:
         return pruned, np.ascontiguousarray(matrix[:, kept])
 
     def _index(self) -> None:
-        """Column indexes keyed by what a lead's inputs carry, for ``transform``."""
-        self._criteria: dict[str, list[tuple[int, bool]]] = {}
-        self._events: dict[str, list[tuple[int, int]]] = {}
-        # (side, attr) -> [kind, ...]: ("bool", col) ("num", col, mean, std, log)
-        # ("cat", {key: col}, other_col) ; unknown flags separately
-        self._attrs: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
-        self._cats: dict[tuple[str, str], tuple[dict[str, int], int]] = {}
-        unknown: list[int] = []
-        self._unknown_of: dict[tuple[str, str], int] = {}
-        self._value_kind: dict[tuple[str, str], str] = {}
+        """Where each kind of input writes, for ``transform_columns`` (``columns.py``)."""
+        criteria: dict[str, dict[str, int]] = {}
+        events: dict[str, dict[int, int]] = {}
+        cats: dict[tuple[str, str], tuple[dict[str, int], int]] = {}
+        attrs: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+        unknown: dict[tuple[str, str], tuple[int, str]] = {}
+        owned: dict[tuple[str, str], list[int]] = {}
         for col, column in enumerate(self.columns):
             kind = column[0]
             if kind in ("fired", "evidence"):
-                self._criteria.setdefault(column[1], []).append((col, kind == "fired"))
-            elif kind == "event":
-                self._events.setdefault(column[1], []).append((col, int(column[2])))
-            elif kind == "unknown":
-                unknown.append(col)
-                self._unknown_of[(column[1], column[2])] = col
-                self._value_kind[(column[1], column[2])] = column[3]
+                criteria.setdefault(column[1], {})[kind] = col
+                continue
+            if kind == "event":
+                events.setdefault(column[1], {})[int(column[2])] = col
+                continue
+            attr = (column[1], column[2])
+            owned.setdefault(attr, []).append(col)
+            if kind == "unknown":
+                unknown[attr] = (col, column[3])
             elif kind in ("cat", "other"):
-                keys, other = self._cats.get((column[1], column[2]), ({}, -1))
+                keys, other = cats.get(attr, ({}, -1))
                 if kind == "cat":
                     keys[column[3]] = col
                 else:
                     other = col
                     for dropped in column[3] if len(column) > 3 else ():
                         keys.setdefault(dropped, -1)  # constant in training: no column
-                self._cats[(column[1], column[2])] = (keys, other)
+                cats[attr] = (keys, other)
             elif kind == "bool":
-                self._attrs.setdefault((column[1], column[2]), []).append(("bool", col))
+                attrs.setdefault(attr, []).append(("bool", col))
             elif kind == "num":
                 spec = ("num", col, float(column[3]), float(column[4]), bool(column[5]))
-                self._attrs.setdefault((column[1], column[2]), []).append(spec)
-        for attr, (keys, other) in self._cats.items():
-            self._attrs.setdefault(attr, []).append(("cat", keys, other))
-        for attr in self._unknown_of:
-            self._attrs.setdefault(attr, [])
-        self._unknown = np.array(unknown, dtype=np.intp)
+                attrs.setdefault(attr, []).append(spec)
+        for attr, (keys, other) in cats.items():
+            attrs.setdefault(attr, []).append(("cat", keys, other))
+        self._criterion_codes = {key: i for i, key in enumerate(criteria)}
+        self._fired_cols = np.array([c.get("fired", -1) for c in criteria.values()], np.intp)
+        self._evidence_cols = np.array([c.get("evidence", -1) for c in criteria.values()], np.intp)
+        self._event_codes = {name: i for i, name in enumerate(events)}
+        self._window_cols = np.array(
+            [[by.get(w, -1) for w in range(len(EVENT_WINDOWS))] for by in events.values()],
+            np.intp,
+        ).reshape(len(events), len(EVENT_WINDOWS))
+        self._attributes = {
+            attr: AttributeColumns(cols, attrs.get(attr, []), *unknown.get(attr, (None, "")))
+            for attr, cols in owned.items()
+        }
 
     # -- use -----------------------------------------------------------------------
 
     @property
     def event_names(self) -> frozenset[str]:
         """The event names the columns read (a lead's likelihood moves with these)."""
-        return frozenset(self._events)
+        return frozenset(self._event_codes)
+
+    @property
+    def attributes(self) -> tuple[tuple[str, str], ...]:
+        """The (side, attr) pairs the columns read."""
+        return tuple(self._attributes)
 
     def __len__(self) -> int:
         return len(self.columns)
@@ -203,62 +219,31 @@ class FeatureSpace:
     def transform(self, inputs: Iterable[LeadInputs]) -> np.ndarray:
         """One row per lead (float64), columns in ``self.columns`` order."""
         leads = list(inputs)
-        rows: list[int] = []
-        cols: list[int] = []
-        vals: list[float] = []
-        known_rows: list[int] = []
-        known_cols: list[int] = []
-        criteria, events, attrs, unknown_of = (
-            self._criteria,
-            self._events,
-            self._attrs,
-            self._unknown_of,
+        return self.transform_columns(
+            LeadColumns(
+                size=len(leads),
+                criteria=[
+                    (row, key, count)
+                    for row, lead in enumerate(leads)
+                    for key, count in lead.criteria.items()
+                ],
+                events=[lead.events for lead in leads],
+                # SIDES name the LeadInputs fields: "lead", "account"
+                values=lambda side, attr: [getattr(lead, side).get(attr) for lead in leads],
+            )
         )
-        log1p = math.log1p
-        memo: dict[tuple[Any, ...], list[tuple[int, float | None]]] = {}
-        for i, lead in enumerate(leads):
-            for key, count in lead.criteria.items():
-                for col, fired in criteria.get(key, ()):
-                    rows.append(i)
-                    cols.append(col)
-                    vals.append(1.0 if fired else log1p(max(count, 0)))
-            for name, counts in lead.events.items():
-                for col, window in events.get(name, ()):
-                    rows.append(i)
-                    cols.append(col)
-                    vals.append(log1p(max(counts[window], 0)))
-            for side, values in ((SIDES[0], lead.lead), (SIDES[1], lead.account)):
-                for attr, value in values.items():
-                    specs = attrs.get((side, attr))
-                    if specs is None:
-                        continue
-                    # the cells a value fills, worked out once per distinct value
-                    try:
-                        memo_key = (side, attr, type(value), value)
-                        cells = memo.get(memo_key)
-                    except TypeError:
-                        memo_key, cells = None, None
-                    if cells is None:
-                        flag = unknown_of.get((side, attr))
-                        kind = self._value_kind.get((side, attr), "")
-                        cells = _cells(specs, value, flag, kind)
-                        if memo_key is not None and len(memo) < MEMO_SIZE:
-                            memo[memo_key] = cells
-                    for col, val in cells:
-                        if val is None:
-                            known_rows.append(i)
-                            known_cols.append(col)
-                        else:
-                            rows.append(i)
-                            cols.append(col)
-                            vals.append(val)
-        matrix = np.zeros((len(leads), len(self.columns)), dtype=np.float64)
-        if rows:
-            matrix[np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp)] = vals
-        if len(self._unknown):
-            matrix[:, self._unknown] = 1.0
-            if known_rows:
-                matrix[np.array(known_rows, dtype=np.intp), np.array(known_cols)] = 0.0
+
+    def transform_columns(self, leads: LeadColumns) -> np.ndarray:
+        """``transform`` for inputs already laid out by column (a rescore's batch)."""
+        matrix = np.zeros((leads.size, len(self.columns)), dtype=np.float64)
+        if not leads.size or not self.columns:
+            return matrix
+        criteria_fill(
+            matrix, leads.criteria, self._criterion_codes, self._fired_cols, self._evidence_cols
+        )
+        events_fill(matrix, leads.events, self._event_codes, self._window_cols)
+        for (side, attr), attribute in self._attributes.items():
+            attribute_fill(matrix, attribute, leads.values(side, attr))
         return matrix
 
     def to_json(self) -> dict[str, Any]:
@@ -267,77 +252,6 @@ class FeatureSpace:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> FeatureSpace:
         return cls(data.get("columns") or [], data.get("labels") or [])
-
-
-def _is_known(kind: str, value: Any) -> bool:
-    """Whether a value counts as known for an attribute whose values are of ``kind``
-    (decided at fit, so it holds whichever of the attribute's columns were kept)."""
-    if kind == "bool":
-        return isinstance(value, bool)
-    if kind == "num":
-        number = None if isinstance(value, bool) else to_number(value)
-        return number is not None and math.isfinite(number)
-    return bool(value_keys(value))
-
-
-def _cells(
-    specs: list[tuple[Any, ...]], value: Any, unknown_col: int | None, kind: str
-) -> list[tuple[int, float | None]]:
-    """The (column, value) cells one attribute value fills; (unknown flag, None) clears
-    the "unknown" flag when the value is known."""
-    out: list[tuple[int, float | None]] = []
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    _fill(specs, value, 0, rows, cols, vals)
-    if unknown_col is not None and _is_known(kind, value):
-        out.append((unknown_col, None))
-    out.extend(zip(cols, vals, strict=True))
-    return out
-
-
-def _fill(
-    specs: list[tuple[Any, ...]],
-    value: Any,
-    i: int,
-    rows: list[int],
-    cols: list[int],
-    vals: list[float],
-) -> bool:
-    """Write one attribute's columns for lead ``i``; False when the value is missing."""
-    known = False
-    for spec in specs:
-        kind = spec[0]
-        if kind == "cat":
-            keys = value_keys(value)
-            if not keys:
-                continue
-            known = True
-            mapping, other = spec[1], spec[2]
-            for key in keys:
-                col = mapping.get(key, other)
-                if col >= 0:
-                    rows.append(i)
-                    cols.append(col)
-                    vals.append(1.0)
-        elif kind == "bool":
-            if isinstance(value, bool):
-                known = True
-                if value:
-                    rows.append(i)
-                    cols.append(spec[1])
-                    vals.append(1.0)
-        else:  # num
-            number = None if isinstance(value, bool) else to_number(value)
-            if number is None or not math.isfinite(number):
-                continue
-            known = True
-            if spec[4]:
-                number = math.log1p(max(number, 0.0))
-            rows.append(i)
-            cols.append(spec[1])
-            vals.append((number - spec[2]) / spec[3])
-    return known
 
 
 def _attribute_columns(

@@ -18,6 +18,12 @@ from typing import Any, NamedTuple
 EVENT_WINDOWS = (7, 30, 90)
 
 
+def evidence_count(count: Any) -> int:
+    """A fired criterion's evidence: its count of events, or 1 (an attribute criterion has
+    no count: it fired once)."""
+    return int(count) if isinstance(count, int | float) and count > 0 else 1
+
+
 @dataclass(frozen=True)
 class LeadInputs:
     """One lead's raw learning inputs.

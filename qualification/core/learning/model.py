@@ -113,30 +113,47 @@ class LikelihoodModel:
 
     def factors_many(self, inputs: Sequence[LeadInputs], top: int = 3) -> list[list[Factor]]:
         """``factors`` for many leads at once: one transform and one sort for all of them
-        (a full rescore stores factors for every lead it writes; per lead it was the
-        rescore's largest cost). Ties keep column order, strongest first either way."""
+        (``strongest_of``). Ties between equal weights go by column, the same every run."""
         if not len(inputs):
             return []
         return self.factors_of(self.space.transform(inputs), top=top)
 
     def factors_of(self, matrix: np.ndarray, top: int = 3) -> list[list[Factor]]:
-        """``factors_many`` for rows already transformed (the rescore transforms once to
-        predict and reuses the rows for the factors of the leads it writes)."""
-        if not len(matrix):
-            return []
-        weights = np.where(matrix != 0, self.coef * (matrix - self.mean) / self.scale, 0.0)
-        order = np.argsort(-weights, axis=1, kind="stable")
-        k = min(top, weights.shape[1])
-        ups_at, downs_at = order[:, :k], order[:, ::-1][:, :k]
-        # Plain lists: indexing numpy scalars row by row costs more than the sort.
-        ups_w = np.take_along_axis(weights, ups_at, axis=1).tolist()
-        downs_w = np.take_along_axis(weights, downs_at, axis=1).tolist()
+        """``factors_many`` for rows already transformed."""
         labels = self.space.labels
         return [
-            [Factor(labels[j], round(w, 4)) for j, w in zip(ups, up_w, strict=True) if w > 0]
-            + [Factor(labels[j], round(w, 4)) for j, w in zip(downs, down_w, strict=True) if w < 0]
-            for ups, up_w, downs, down_w in zip(
-                ups_at.tolist(), ups_w, downs_at.tolist(), downs_w, strict=True
+            [Factor(labels[j], w) for j, w in (*ups, *downs)]
+            for ups, downs in self.strongest_of(matrix, up=top, down=top)
+        ]
+
+    def strongest_of(
+        self, matrix: np.ndarray, *, up: int, down: int
+    ) -> list[tuple[list[tuple[int, float]], list[tuple[int, float]]]]:
+        """Per row: the ``up`` strongest raising (column, weight) pairs, strongest first,
+        and the ``down`` strongest lowering ones. Weights are rounded to 4 places and a
+        factor that rounds to 0 (or is not finite) is left out: it says nothing.
+
+        One sort for the whole batch (the rescore stores factors for every lead it writes
+        and reuses the rows it estimated from); only the few kept cells reach Python.
+        """
+        if not len(matrix):
+            return []
+        weights = np.where(matrix != 0, (matrix - self.mean) * (self.coef / self.scale), 0.0)
+        order = np.argsort(-weights, axis=1, kind="stable")
+        ups_at = order[:, : min(up, weights.shape[1])]
+        downs_at = order[:, ::-1][:, : min(down, weights.shape[1])]
+        ups_w = np.round(np.take_along_axis(weights, ups_at, axis=1), 4)
+        downs_w = np.round(np.take_along_axis(weights, downs_at, axis=1), 4)
+        ups_w[~np.isfinite(ups_w)] = 0.0
+        downs_w[~np.isfinite(downs_w)] = 0.0
+        # Plain lists: indexing numpy scalars row by row costs more than the sort.
+        return [
+            (
+                [(j, w) for j, w in zip(ua, uw, strict=True) if w > 0],
+                [(j, w) for j, w in zip(da, dw, strict=True) if w < 0],
+            )
+            for ua, uw, da, dw in zip(
+                ups_at.tolist(), ups_w.tolist(), downs_at.tolist(), downs_w.tolist(), strict=True
             )
         ]
 

@@ -31,10 +31,10 @@ from qualification.devdata.benchmark.dataset import DOMAIN_SUFFIX
 from qualification.devdata.benchmark.measure import peak_rss_mb, rescore_full, timed
 from qualification.models import Event, Lead, LeadSnapshot, Recalibration
 from qualification.models.learning import RecalibrationTrigger, SnapshotMoment
+from qualification.selectors.lead_inputs import stored_lead_inputs
 from qualification.selectors.learning import (
     EventWindows,
     lead_input_rows_read,
-    stored_lead_inputs,
     unsnapshotted_outcome_leads_read,
 )
 from qualification.services.recalibration import recalibration_next, recalibration_run

@@ -1,10 +1,10 @@
 """The likelihood a rescore stores beside each score: one vectorized estimate per batch.
 
 The live model (``selectors.learning_live``, read once per run) estimates every lead of a
-batch in one ``predict_many`` call, from inputs built the way snapshots are
-(``selectors.learning.lead_inputs_build``): the criteria the score just fired, the lead's
-counts of the model's event names (fetched by the same aggregation pass) and its facts,
-turned into one feature matrix.
+batch at once, from inputs laid out the way snapshots are read
+(``selectors.lead_inputs.lead_columns_build``): the criteria the score just fired, the
+lead's counts of the model's event names (fetched by the same aggregation pass) and its
+facts, turned into one feature matrix column by column (``core.learning.columns``).
 Only the leads a rescore writes are estimated: the digest holds what the likelihood
 depends on (``likelihood_fingerprint``), so an unchanged lead is skipped before any
 estimate. The plain-words factors come from the same feature rows. No query here.
@@ -19,9 +19,9 @@ from typing import Any, NamedTuple
 import numpy as np
 import orjson
 
-from qualification.core.learning.model import Factor
+from qualification.core.learning.inputs import evidence_count
 from qualification.core.scoring import ScoreResult
-from qualification.selectors.learning import criteria_fired, lead_inputs_build
+from qualification.selectors.lead_inputs import lead_columns_build
 from qualification.selectors.learning_live import LiveModel
 from qualification.selectors.signals import LEAD_FACT_COLUMNS, LeadBatchSignals
 
@@ -90,20 +90,16 @@ def batch_likelihoods(
         return BatchEstimates([None] * len(scored))
     try:
         no_events: dict[str, tuple[int, int, int]] = {}
-        inputs = [
-            lead_inputs_build(
-                built.rows[lead_id],
-                criteria=criteria_fired((*result.contributions, *result.disqualifiers)),
-                events=built.event_counts.get(lead_id, no_events),
-                score=result.total,
-                tier=result.tier,
-                qualification=result.qualification,
-                pql_kind=result.pql_kind,
-                queue=result.queue,
-            )
-            for lead_id, result in scored
-        ]
-        matrix = live.model.space.transform(inputs)
+        columns = lead_columns_build(
+            [built.rows[lead_id] for lead_id, _ in scored],
+            criteria=[
+                (row, item.key, evidence_count(item.count))
+                for row, (_, result) in enumerate(scored)
+                for item in (*result.contributions, *result.disqualifiers)
+            ],
+            events=[built.event_counts.get(lead_id, no_events) for lead_id, _ in scored],
+        )
+        matrix = live.model.space.transform_columns(columns)
         predicted = live.model.predict_matrix(matrix).round(LIKELIHOOD_PLACES).tolist()
     except Exception:
         logger.exception(
@@ -145,18 +141,18 @@ def factors_fill(
     if live is None or batch.matrix is None or not rows:
         return
     try:
-        per_lead = live.model.factors_of(
-            batch.matrix[[e.row for e in estimates]], top=max(TOP_POSITIVE, TOP_NEGATIVE)
+        per_lead = live.model.strongest_of(
+            batch.matrix[[e.row for e in estimates]], up=TOP_POSITIVE, down=TOP_NEGATIVE
         )
     except Exception:
         logger.exception("Likelihood factors failed on a batch; they are left empty")
         return
-    for row, factors in zip(rows, per_lead, strict=True):
-        row["likelihood_factors"] = orjson.dumps(stored_factors(factors)).decode()
+    labels = [orjson.dumps(label).decode() for label in live.model.space.labels]
+    for row, (ups, downs) in zip(rows, per_lead, strict=True):
+        row["likelihood_factors"] = factors_text((*ups, *downs), labels)
 
 
-def stored_factors(factors: Sequence[Factor]) -> list[dict[str, Any]]:
-    """[{"label", "weight"}]: the strongest ``TOP_POSITIVE`` raising, ``TOP_NEGATIVE`` lowering."""
-    positive = [f for f in factors if f.weight > 0][:TOP_POSITIVE]
-    negative = [f for f in factors if f.weight < 0][:TOP_NEGATIVE]
-    return [{"label": f.label, "weight": float(f.weight)} for f in (*positive, *negative)]
+def factors_text(factors: Sequence[tuple[int, float]], labels_json: Sequence[str]) -> str:
+    """``[{"label": ..., "weight": ...}]`` as JSON text, from (column, weight) pairs and the
+    columns' labels already JSON-encoded (once per batch, not once per lead and factor)."""
+    return "[" + ",".join(f'{{"label":{labels_json[j]},"weight":{w!r}}}' for j, w in factors) + "]"

@@ -143,3 +143,17 @@ def test_a_categorical_attribute_keeps_only_its_most_frequent_values():
     assert {f"co{d}.example" for d in range(10)} <= set(kept)
     other = next(i for i, c in enumerate(space.columns) if c[0] == "other")
     assert matrix[:, other].sum() == 6 * (MAX_CATEGORIES + 30 - MAX_CATEGORIES)
+
+
+def test_numbers_near_the_float_limit_stay_finite_and_ordered():
+    """A trait sent through ``identify`` may hold any number: -1e308 squared is infinite,
+    which made the spread infinite and the column NaN (the model then cannot fit)."""
+    values = [-1.7e308, -5.0, 0.0, 3.0, 1.7e308, 1e99]
+    leads = [LeadInputs(lead={"trait.balance": value}) for value in values * 2]
+    with np.errstate(all="raise"):
+        space, matrix = FeatureSpace.fit_transform(leads, min_count=1)
+        live = space.transform([LeadInputs(lead={"trait.balance": -1e308})])
+    column = space.labels.index("Balance")
+    assert np.isfinite(matrix).all() and np.isfinite(live).all()
+    assert list(np.argsort(matrix[: len(values), column], kind="stable")) == [0, 1, 2, 3, 5, 4]
+    assert live[0, column] == matrix[0, column]  # beyond the limit counts as the limit

@@ -6,16 +6,18 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
+import numpy as np
 import orjson
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from qualification.core.learning.model import Factor
+from qualification.core.learning.features import FeatureSpace
+from qualification.core.learning.model import LikelihoodModel
 from qualification.models import Lead, Recalibration
 from qualification.selectors.learning_live import live_model_read
 from qualification.services.rescoring import batch, lead_rescore, lead_rescore_all
-from qualification.services.rescoring.likelihood import TOP_NEGATIVE, TOP_POSITIVE, stored_factors
+from qualification.services.rescoring.likelihood import TOP_NEGATIVE, TOP_POSITIVE, factors_text
 from tests.factories import AccountFactory, LeadFactory, days_ago, events
 from tests.services.rescoring.live_model import WEBINAR, expected, live_recalibration
 
@@ -200,11 +202,17 @@ def test_full_rescore_stores_likelihoods_for_every_lead(catalog):
     ],
 )
 def test_stored_factors_keep_the_strongest_raising_then_lowering(weights, kept):
-    factors = [Factor(f"f{i}", w) for i, w in enumerate(weights)]
-    stored = stored_factors(factors)
+    """A lead with every column set to 1 against a model centred on 0: each column's
+    weight is its coefficient, so the stored factors are the coefficients kept."""
+    labels = [f'Column "{i}" \u2013 é' for i in range(len(weights))]
+    space = FeatureSpace([["fired", f"k{i}"] for i in range(len(weights))], labels)
+    size = len(weights)
+    model = LikelihoodModel(space, np.zeros(size), np.ones(size), np.array(weights, float), 0.0)
+    ((ups, downs),) = model.strongest_of(np.ones((1, size)), up=TOP_POSITIVE, down=TOP_NEGATIVE)
+    text = factors_text((*ups, *downs), [orjson.dumps(label).decode() for label in labels])
+    stored = orjson.loads(text)
     assert tuple(f["weight"] for f in stored) == kept
-    assert sum(f["weight"] > 0 for f in stored) <= TOP_POSITIVE
-    assert sum(f["weight"] < 0 for f in stored) <= TOP_NEGATIVE
+    assert [f["label"] for f in stored] == [labels[weights.index(w)] for w in kept]
 
 
 @pytest.mark.postgres
