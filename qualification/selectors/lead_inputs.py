@@ -15,11 +15,15 @@ Rows are keyed as ``selectors.signals.LEAD_FACT_COLUMNS`` (the rescore's batch r
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
+from operator import attrgetter
 from typing import Any
+
+import numpy as np
 
 from qualification.core.domains import email_domain
 from qualification.core.learning.attributes import TRAIT_PREFIX
-from qualification.core.learning.columns import LeadColumns
+from qualification.core.learning.columns import EventCounts, FiredCriteria, LeadColumns
 from qualification.core.learning.inputs import LeadInputs, evidence_count
 
 # The lead's own attributes the learner reads (names and e-mail addresses identify a
@@ -128,12 +132,12 @@ def stored_lead_inputs(row: Mapping[str, Any], events: Mapping[str, Any]) -> Lea
 def lead_columns_build(
     rows: Sequence[Mapping[str, Any]],
     *,
-    criteria: Sequence[tuple[int, str, int]],
-    events: Sequence[Mapping[str, Sequence[int]]],
+    criteria: FiredCriteria,
+    events: EventCounts,
 ) -> LeadColumns:
     """``lead_inputs_build`` for many rows at once, by column (row ``i`` is ``rows[i]``):
-    ``criteria`` are (row, key, ``evidence_count``) of what fired, ``events`` the rows'
-    event windows. Only the attributes a model asks for are read."""
+    ``criteria`` are what fired on them (the engine's counts), ``events`` the rows' event
+    counts. Only the attributes a model asks for are read."""
 
     def values(side: str, attr: str) -> list[Any]:
         if side == "lead" and attr in LEARNING_LEAD_ATTRIBUTES:
@@ -154,6 +158,19 @@ def lead_columns_build(
         return [None] * len(rows)
 
     return LeadColumns(size=len(rows), criteria=criteria, events=events, values=values)
+
+
+def fired_criteria(results: Sequence[Any]) -> FiredCriteria:
+    """What fired on each of the engine's results (its contributions and disqualifiers),
+    by column: the items are gathered once and read with ``attrgetter`` (no tuple per
+    item: a full rescore has half a million)."""
+    items = [(*result.contributions, *result.disqualifiers) for result in results]
+    flat = list(chain.from_iterable(items))
+    return FiredCriteria(
+        np.repeat(np.arange(len(items), dtype=np.intp), [len(each) for each in items]),
+        list(map(attrgetter("key"), flat)),
+        list(map(attrgetter("count"), flat)),
+    )
 
 
 def _trait(traits: Any, key: str) -> Any:

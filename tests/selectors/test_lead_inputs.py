@@ -9,11 +9,13 @@ import numpy as np
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from qualification.core.learning.columns import EventCounts
 from qualification.core.learning.features import FeatureSpace
-from qualification.core.learning.inputs import LeadInputs, evidence_count
+from qualification.core.learning.inputs import LeadInputs
 from qualification.selectors.lead_inputs import (
     breakdown_fired,
     criteria_fired,
+    fired_criteria,
     lead_columns_build,
     lead_inputs_build,
 )
@@ -136,12 +138,16 @@ def test_a_batch_by_column_makes_the_matrix_its_leads_make_one_by_one(leads):
     space = FeatureSpace.fit(one_by_one, min_count=1)
     by_column = lead_columns_build(
         rows,
-        criteria=[
-            (i, item.key, evidence_count(item.count))
-            for i, (_, items, _) in enumerate(leads)
-            for item in items
-        ],
-        events=[events for _, _, events in leads],
+        criteria=fired_criteria(
+            [
+                SimpleNamespace(contributions=items[1:], disqualifiers=items[:1])
+                for _, items, _ in leads
+            ]
+        ),
+        # as the aggregation pass counts them: every name the model reads, in any order
+        events=EventCounts.from_windows(
+            [events for _, _, events in leads], sorted(space.event_names, reverse=True)
+        ),
     )
     expected = space.transform(one_by_one)
     assert expected.shape == (len(leads), len(space))

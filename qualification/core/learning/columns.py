@@ -24,91 +24,156 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from qualification.core.learning.attributes import feature_number, value_keys
+from qualification.core.learning.inputs import EVENT_WINDOWS, evidence_counts
+
+# Distinct values remembered per attribute (a model's lifetime): bounds the memory an
+# attribute of unique values (an e-mail domain per account) can take.
+MEMO_SIZE = 20_000
+
+
+class EventCounts(NamedTuple):
+    """Rows' event counts: ``counts[row, i, w]`` is the row's events named ``names[i]`` in
+    the ``w``-th of the ``EVENT_WINDOWS``."""
+
+    names: Sequence[str]
+    counts: np.ndarray
+
+    @classmethod
+    def from_windows(
+        cls, windows: Sequence[Mapping[str, Sequence[int]]], names: Sequence[str]
+    ) -> EventCounts:
+        """From per-row ``{name: (n7, n30, n90)}`` (a ``LeadInputs.events``), for ``names``."""
+        code = {name: i for i, name in enumerate(names)}
+        at = [
+            (row, code[name], counts)
+            for row, by_name in enumerate(windows)
+            for name, counts in by_name.items()
+            if name in code
+        ]
+        counts = np.zeros((len(windows), len(names), len(EVENT_WINDOWS)), dtype=np.float64)
+        if at:
+            rows = np.fromiter((row for row, _, _ in at), np.intp, len(at))
+            cols = np.fromiter((col for _, col, _ in at), np.intp, len(at))
+            counts[rows, cols] = np.array([c for _, _, c in at], dtype=np.float64)
+        return cls(tuple(names), counts)
+
+
+class FiredCriteria(NamedTuple):
+    """The criteria that fired on the rows, one entry per (row, criterion): ``rows[k]``
+    fired ``keys[k]`` with ``counts[k]`` as the engine or a breakdown has it (None for an
+    attribute criterion; ``evidence_count`` makes it the evidence). A key may repeat for a
+    row: the largest count counts."""
+
+    rows: Sequence[int]
+    keys: Sequence[str]
+    counts: Sequence[Any]
+
+    @classmethod
+    def from_mappings(cls, fired: Sequence[Mapping[str, Any]]) -> FiredCriteria:
+        """From per-row ``{key: count}`` (a ``LeadInputs.criteria``)."""
+        rows = [row for row, by_key in enumerate(fired) for _ in range(len(by_key))]
+        keys = [key for by_key in fired for key in by_key]
+        return cls(rows, keys, [count for by_key in fired for count in by_key.values()])
 
 
 class LeadColumns(NamedTuple):
     """Many leads' learning inputs, column-wise (row ``i`` is the ``i``-th lead).
 
     - ``size``: how many leads;
-    - ``criteria``: (row, criterion key, evidence count) for each criterion that fired;
-      a key may repeat for a row (the largest count counts);
-    - ``events``: per row, event name -> counts in the ``EVENT_WINDOWS``;
+    - ``criteria``: the criteria that fired on them;
+    - ``events``: the rows' counts of the event names the space reads;
     - ``values``: (side, attr) -> the rows' values of that attribute, None where missing.
     """
 
     size: int
-    criteria: Sequence[tuple[int, str, int]]
-    events: Sequence[Mapping[str, Sequence[int]]]
+    criteria: FiredCriteria
+    events: EventCounts
     values: Callable[[str, str], Sequence[Any]]
 
 
 class AttributeColumns(NamedTuple):
-    """Where one attribute writes: its columns, how to fill them, its "unknown" flag."""
+    """Where one attribute writes: its columns, how to fill them, its "unknown" flag, and
+    the table rows of values already worked out (kept across the batches of a run: the
+    same few values recur in every batch)."""
 
     columns: list[int]
     specs: list[tuple[Any, ...]]
     unknown: int | None
     kind: str
+    memo: dict[tuple[type, Any], np.ndarray]
 
 
 def criteria_fill(
     matrix: np.ndarray,
-    criteria: Sequence[tuple[int, str, int]],
+    criteria: FiredCriteria,
     codes: Mapping[str, int],
     fired_cols: np.ndarray,
     evidence_cols: np.ndarray,
 ) -> None:
     """Fired (1) and log1p(evidence) cells; ``codes`` maps a key to its row of the column
     arrays (-1 where the space dropped that column)."""
-    if not criteria:
+    if not len(criteria.keys):
         return
-    size = len(criteria)
-    code = np.fromiter((codes.get(key, -1) for _, key, _ in criteria), np.intp, size)
+    lookup = codes.get
+    code = np.array([lookup(key, -1) for key in criteria.keys], dtype=np.intp)
     known = code >= 0
-    rows = np.fromiter((row for row, _, _ in criteria), np.intp, size)[known]
-    counts = np.fromiter((count for _, _, count in criteria), np.float64, size)[known]
+    rows = np.asarray(criteria.rows, dtype=np.intp)[known]
+    # None (an attribute criterion) reads as NaN: evidence 1, as ``evidence_count`` says
+    counts = evidence_counts(np.array(criteria.counts, dtype=np.float64)[known])
     code = code[known]
     fired = fired_cols[code]
     at = fired >= 0
     matrix[rows[at], fired[at]] = 1.0
     evidence = evidence_cols[code]
     at = evidence >= 0
-    np.maximum.at(matrix, (rows[at], evidence[at]), np.log1p(np.maximum(counts[at], 0.0)))
+    np.maximum.at(matrix, (rows[at], evidence[at]), np.log1p(counts[at]))
 
 
 def events_fill(
-    matrix: np.ndarray,
-    events: Sequence[Mapping[str, Sequence[int]]],
-    codes: Mapping[str, int],
-    window_cols: np.ndarray,
+    matrix: np.ndarray, events: EventCounts, codes: Mapping[str, int], window_cols: np.ndarray
 ) -> None:
     """log1p(count) per event name and window; ``window_cols[code, w]`` is the column of
-    window ``w`` (-1 where the space dropped it)."""
-    flat = [
-        (row, code, *counts[: window_cols.shape[1]])
-        for row, by_name in enumerate(events)
-        for name, counts in by_name.items()
-        if (code := codes.get(name)) is not None
-    ]
-    if not flat:
-        return
-    table = np.array(flat, dtype=np.float64)
-    rows, code = table[:, 0].astype(np.intp), table[:, 1].astype(np.intp)
-    for window in range(window_cols.shape[1]):
-        cols = window_cols[code, window]
-        at = cols >= 0
-        matrix[rows[at], cols[at]] = np.log1p(np.maximum(table[at, 2 + window], 0.0))
+    window ``w`` for the name ``codes`` gives ``code`` (-1 where the space dropped it)."""
+    windows = window_cols.shape[1]
+    source: list[int] = []
+    target: list[int] = []
+    for i, name in enumerate(events.names):
+        code = codes.get(name)
+        for w in range(windows) if code is not None else ():
+            if window_cols[code, w] >= 0:
+                source.append(i * windows + w)
+                target.append(int(window_cols[code, w]))
+    if source and len(matrix):
+        flat = events.counts.reshape(len(matrix), -1)
+        matrix[:, target] = np.log1p(np.maximum(flat[:, source], 0.0))
 
 
 def attribute_fill(matrix: np.ndarray, attribute: AttributeColumns, values: Sequence[Any]) -> None:
     """Every row's cells of one attribute, through a table of its distinct values."""
     codes, distinct = distinct_codes(values)
-    position = {col: i for i, col in enumerate(attribute.columns)}
-    table = np.zeros((len(distinct), len(attribute.columns)), dtype=np.float64)
+    table = np.empty((len(distinct), len(attribute.columns)), dtype=np.float64)
+    memo = attribute.memo
     for row, value in enumerate(distinct):
-        for col, val in attribute_cells(attribute, value):
-            table[row, position[col]] = val
+        try:
+            key = (value.__class__, value)
+            cells = memo.get(key)
+        except TypeError:  # a list or dict: worked out each time
+            key, cells = None, None
+        if cells is None:
+            cells = _table_row(attribute, value)
+            if key is not None and len(memo) < MEMO_SIZE:
+                memo[key] = cells
+        table[row] = cells
     matrix[:, attribute.columns] = table[codes]
+
+
+def _table_row(attribute: AttributeColumns, value: Any) -> np.ndarray:
+    """One value's cells as a row over the attribute's columns."""
+    position = {col: i for i, col in enumerate(attribute.columns)}
+    row = np.zeros(len(attribute.columns), dtype=np.float64)
+    for col, val in attribute_cells(attribute, value):
+        row[position[col]] = val
+    return row
 
 
 def distinct_codes(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:

@@ -41,6 +41,8 @@ from qualification.core.learning.attributes import (
 )
 from qualification.core.learning.columns import (
     AttributeColumns,
+    EventCounts,
+    FiredCriteria,
     LeadColumns,
     attribute_fill,
     criteria_fill,
@@ -197,7 +199,7 @@ class FeatureSpace:
             np.intp,
         ).reshape(len(events), len(EVENT_WINDOWS))
         self._attributes = {
-            attr: AttributeColumns(cols, attrs.get(attr, []), *unknown.get(attr, (None, "")))
+            attr: AttributeColumns(cols, attrs.get(attr, []), *unknown.get(attr, (None, "")), {})
             for attr, cols in owned.items()
         }
 
@@ -222,12 +224,10 @@ class FeatureSpace:
         return self.transform_columns(
             LeadColumns(
                 size=len(leads),
-                criteria=[
-                    (row, key, count)
-                    for row, lead in enumerate(leads)
-                    for key, count in lead.criteria.items()
-                ],
-                events=[lead.events for lead in leads],
+                criteria=FiredCriteria.from_mappings([lead.criteria for lead in leads]),
+                events=EventCounts.from_windows(
+                    [lead.events for lead in leads], tuple(self._event_codes)
+                ),
                 # SIDES name the LeadInputs fields: "lead", "account"
                 values=lambda side, attr: [getattr(lead, side).get(attr) for lead in leads],
             )

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
+import numpy as np
+
 # Event-count windows, in days, counted per event name.
 EVENT_WINDOWS = (7, 30, 90)
 
@@ -22,6 +24,12 @@ def evidence_count(count: Any) -> int:
     """A fired criterion's evidence: its count of events, or 1 (an attribute criterion has
     no count: it fired once)."""
     return int(count) if isinstance(count, int | float) and count > 0 else 1
+
+
+def evidence_counts(counts: np.ndarray) -> np.ndarray:
+    """``evidence_count`` over an array of counts (NaN for none), for a whole batch."""
+    with np.errstate(invalid="ignore"):
+        return np.where(counts > 0, np.trunc(counts), 1.0)
 
 
 @dataclass(frozen=True)

@@ -14,18 +14,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
 import orjson
 
-from qualification.core.learning.inputs import evidence_count
+from qualification.core.learning.columns import EventCounts
+from qualification.core.learning.inputs import EVENT_WINDOWS
 from qualification.core.scoring import ScoreResult
-from qualification.selectors.lead_inputs import lead_columns_build
+from qualification.selectors.lead_inputs import fired_criteria, lead_columns_build
 from qualification.selectors.learning_live import LiveModel
 from qualification.selectors.signals import LEAD_FACT_COLUMNS, LeadBatchSignals
 
 logger = logging.getLogger(__name__)
+_facts_of = itemgetter(*LEAD_FACT_COLUMNS)  # a tuple, dumped as the list it replaced
 
 # Stored factors: the strongest few pushing the likelihood up, and down.
 TOP_POSITIVE = 3
@@ -68,8 +71,8 @@ def likelihood_fingerprint(
     return orjson.dumps(
         [
             live.recalibration_id,
-            built.event_counts.get(lead_id),
-            [row[c] for c in LEAD_FACT_COLUMNS],
+            built.model_counts.get(lead_id),
+            _facts_of(row),
         ],
         default=str,
         option=orjson.OPT_SORT_KEYS,
@@ -89,15 +92,13 @@ def batch_likelihoods(
     if live is None or not scored:
         return BatchEstimates([None] * len(scored))
     try:
-        no_events: dict[str, tuple[int, int, int]] = {}
+        names = built.model_events
+        none = (0,) * (len(names) * len(EVENT_WINDOWS))
+        counts = np.array([built.model_counts.get(lead_id, none) for lead_id, _ in scored])
         columns = lead_columns_build(
             [built.rows[lead_id] for lead_id, _ in scored],
-            criteria=[
-                (row, item.key, evidence_count(item.count))
-                for row, (_, result) in enumerate(scored)
-                for item in (*result.contributions, *result.disqualifiers)
-            ],
-            events=[built.event_counts.get(lead_id, no_events) for lead_id, _ in scored],
+            criteria=fired_criteria([result for _, result in scored]),
+            events=EventCounts(names, counts.reshape(len(scored), len(names), len(EVENT_WINDOWS))),
         )
         matrix = live.model.space.transform_columns(columns)
         predicted = live.model.predict_matrix(matrix).round(LIKELIHOOD_PLACES).tolist()
@@ -147,12 +148,27 @@ def factors_fill(
     except Exception:
         logger.exception("Likelihood factors failed on a batch; they are left empty")
         return
-    labels = [orjson.dumps(label).decode() for label in live.model.space.labels]
+    text = FactorsText(live.model.space.labels)
     for row, (ups, downs) in zip(rows, per_lead, strict=True):
-        row["likelihood_factors"] = factors_text((*ups, *downs), labels)
+        row["likelihood_factors"] = text.of((*ups, *downs))
 
 
-def factors_text(factors: Sequence[tuple[int, float]], labels_json: Sequence[str]) -> str:
-    """``[{"label": ..., "weight": ...}]`` as JSON text, from (column, weight) pairs and the
-    columns' labels already JSON-encoded (once per batch, not once per lead and factor)."""
-    return "[" + ",".join(f'{{"label":{labels_json[j]},"weight":{w!r}}}' for j, w in factors) + "]"
+class FactorsText:
+    """Stored factors, ``[{"label": ..., "weight": ...}]``, as JSON text from (column,
+    weight) pairs. A column's weight is the same for every lead with the same value (all
+    the leads a criterion fired on, say), so each pair is encoded once per batch."""
+
+    def __init__(self, labels: Sequence[str]) -> None:
+        self.labels = labels
+        self.pieces: dict[tuple[int, float], str] = {}
+
+    def of(self, factors: Sequence[tuple[int, float]]) -> str:
+        pieces = self.pieces
+        parts = []
+        for factor in factors:
+            piece = pieces.get(factor)
+            if piece is None:
+                label, weight = orjson.dumps(self.labels[factor[0]]).decode(), factor[1]
+                piece = pieces[factor] = f'{{"label":{label},"weight":{weight!r}}}'
+            parts.append(piece)
+        return "[" + ",".join(parts) + "]"

@@ -40,7 +40,11 @@ from qualification.selectors.scoring_specs import (
 from qualification.selectors.signals import BatchRows, lead_batch_build, lead_batch_fetch
 from qualification.selectors.sla import PolicyMap, sla_policies_read
 from qualification.services.rescoring.batch import ScoredBatch, batch_score
-from qualification.services.rescoring.pipeline import BackgroundWriter, prefetched
+from qualification.services.rescoring.pipeline import (
+    BackgroundWriter,
+    prefetched,
+    sparse_collections,
+)
 from qualification.services.rescoring.report import RescoreReport
 from qualification.services.rescoring.writes import batch_write
 
@@ -72,6 +76,7 @@ def lead_rescore(
     return report
 
 
+@sparse_collections()
 def lead_rescore_all(
     *,
     now: datetime | None = None,

@@ -10,12 +10,16 @@ about leads: the orchestration passes what to fetch and how to write.
 
 Measured on 2 cores: with one reader the scoring thread waited for batches half the time
 while a core idled; two readers keep it busy, and one writer keeps up.
+
+``sparse_collections`` spaces out Python's cyclic garbage collector while a run lasts.
 """
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from queue import Queue
 from typing import Generic, TypeVar
 
@@ -23,9 +27,34 @@ from django.db import connection
 
 READERS = 2
 WRITERS = 1
+# gc thresholds while a long run lasts (Python's default: 700, 10, 10).
+SPARSE_GC_THRESHOLDS = (100_000, 20, 100)
 
 Key = TypeVar("Key")
 Item = TypeVar("Item")
+
+
+@contextmanager
+def sparse_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector rarely for the duration (usable as a decorator).
+
+    A full rescore or preview allocates tens of millions of short-lived containers (rows,
+    signals, results, breakdowns) that reference counting frees, but the collector still
+    walks the young generation every 700 allocations and, as the batches in flight
+    survive a few of those walks, the whole heap often. Measured over the benchmark's
+    100,000 leads: a third of a full rescore (20 s, 13 s with this) and a fifth of a
+    preview. Objects alive before the run are frozen out of its collections; cycles are
+    still collected, later. Everything is restored afterwards. The settings are the
+    process's: a run beside another may restore them early, which only costs speed.
+    """
+    previous = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*SPARSE_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+        gc.unfreeze()
 
 
 def prefetched(

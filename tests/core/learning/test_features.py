@@ -154,6 +154,7 @@ def test_numbers_near_the_float_limit_stay_finite_and_ordered():
         space, matrix = FeatureSpace.fit_transform(leads, min_count=1)
         live = space.transform([LeadInputs(lead={"trait.balance": -1e308})])
     column = space.labels.index("Balance")
-    assert np.isfinite(matrix).all() and np.isfinite(live).all()
+    assert np.isfinite(matrix).all()
+    assert np.isfinite(live).all()
     assert list(np.argsort(matrix[: len(values), column], kind="stable")) == [0, 1, 2, 3, 5, 4]
     assert live[0, column] == matrix[0, column]  # beyond the limit counts as the limit

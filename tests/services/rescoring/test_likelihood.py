@@ -17,7 +17,7 @@ from qualification.core.learning.model import LikelihoodModel
 from qualification.models import Lead, Recalibration
 from qualification.selectors.learning_live import live_model_read
 from qualification.services.rescoring import batch, lead_rescore, lead_rescore_all
-from qualification.services.rescoring.likelihood import TOP_NEGATIVE, TOP_POSITIVE, factors_text
+from qualification.services.rescoring.likelihood import TOP_NEGATIVE, TOP_POSITIVE, FactorsText
 from tests.factories import AccountFactory, LeadFactory, days_ago, events
 from tests.services.rescoring.live_model import WEBINAR, expected, live_recalibration
 
@@ -209,8 +209,8 @@ def test_stored_factors_keep_the_strongest_raising_then_lowering(weights, kept):
     size = len(weights)
     model = LikelihoodModel(space, np.zeros(size), np.ones(size), np.array(weights, float), 0.0)
     ((ups, downs),) = model.strongest_of(np.ones((1, size)), up=TOP_POSITIVE, down=TOP_NEGATIVE)
-    text = factors_text((*ups, *downs), [orjson.dumps(label).decode() for label in labels])
-    stored = orjson.loads(text)
+    text = FactorsText(labels)
+    stored = orjson.loads(text.of((*ups, *downs)))
     assert tuple(f["weight"] for f in stored) == kept
     assert [f["label"] for f in stored] == [labels[weights.index(w)] for w in kept]
 
