@@ -27,6 +27,8 @@ class Perm(StrEnum):
     spelled-out string, so a permission has one name everywhere.
     """
 
+    # Look at the queues and lead pages (every role); working them needs WORK_QUEUE.
+    VIEW_LEADS = f"{APP}.view_lead"
     WORK_QUEUE = f"{APP}.work_queue"
     ASSIGN_LEAD = f"{APP}.assign_lead"
     VIEW_MANAGER_DASHBOARD = f"{APP}.view_manager_dashboard"
@@ -190,6 +192,11 @@ def roles_of(user) -> set[Role]:
         return set(Role)
     names = {g.name for g in user.groups.all()}
     return {role for role in Role if role.value in names}
+
+
+def roles_with(perm: str) -> list[Role]:
+    """The roles that hold ``perm``, in ``Role`` order (the 403 page names them)."""
+    return [role for role in Role if perm in ROLE_PERMISSIONS[role]]
 
 
 def editable_teams(user) -> set[str] | None:

@@ -89,18 +89,21 @@ class QueueFilter(django_filters.FilterSet):
         industries: list[str],
         countries: list[str],
         now: datetime,
+        scope: str = "all",
         **kwargs: Any,
     ) -> None:
         super().__init__(data, queryset, **kwargs)
         self.now = now
+        if scope == "mine":
+            # Every lead there is the viewer's: an owner filter could only empty the page.
+            for name in ("owner", "unassigned"):
+                del self.filters[name]  # before ``self.form`` is built from them
         fields = self.form.fields
-        fields["owner"].choices = [("", "Anyone")] + [
-            (str(u.pk), user_display_name(u)) for u in workers
-        ]
-        fields["country"].choices = [("", "Any country")] + [(c, c) for c in countries]
-        fields["industry"].choices = [("", "Any industry")] + [
-            (i, i.capitalize()) for i in industries
-        ]
+        # django-filter puts each field's ``empty_label`` ("Anyone"...) first by itself.
+        if "owner" in fields:
+            fields["owner"].choices = [(str(u.pk), user_display_name(u)) for u in workers]
+        fields["country"].choices = [(c, c) for c in countries]
+        fields["industry"].choices = [(i, i.capitalize()) for i in industries]
         fields["source"].widget.attrs.update({"placeholder": "e.g. webinar", "size": 12})
 
     def filter_sla(self, queryset: QuerySet[Lead], name: str, value: str) -> QuerySet[Lead]:

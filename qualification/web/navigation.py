@@ -34,7 +34,7 @@ class NavEntry:
 
 NAV: list[NavEntry] = [
     NavEntry("Overview", "home"),
-    NavEntry("Queues", "queue-all", Perm.WORK_QUEUE, section="/queues/"),
+    NavEntry("Queues", "queue-all", Perm.VIEW_LEADS, section="/queues/"),
     NavEntry("Dashboard", "dashboard", Perm.VIEW_MANAGER_DASHBOARD),
     NavEntry("Glossary", "glossary-list", "qualification.view_glossaryterm"),
     NavEntry("Criteria", "criteria-list", "qualification.view_criterion"),
@@ -106,7 +106,7 @@ SHORTCUTS: list[ShortcutEntry] = [
     ShortcutEntry(
         "PQL queue",
         "queue-pql",
-        Perm.WORK_QUEUE,
+        Perm.VIEW_LEADS,
         "Product-qualified leads waiting for a first touch, with the reasons they qualified.",
     ),
     ShortcutEntry(

@@ -10,6 +10,7 @@ from django import template
 
 from qualification.core.vocabulary import tier_name
 from qualification.models import user_display_name
+from qualification.roles import roles_with
 
 register = template.Library()
 
@@ -24,3 +25,10 @@ def person(user) -> str:
 def tier_name_filter(tier: int | str | None) -> str:
     """``tier-{{ lead.tier|tier_name }}``: the tier's CSS name (hot, warm, cool, cold)."""
     return tier_name(int(tier) if str(tier).isdigit() else None)
+
+
+@register.filter(name="roles_with_access")
+def roles_with_access(permission: str) -> list[str]:
+    """``{{ exception|roles_with_access }}`` on the 403 page: the roles holding the
+    permission a refusal names (``web.access``); empty for any other refusal."""
+    return [role.value for role in roles_with(str(permission))] if permission else []

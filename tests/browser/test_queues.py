@@ -145,19 +145,32 @@ def test_sdr_filters_the_pql_queue_and_claims_a_lead(
     expect(rows.nth(2)).to_contain_text("Lukas Brandt")
     page.goto(f"{live_server.url}/queues/pql/")
 
+    # A filter applies as soon as it changes (no Apply button with JavaScript on), in
+    # place: the page does not reload, focus stays on the filter, the URL follows.
+    expect(page.get_by_role("button", name="Apply")).to_be_hidden()
+    page.evaluate("window.__noReload = true")
+    page.get_by_label("Tier").focus()  # as a click or Tab would (select_option does not)
     page.get_by_label("Tier").select_option(label="Hot")
-    page.get_by_role("button", name="Apply").click()
     expect(page).to_have_url(re.compile(r"/queues/pql/\?.*tier=4"))
     expect(rows).to_have_count(2)
     expect(page.get_by_label("Tier")).to_have_value("4")
+    expect(page.get_by_label("Tier")).to_be_focused()
+    assert page.evaluate("window.__noReload") is True
 
-    # Claim with htmx: the row changes in place, the page does not reload.
-    page.evaluate("window.__noReload = true")
+    # Claim with htmx: the row changes in place, the page does not reload, the table does
+    # not move under the pointer, focus stays in the row and the tab counts follow.
+    mine_tab = page.locator("#queue-tabs a", has_text="My queue")
+    expect(mine_tab.locator(".tab-count")).to_contain_text("0")
     row = page.locator("tr", has_text="Lukas Brandt")
+    table_top = page.locator("table.queue-table").bounding_box()["y"]
     row.get_by_role("button", name="Claim Lukas Brandt").click()
     expect(row.locator(".owner-me")).to_have_text("You")
     expect(page.locator("#queue-flash")).to_contain_text("You claimed this lead.")
     assert page.evaluate("window.__noReload") is True
+    assert page.locator("table.queue-table").bounding_box()["y"] == table_top
+    expect(mine_tab.locator(".tab-count")).to_contain_text("1")
+    assert page.evaluate("document.activeElement.closest('tr')?.id") == row.get_attribute("id")
+    screenshot(page, "24-queue-after-claim")
     assert Lead.objects.get(first_name="Lukas").owner.username == "sam"
 
     page.goto(f"{live_server.url}/queues/pql/")

@@ -110,7 +110,7 @@ def test_sdr_is_refused_the_admin_and_the_managers_assign_action(
     assert not sam.has_perm("qualification.assign_lead")
 
 
-def test_ops_is_refused_the_sdr_queue_with_the_403_page(
+def test_ops_looks_at_the_queues_read_only_and_is_refused_my_queue(
     live_server, chromium_page, screenshot, make_user
 ):
     from playwright.sync_api import expect
@@ -119,13 +119,21 @@ def test_ops_is_refused_the_sdr_queue_with_the_403_page(
     make_user(Role.OPS, username="olivia", first_name="Olivia", last_name="Park")
     page = chromium_page
     _login(page, live_server, "olivia", "/")
-    expect(page.get_by_role("link", name="Queues", exact=True)).to_have_count(0)
+    page.get_by_role("link", name="Queues", exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}/queues/all/")
+    expect(page.locator("table.queue-table tbody tr").first).to_be_visible()
+    expect(page.get_by_test_id("read-only")).to_contain_text("read-only")
+    expect(page.get_by_role("button", name=re.compile("^Claim"))).to_have_count(0)
+    expect(page.locator("#queue-tabs")).not_to_contain_text("My queue")
+    screenshot(page, "42-queue-ops-read-only")
 
-    response = page.goto(f"{live_server.url}/queues/pql/")
+    response = page.goto(f"{live_server.url}/queues/mine/")
     assert response.status == 403
     expect(page).to_have_title("Not allowed · LeadHub")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your role can't open this page")
     expect(page.locator(".error-page")).to_contain_text("Olivia Park (Ops)")
+    expect(page.locator(".error-page")).to_contain_text("The SDR and Manager roles can open")
+    expect(page.locator(".error-page")).not_to_contain_text("ask revenue operations")
     screenshot(page, "43-refused-403")
 
 

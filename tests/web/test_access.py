@@ -33,9 +33,9 @@ HEALTH = "Criteria health"
     [
         (Role.SDR, ["Overview", "Queues", "Glossary", "Criteria"]),
         (Role.MANAGER, ["Overview", "Queues", "Dashboard", "Glossary", "Criteria", HEALTH]),
-        (Role.OPS, ["Overview", "Dashboard", "Glossary", "Criteria", HEALTH, "Admin"]),
-        (Role.MARKETING, ["Overview", "Glossary", "Criteria", HEALTH, "Admin"]),
-        (Role.PRODUCT, ["Overview", "Glossary", "Criteria", HEALTH, "Admin"]),
+        (Role.OPS, ["Overview", "Queues", "Dashboard", "Glossary", "Criteria", HEALTH, "Admin"]),
+        (Role.MARKETING, ["Overview", "Queues", "Glossary", "Criteria", HEALTH, "Admin"]),
+        (Role.PRODUCT, ["Overview", "Queues", "Glossary", "Criteria", HEALTH, "Admin"]),
         (None, ["Overview"]),
     ],
 )

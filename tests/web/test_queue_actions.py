@@ -31,6 +31,42 @@ def test_claim_with_htmx_returns_the_row_with_the_new_owner(client_as):
     assert lead.owner is not None
 
 
+def test_claim_from_a_queue_page_sends_the_tab_counts_again(client_as):
+    client = client_as(Role.SDR)
+    lead = qualified("pql", tier=4)
+    before = client.get("/queues/pql/").content.decode()
+    assert re.search(r'href="/queues/mine/">My queue <span class="tab-count">0<', before)
+    html = client.post(
+        f"/queues/claim/{lead.pk}/",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/queues/pql/?tier=4",
+    ).content.decode()
+    tabs = html[html.index('<nav class="queue-tabs" id="queue-tabs"') :]
+    assert 'hx-swap-oob="true"' in tabs[:120]
+    assert re.search(r'href="/queues/mine/">My queue <span class="tab-count">1<', tabs)
+    assert re.search(r'href="/queues/pql/" aria-current="page">', tabs)
+
+
+def test_claim_from_elsewhere_sends_no_tabs(client_as):
+    html = client_as(Role.SDR).post(
+        f"/queues/claim/{qualified().pk}/",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/search/",
+    ).content.decode()
+    assert "queue-tabs" not in html
+
+
+def test_claim_on_the_lead_page_stays_on_the_lead(client_as):
+    client = client_as(Role.SDR)
+    lead = qualified()
+    page = client.get(f"/leads/{lead.pk}/").content.decode()
+    next_field = re.search(r'name="next" value="([^"]+)"', page)
+    assert next_field and next_field.group(1) == f"/leads/{lead.pk}/"
+    response = client.post(f"/queues/claim/{lead.pk}/", {"next": next_field.group(1)}, follow=True)
+    assert response.redirect_chain == [(f"/leads/{lead.pk}/", 302)]
+    assert "You claimed this lead." in response.content.decode()
+
+
 def test_losing_claim_is_told_who_has_it(client_as, make_user):
     kim = make_user(Role.SDR, username="kim", first_name="Kim", last_name="Lee")
     lead = qualified(owner=kim, claimed_at=timezone.now())

@@ -68,9 +68,37 @@ def test_all_queue_combines_mql_and_pql_and_mine_is_mine(client_as, make_user):
     assert rows(client.get("/queues/mine/")) == [pql.email]
 
 
-@pytest.mark.parametrize("role", [Role.OPS, Role.MARKETING, Role.PRODUCT, None])
-def test_roles_without_work_queue_are_refused(client_as, role):
-    assert client_as(role).get("/queues/pql/").status_code == 403
+@pytest.mark.parametrize("role", [Role.OPS, Role.MARKETING, Role.PRODUCT])
+def test_roles_without_work_queue_may_look_but_not_claim(client_as, role):
+    lead = qualified("pql", tier=4)
+    client = client_as(role)
+    response = client.get("/queues/pql/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert rows(response) == [lead.email]
+    assert f"/queues/claim/{lead.pk}/" not in html  # no Claim button
+    assert "You are looking at the queues read-only" in html
+    assert 'href="/queues/mine/"' not in html  # no My queue tab: they own no leads
+    # Their own queue stays closed, and the refusal names who has it.
+    refused = client.get("/queues/mine/")
+    assert refused.status_code == 403
+    assert "SDR and Manager roles can open this page" in refused.content.decode()
+
+
+def test_user_without_role_is_refused_the_queues(client_as):
+    response = client_as(None).get("/queues/pql/")
+    assert response.status_code == 403
+    assert "roles can open this page" in response.content.decode()
+
+
+def test_my_queue_offers_no_owner_filters_and_no_option_twice(client_as):
+    client = client_as(Role.MANAGER)
+    mine = client.get("/queues/mine/").content.decode()
+    assert 'name="owner"' not in mine and 'name="unassigned"' not in mine
+    everyone = client.get("/queues/all/").content.decode()
+    assert 'name="owner"' in everyone
+    for label in ("Anyone", "Any country", "Any industry", "Any tier"):
+        assert everyone.count(f">{label}</option>") == 1, label
 
 
 def test_unknown_scope_is_404(client_as):

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from qualification.models import CriteriaVersion, VersionStatus
 from qualification.selectors.versions import changelog_list, publication_progress_read
 from qualification.services.versions import notice_dismiss
+from qualification.web.access import requires
 
 VIEW_PERM = "qualification.view_criteriaversion"
 KIND_LABELS = {"added": "New", "removed": "Removed", "changed": "Changed", "policy": "Policy"}
@@ -59,7 +59,7 @@ def changelog_entries(progress: dict[str, Any] | None) -> list[dict[str, Any]]:
     return entries
 
 
-@permission_required(VIEW_PERM, raise_exception=True)
+@requires(VIEW_PERM)
 def changes_page(request: HttpRequest) -> HttpResponse:
     """Every publication with who, when, why, what changed and its measured effect."""
     progress = publication_progress_read()
@@ -79,7 +79,7 @@ def _back(request: HttpRequest) -> HttpResponseRedirect:
 
 
 @require_POST
-@permission_required(VIEW_PERM, raise_exception=True)
+@requires(VIEW_PERM)
 def notice_dismiss_view(request: HttpRequest, version_id: int) -> HttpResponse:
     """The user has read the notice: htmx removes it in place, a plain form goes back."""
     version = get_object_or_404(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
@@ -25,12 +25,13 @@ from qualification.selectors.dashboard import (
     table_read,
 )
 from qualification.selectors.queues import queue_workers
+from qualification.web.access import requires
 from qualification.web.charts.dashboard import dashboard_charts
 from qualification.web.forms_dashboard import DashboardForm
 
 
 @login_required
-@permission_required(Perm.VIEW_MANAGER_DASHBOARD, raise_exception=True)
+@requires(Perm.VIEW_MANAGER_DASHBOARD)
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     tz = timezone.get_current_timezone()

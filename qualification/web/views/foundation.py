@@ -6,7 +6,6 @@ permission the navigation uses, so a hidden link is never the only protection.
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,11 +13,12 @@ from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from qualification.models.choices import CriterionKind, Team
-from qualification.roles import editable_teams
+from qualification.roles import Perm, editable_teams
 from qualification.selectors.criteria import criterion_list
 from qualification.selectors.glossary import glossary_term_detail, glossary_term_list
 from qualification.selectors.overview import overview_read
 from qualification.selectors.versions import term_changes_list
+from qualification.web.access import requires
 from qualification.web.navigation import admin_shortcuts, admin_url, shortcuts
 from qualification.web.tables import CriterionTable
 from qualification.web.views.changelog import change_rows
@@ -48,9 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
     tells them what to do.
     """
     user = request.user
-    overview = (
-        overview_read(now=timezone.now()) if user.has_perm("qualification.view_lead") else None
-    )
+    overview = overview_read(now=timezone.now()) if user.has_perm(Perm.VIEW_LEADS) else None
     context = {
         "overview": overview,
         "shortcuts": shortcuts(user),
@@ -59,7 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "qualification/home.html", context)
 
 
-@permission_required("qualification.view_glossaryterm", raise_exception=True)
+@requires("qualification.view_glossaryterm")
 def glossary_list(request: HttpRequest) -> HttpResponse:
     """Search the shared definitions (term and definition), optionally by owner team."""
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
@@ -79,7 +77,7 @@ def glossary_list(request: HttpRequest) -> HttpResponse:
     return render(request, "qualification/glossary_list.html", context)
 
 
-@permission_required("qualification.view_glossaryterm", raise_exception=True)
+@requires("qualification.view_glossaryterm")
 def glossary_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One definition, the criteria that implement it, and who changed it last."""
     detail = glossary_term_detail(slug=slug)
@@ -115,7 +113,7 @@ def glossary_detail(request: HttpRequest, slug: str) -> HttpResponse:
 _ACTIVE_CHOICES = [("yes", "Active"), ("no", "Inactive")]
 
 
-@permission_required("qualification.view_criterion", raise_exception=True)
+@requires("qualification.view_criterion")
 def criteria_list(request: HttpRequest) -> HttpResponse:
     """Every rule that scores leads, read-only; ops edit them in the admin."""
     kind = _choice(request, "kind", CriterionKind.choices)

@@ -19,7 +19,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -40,6 +40,7 @@ from qualification.selectors.learning import auto_publish_bounds_read
 from qualification.services.learning_drafts import suggestion_draft_create
 from qualification.services.recalibration import recalibration_request
 from qualification.services.versions import GovernanceError, four_eyes_required
+from qualification.web.access import requires
 from qualification.web.charts import Chart, hbar_chart, line_chart
 from qualification.web.charts.geometry import fmt_pct
 from qualification.web.charts.reliability import reliability_chart
@@ -54,7 +55,7 @@ SEGMENTS = ("by-source", "by-pql-kind", "by-owner-team")
 
 
 @login_required
-@permission_required(Perm.VIEW_CRITERIA_HEALTH, raise_exception=True)
+@requires(Perm.VIEW_CRITERIA_HEALTH)
 def health_page(request: HttpRequest) -> HttpResponse:
     export = request.GET.get("export")
     health = criteria_health_read()
@@ -150,7 +151,7 @@ def _csv(table: Table) -> HttpResponse:
 
 
 @login_required
-@permission_required(Perm.VIEW_CRITERIA_HEALTH, raise_exception=True)
+@requires(Perm.VIEW_CRITERIA_HEALTH)
 def health_run_panel(request: HttpRequest) -> HttpResponse:
     """The run panel alone, polled while a run is queued or running.
 
@@ -171,7 +172,7 @@ def health_run_panel(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-@permission_required(Perm.RUN_RECALIBRATION, raise_exception=True)
+@requires(Perm.RUN_RECALIBRATION)
 def health_recalibrate(request: HttpRequest) -> HttpResponse:
     """Ops start a recalibration; it runs in the background and the panel shows its progress."""
     try:
@@ -238,7 +239,7 @@ class SuggestionDraftForm(forms.Form):
 
 @require_POST
 @login_required
-@permission_required(Perm.DRAFT_CRITERIA, raise_exception=True)
+@requires(Perm.DRAFT_CRITERIA)
 def health_draft(request: HttpRequest) -> HttpResponse:
     """Make a criteria draft from the ticked suggestions of one run, then open the draft."""
     back = reverse("criteria-health") + "#suggestions"

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,6 +35,7 @@ from qualification.services.lead_actions import (
     lead_recycle,
     touch_claimed,
 )
+from qualification.web.access import requires
 from qualification.web.forms import FeedbackForm, FirstTouchForm, LeadVersionForm, StageExitForm
 from qualification.web.tables.queue import lead_clock_text
 
@@ -134,7 +134,7 @@ def _suggestion(request: HttpRequest, page, breakdown: dict[str, Any]):
     return suggest(facts, page.templates)
 
 
-@permission_required("qualification.view_lead", raise_exception=True)
+@requires(Perm.VIEW_LEADS)
 def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
     """Everything an SDR needs before reaching out: why, what happened, what to say."""
     source = request.GET.get("source", "")
@@ -173,7 +173,7 @@ def _respond(
 
 
 @require_POST
-@permission_required(Perm.WORK_QUEUE, raise_exception=True)
+@requires(Perm.WORK_QUEUE)
 def lead_action(request: HttpRequest, lead_id: int, action: str) -> HttpResponse:
     """Run one of ``LEAD_ACTIONS``: validate its form, call its service, and translate the
     service's refusals into messages or inline errors."""

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import URLPattern, path, re_path, reverse
+from django.urls import Resolver404, URLPattern, path, re_path, resolve, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -37,6 +36,7 @@ from qualification.selectors.queues import (
 )
 from qualification.selectors.sla import PolicyMap, sla_policies_read
 from qualification.services.claims import ClaimError, lead_assign, lead_claim
+from qualification.web.access import RequiresPermission, requires
 from qualification.web.filters import QueueFilter
 from qualification.web.paginators import CappedPaginator
 from qualification.web.tables import QueueTable
@@ -70,7 +70,7 @@ SCOPES: dict[str, dict[str, str]] = {
 }
 
 
-class QueueView(PermissionRequiredMixin, SingleTableMixin, FilterView):
+class QueueView(RequiresPermission, SingleTableMixin, FilterView):
     """One queue, filtered from the URL; the page's queries do not depend on its size.
 
     django-filter reads the filters (an invalid one is shown and left out, ``strict = False``,
@@ -79,12 +79,17 @@ class QueueView(PermissionRequiredMixin, SingleTableMixin, FilterView):
     (CappedPaginator), so a page of a 100,000-lead queue costs what a page of a small one does.
     """
 
-    permission_required = Perm.WORK_QUEUE
-    raise_exception = True
     filterset_class = QueueFilter
     strict = False
     table_class = QueueTable
     template_name = "qualification/queues/queue.html"
+
+    def get_permission_required(self) -> tuple[str, ...]:
+        """Every role may look at the shared queues (ops checking what a criteria change
+        did, marketing and product their signals); *My queue* is for those who own leads."""
+        if self.kwargs["scope"] == "mine":
+            return (Perm.VIEW_LEADS, Perm.WORK_QUEUE)
+        return (Perm.VIEW_LEADS,)
 
     @cached_property
     def now(self) -> datetime:
@@ -109,6 +114,7 @@ class QueueView(PermissionRequiredMixin, SingleTableMixin, FilterView):
             "industries": industries,
             "countries": countries,
             "now": self.now,
+            "scope": self.kwargs["scope"],
         }
 
     def get_table_kwargs(self) -> dict[str, Any]:
@@ -137,13 +143,12 @@ class QueueView(PermissionRequiredMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         scope = self.kwargs["scope"]
-        counts = queue_tab_counts(user=self.request.user)
+        user = self.request.user
         context.update(
             scope=scope,
             info=SCOPES[scope],
-            scopes=[
-                (key, SCOPES[key]["title"], counts[key]) for key in ("pql", "mql", "all", "mine")
-            ],
+            scopes=queue_tabs(user),
+            read_only=not user.has_perm(Perm.WORK_QUEUE),
             filtered=self.filterset.active_count > 0,
             page_sizes=PAGE_SIZES,
             per_page=context["table"].paginator.per_page,
@@ -161,6 +166,24 @@ class QueueView(PermissionRequiredMixin, SingleTableMixin, FilterView):
 
 
 queue_list = QueueView.as_view()
+
+
+def queue_tabs(user) -> list[tuple[str, str, str]]:
+    """(scope, title, count) of the tabs the user has: *My queue* only for those who work."""
+    counts = queue_tab_counts(user=user)
+    keys = (
+        ("pql", "mql", "all", "mine") if user.has_perm(Perm.WORK_QUEUE) else ("pql", "mql", "all")
+    )
+    return [(key, SCOPES[key]["title"], counts[key]) for key in keys]
+
+
+def _current_scope(request: HttpRequest) -> str | None:
+    """The queue tab the acting page shows (htmx sends its URL), to mark it in the new tabs."""
+    try:
+        match = resolve(urlsplit(request.htmx.current_url or "").path)
+    except Resolver404:
+        return None
+    return match.kwargs.get("scope")
 
 
 def _back(request: HttpRequest) -> HttpResponseRedirect:
@@ -187,12 +210,20 @@ def _answer(request: HttpRequest, lead_id: int, text: str, level: int) -> HttpRe
             workers=queue_workers() if request.user.has_perm(Perm.ASSIGN_LEAD) else [],
             orderable=False,
         )
-    context = {"table": table, "text": text, "level": messages.DEFAULT_TAGS.get(level, "info")}
+    scope = _current_scope(request)
+    context = {
+        "table": table,
+        "text": text,
+        "level": messages.DEFAULT_TAGS.get(level, "info"),
+        # The tab counts follow the action (sent out of band; only a queue page has tabs).
+        "scope": scope,
+        "scopes": queue_tabs(request.user) if scope else [],
+    }
     return render(request, "qualification/queues/_row.html", context)
 
 
 @require_POST
-@permission_required(Perm.WORK_QUEUE, raise_exception=True)
+@requires(Perm.WORK_QUEUE)
 def queue_claim(request: HttpRequest, lead_id: int) -> HttpResponse:
     """The signed-in SDR takes an unowned lead; a race has one winner, the other is told who."""
     try:
@@ -204,7 +235,7 @@ def queue_claim(request: HttpRequest, lead_id: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(Perm.ASSIGN_LEAD, raise_exception=True)
+@requires(Perm.ASSIGN_LEAD)
 def queue_assign(request: HttpRequest, lead_id: int) -> HttpResponse:
     """A manager gives a lead to a rep (or to nobody), if its owner is still the one they saw."""
 

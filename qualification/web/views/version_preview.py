@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
@@ -23,6 +22,7 @@ from qualification.models import CriteriaPreview, CriteriaVersion, PreviewStatus
 from qualification.selectors.versions import latest_preview_read, preview_is_current
 from qualification.services.previews import preview_request
 from qualification.services.versions import GovernanceError
+from qualification.web.access import requires
 
 VIEW_PERM = "qualification.view_criteriaversion"
 RUN_PERM = "qualification.add_criteriapreview"
@@ -216,7 +216,7 @@ def _draft(draft_id: int) -> CriteriaVersion:
     )
 
 
-@permission_required(VIEW_PERM, raise_exception=True)
+@requires(VIEW_PERM)
 def preview_fragment(request: HttpRequest, draft_id: int) -> HttpResponse:
     """The preview panel alone: htmx polls it while the run is queued or running."""
     context = preview_context(request, _draft(draft_id))
@@ -224,7 +224,7 @@ def preview_fragment(request: HttpRequest, draft_id: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(VIEW_PERM, raise_exception=True)
+@requires(VIEW_PERM)
 def preview_run(request: HttpRequest, draft_id: int) -> HttpResponse:
     """Start a preview of the draft; the service checks the role and the draft's problems."""
     draft = _draft(draft_id)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
@@ -40,6 +39,7 @@ from qualification.services.versions import (
     published_version_ensure,
     rollback_draft_create,
 )
+from qualification.web.access import requires
 from qualification.web.forms_versions import DraftCreateForm, PublishForm
 from qualification.web.navigation import admin_url
 from qualification.web.views import changelog
@@ -70,7 +70,7 @@ def _refused(request: HttpRequest, exc: GovernanceError, to: str) -> HttpRespons
 # --- the versions page -------------------------------------------------------------------
 
 
-@permission_required(VIEW_PERM, raise_exception=True)
+@requires(VIEW_PERM)
 def versions_page(request: HttpRequest) -> HttpResponse:
     """The published version, the drafts in progress and the versions it replaced."""
     return _render_versions(request, DraftCreateForm())
@@ -106,7 +106,7 @@ def _render_versions(request: HttpRequest, form: DraftCreateForm, status: int = 
 
 
 @require_POST
-@permission_required(VIEW_PERM, raise_exception=True)
+@requires(VIEW_PERM)
 def draft_new(request: HttpRequest) -> HttpResponse:
     """Copy the published version into a new draft and open it."""
     form = DraftCreateForm(request.POST)
@@ -124,7 +124,7 @@ def draft_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@permission_required(VIEW_PERM, raise_exception=True)
+@requires(VIEW_PERM)
 def version_rollback(request: HttpRequest, version_id: int) -> HttpResponse:
     """A draft holding an earlier version's rules: publishing it is the way back."""
     version = get_object_or_404(CriteriaVersion, pk=version_id)
@@ -148,7 +148,7 @@ def _draft_rows(draft: CriteriaVersion) -> tuple[dict[str, int], dict[str, int],
     return {n: pk for pk, _k, n in rows}, {k: pk for pk, k, _n in rows}, policy.first()
 
 
-@permission_required(VIEW_PERM, raise_exception=True)
+@requires(VIEW_PERM)
 def draft_page(request: HttpRequest, draft_id: int) -> HttpResponse:
     """Everything about one draft: what is wrong, what it changes, its effect, publishing."""
     form = PublishForm(autofocus="publish" in request.GET)
@@ -216,7 +216,7 @@ def _render_draft(
 
 
 @require_POST
-@permission_required(VIEW_PERM, raise_exception=True)
+@requires(VIEW_PERM)
 def draft_rebase_view(request: HttpRequest, draft_id: int) -> HttpResponse:
     """Move a stale draft onto the published version; the page then lists the conflicts."""
     draft = _draft(draft_id)
@@ -234,7 +234,7 @@ def draft_rebase_view(request: HttpRequest, draft_id: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(VIEW_PERM, raise_exception=True)
+@requires(VIEW_PERM)
 def draft_approve_view(request: HttpRequest, draft_id: int) -> HttpResponse:
     """A second ops user approves the draft as it stands (four-eyes rule)."""
     draft = _draft(draft_id)
@@ -248,7 +248,7 @@ def draft_approve_view(request: HttpRequest, draft_id: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(VIEW_PERM, raise_exception=True)
+@requires(VIEW_PERM)
 def draft_publish_view(request: HttpRequest, draft_id: int) -> HttpResponse:
     """Publish with a note; the request returns at once while the rescore runs behind it."""
     draft = _draft(draft_id)
@@ -272,7 +272,7 @@ def draft_publish_view(request: HttpRequest, draft_id: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required(VIEW_PERM, raise_exception=True)
+@requires(VIEW_PERM)
 def draft_delete_view(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = _draft(draft_id)
     label = f"Draft {draft.pk} ({draft.title})"
@@ -284,7 +284,7 @@ def draft_delete_view(request: HttpRequest, draft_id: int) -> HttpResponse:
     return redirect("criteria-versions")
 
 
-@permission_required(VIEW_PERM, raise_exception=True)
+@requires(VIEW_PERM)
 def publication_progress(request: HttpRequest) -> HttpResponse:
     """The publication banner alone, polled by htmx until the rescore has finished."""
     context = {"publication_progress": publication_progress_read(), "publication_polled": True}
