@@ -69,6 +69,7 @@ from qualification.core.scoring.types import (
     build_frozen,
 )
 from qualification.core.vocabulary import KIND_FIT, KIND_INTENT, KIND_USAGE, TIER_COLD
+from qualification.core.wording import WHEN_SLOT, relative_day
 
 __all__ = ["score_lead"]
 
@@ -87,11 +88,19 @@ def _event_contribution(
     factor = decay_factor(item.spec, signal, now) if item.decays else None
     points = decayed_points(base, factor)
     disqualifier = item.disqualifier
+    render_when = item.reason.render_when
+    if render_when is not None and signal.last_seen is not None:
+        reason_when = render_when(view, signal, None, now)
+        reason = reason_when.replace(WHEN_SLOT, relative_day(signal.last_seen, now))
+    else:
+        reason_when = ""
+        reason = item.reason.render(view, signal, None, now)
     found = build_frozen(
         Contribution,
         item.contribution,
         points=0 if disqualifier else points,
-        reason=item.reason.render(view, signal, None, now),
+        reason=reason,
+        reason_when=reason_when,
         base_points=0 if disqualifier else base,
         occurrences=occurrences,
         count=signal.count,

@@ -55,6 +55,7 @@ from qualification.core.vocabulary import (
     KIND_USAGE,
     POSITIVE_KINDS,
 )
+from qualification.core.wording import WHEN_SLOT
 
 # Ties between equally strong contributions: fit, intent, usage, negative (engine.py).
 KIND_ORDER = {KIND_FIT: 0, KIND_INTENT: 1, KIND_USAGE: 2, KIND_NEGATIVE: 3, KIND_DISQUALIFIER: 4}
@@ -110,19 +111,27 @@ _ATTRIBUTE_FILLERS: dict[str, Filler] = {
 }
 
 
+def _slot(_l: LeadView, _s: Any, _v: Any, _n: datetime) -> str:
+    return WHEN_SLOT
+
+
 class PreparedReason:
     """A reason template with the criterion's own placeholders already filled.
 
     ``constant`` is the whole sentence when nothing in it depends on the lead; otherwise
     ``render`` joins the fixed texts with the lead's values, whitespace-collapsed exactly
-    as ``render_reason`` does.
+    as ``render_reason`` does. ``render_when`` is set when the sentence says when the
+    event was last seen: it renders the sentence with ``wording.WHEN_SLOT`` in place of
+    that time, so the displays can say it as it is when they are read (the engine fills
+    the slot once for ``reason``: one ``str.replace`` per timed contribution).
     """
 
-    __slots__ = ("constant", "render")
+    __slots__ = ("constant", "render", "render_when")
 
     def __init__(self, template: str, fixed: ReasonContext, fillers: dict[str, Filler]):
         self.constant: str | None = None
         self.render: Renderer
+        self.render_when: Renderer | None = None
         parts = parse_template(template or "")
         if parts is None:  # malformed: render_reason shows the template as written
             self.constant = template or ""
@@ -147,6 +156,10 @@ class PreparedReason:
                     texts.append("")
             if found:
                 self.render = _renderer(tuple(texts), tuple(found))
+                last_seen = fillers.get("last_seen")
+                if last_seen is not None and last_seen in found:
+                    slotted = tuple(_slot if f is last_seen else f for f in found)
+                    self.render_when = _renderer(tuple(texts), slotted)
                 return
             self.constant = " ".join(texts[0].split())
         constant = self.constant
@@ -230,6 +243,7 @@ class _Prepared:
             kind=spec.kind,
             subscore=self.subscore,
             glossary_term=spec.glossary_term,
+            reason_when="",
         )
 
 

@@ -17,6 +17,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from qualification.core.wording import relative_day
+
 UNKNOWN = "unknown"
 
 # Common ISO 3166-1 alpha-2 codes, written as they read after "in" ("in Germany",
@@ -133,17 +135,13 @@ def format_window(window_days: int | None) -> str:
 
 
 def format_relative(when: datetime | None, now: datetime) -> str:
-    """A past moment relative to ``now`` by calendar day in now's timezone."""
+    """A past moment relative to ``now`` by calendar day in now's timezone ("8 days ago").
+
+    The words are ``wording.relative_day``'s, the one definition the displays use too.
+    """
     if when is None:
         return UNKNOWN
-    if now.tzinfo is not None and when.tzinfo is not None:
-        when = when.astimezone(now.tzinfo)
-    days = (now.date() - when.date()).days
-    if days <= 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    return f"{days:,} days ago"
+    return relative_day(when, now)
 
 
 def country_name(code: Any) -> str:

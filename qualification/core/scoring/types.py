@@ -217,6 +217,9 @@ class Contribution(_ToDict):
     attribute: str = ""
     value: Any = None
     glossary_term: str | None = None
+    # ``reason`` with ``wording.WHEN_SLOT`` where ``last_seen`` is said ("Hit a limit {when}"),
+    # so displays say it as it is when read (``wording.reason_now``); "" when it says no time.
+    reason_when: str = ""
 
 
 @dataclass(frozen=True)
