@@ -239,5 +239,7 @@ def score_lead(
             "near_misses": tuple(near_misses),
             "strongest_signal_at": strongest,
             "signed_up": signals.signed_up,
+            "qualification_reason_when": routing.reason_when,
+            "qualification_seen_at": routing.seen_at,
         },
     )

@@ -33,7 +33,7 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from qualification.core.scoring.conditions import event_condition
-from qualification.core.scoring.reasons import ReasonContext, render_reason
+from qualification.core.scoring.reasons import ReasonContext, format_relative, render_reason
 from qualification.core.scoring.types import (
     CriterionSpec,
     LeadSignals,
@@ -62,6 +62,7 @@ from qualification.core.vocabulary import (
     TIER_HOT,
     TIER_WARM,
 )
+from qualification.core.wording import WHEN_SLOT, event_label
 
 
 def tier_for(total: int, policy: PolicySpec) -> int:
@@ -122,11 +123,18 @@ def _latest_event(names: Sequence[str], signals: LeadSignals) -> str | None:
 
 
 class PQLMatch(NamedTuple):
-    """The kind of PQL a lead is, at which level, and the sentence that says why."""
+    """The kind of PQL a lead is, at which level, and the sentence that says why.
+
+    A trigger event's sentence says when it happened: ``reason_when`` is the same sentence
+    with ``wording.WHEN_SLOT`` for that time and ``seen_at`` the moment, so a display can
+    say it as it is when read (``wording.reason_now``).
+    """
 
     kind: str = ""  # "" when the lead is no PQL
     level: str = ""
     reason: str = ""
+    reason_when: str = ""
+    seen_at: datetime | None = None
 
 
 _NO_PQL = PQLMatch()
@@ -143,9 +151,10 @@ def pql_kind_for(
     for kind, field_name, text in _TRIGGERS:
         name = _latest_event(getattr(policy, field_name), signals)
         if name is not None:
-            ctx = ReasonContext(event=name, last_seen=signals.policy_events[name].last_seen)
-            reason = render_reason(text + " ({event}, {last_seen})", ctx, now)
-            return PQLMatch(kind, PQL_LEVEL_USER, reason)
+            seen_at = signals.policy_events[name].last_seen
+            reason_when = f"{text} ({event_label(name)}, {WHEN_SLOT})"
+            reason = reason_when.replace(WHEN_SLOT, format_relative(seen_at, now))
+            return PQLMatch(kind, PQL_LEVEL_USER, reason, reason_when, seen_at)
     if usage > 0 and usage >= policy.pql_usage_threshold:
         reason = (
             f"Product usage score {usage} meets the PQL threshold of {policy.pql_usage_threshold}"
@@ -184,6 +193,8 @@ class Routing:
     meets_pql: bool = False
     reason: str = ""  # why it is qualified (or disqualified)
     trigger: str = ""  # a PQL trigger sentence to lead the reasons, or ""
+    reason_when: str = ""  # ``reason`` with its time slot, when it says one (PQLMatch)
+    seen_at: datetime | None = None
 
 
 # Routing is built once per lead; a frozen dataclass's __init__ is slow (types.build_frozen).
@@ -208,7 +219,9 @@ def route(
 ) -> Routing:
     """Qualify a lead and pick its queue by the policy's outreach order."""
     mql = meets_mql(fit, intent, policy)
-    kind, level, pql_reason = pql_kind_for(criteria, signals, policy, usage, now)
+    kind, level, pql_reason, reason_when, seen_at = pql_kind_for(
+        criteria, signals, policy, usage, now
+    )
     pql = bool(kind)
     trigger = pql_reason if pql and (kind != PQL_USAGE or level == PQL_LEVEL_ACCOUNT) else ""
     if disqualification:
@@ -224,6 +237,8 @@ def route(
             meets_pql=pql,
             reason=pql_reason,
             trigger=trigger,
+            reason_when=reason_when,
+            seen_at=seen_at,
         )
     if mql:
         reason = (

@@ -267,6 +267,9 @@ class ScoreResult(_ToDict):
     near_misses: tuple[NearMiss, ...] = ()
     strongest_signal_at: datetime | None = None
     signed_up: bool = False
+    # ``qualification_reason`` with its time slot and the moment (``wording.reason_now``).
+    qualification_reason_when: str = ""
+    qualification_seen_at: datetime | None = None
 
     @property
     def tier_name(self) -> str:

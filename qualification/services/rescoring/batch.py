@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from qualification.core.scoring import (
+    Contribution,
     CriterionSpec,
     PolicySpec,
     ScoreResult,
@@ -207,20 +208,27 @@ def _count_moves(moves: Counter[str], before: str, after: str) -> None:
         moves[f"{after}_entered"] += 1
 
 
+def _reason_item(c: Contribution) -> dict[str, Any]:
+    item = {"text": c.reason, "points": c.points, "kind": c.kind, "term": c.glossary_term}
+    if c.reason_when:  # said at display time (core.wording.reason_now)
+        item["text_when"] = c.reason_when
+        item["seen_at"] = c.last_seen
+    return item
+
+
 def reasons_summary(result: ScoreResult) -> list[dict[str, Any]]:
-    """The strongest reasons a queue row shows: sentence, points, kind, glossary term."""
-    if result.disqualified:
-        items = [
-            {"text": c.reason, "points": c.points, "kind": c.kind, "term": c.glossary_term}
-            for c in result.disqualifiers
-        ]
-        return items[:TOP_REASONS]
-    items = [
-        {"text": c.reason, "points": c.points, "kind": c.kind, "term": c.glossary_term}
-        for c in result.contributions
-        if c.points != 0
-    ]
-    return items[:TOP_REASONS]
+    """The strongest reasons a queue row shows: sentence, points, kind, glossary term, and
+    for a sentence that says when, the moment (``seen_at``) and the sentence with its time
+    slot (``text_when``), so it reads true on the day it is shown. ``text`` keeps the
+    sentence as scored for readers that know no slot."""
+    source = result.disqualifiers if result.disqualified else result.contributions
+    items = []
+    for c in source:
+        if c.points != 0 or result.disqualified:
+            items.append(_reason_item(c))
+            if len(items) == TOP_REASONS:
+                break
+    return items
 
 
 def _breakdown_json(result: ScoreResult) -> bytes:
@@ -246,6 +254,8 @@ def _breakdown_json(result: ScoreResult) -> bytes:
             "meets_mql": result.meets_mql,
             "meets_pql": result.meets_pql,
             "qualification_reason": result.qualification_reason,
+            "qualification_reason_when": result.qualification_reason_when,
+            "qualification_seen_at": result.qualification_seen_at,
             "disqualified": result.disqualified,
             "contributions": result.contributions,
             "disqualifiers": result.disqualifiers,
