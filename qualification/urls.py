@@ -2,6 +2,7 @@ from django.urls import path
 
 from qualification.web import views
 from qualification.web.views import dashboard, health, leads, notifications, queues, versions
+from qualification.web.views import search as search_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +11,7 @@ urlpatterns = [
     path("criteria/", views.criteria_list, name="criteria-list"),
     *queues.urlpatterns,
     *leads.urlpatterns,
+    *search_views.urlpatterns,
     *versions.urlpatterns,
     *health.urlpatterns,
     *dashboard.urlpatterns,
