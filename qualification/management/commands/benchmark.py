@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from qualification.devdata.benchmark import dataset, ingest, learning, measure, queues, sales, sla
+from qualification.devdata.benchmark import search as search_bench
 from qualification.models import Lead
 from qualification.services.rescoring import lead_table_maintain
 
@@ -80,6 +81,8 @@ class Command(BaseCommand):
         page_ms = queues.queue_page_ms()
         page_sql_ms = queues.queue_sql_ms()
         all_qualified = queues.queue_figures_with_all_qualified()
+        say("Timing a name and a company search…")
+        searched = search_bench.search_figures()
         say("Writing the sales history and SLA clocks (after the rescore, which rewrites them)…")
         sales_s, sales_counts = measure.timed(sales.sales_layer_apply)
         say("Timing the manager dashboard…")
@@ -116,6 +119,7 @@ class Command(BaseCommand):
             "queue_page_ms": round(page_ms, 1),
             "queue_sql_ms": round(page_sql_ms, 1),
             **all_qualified,
+            **searched,
             "sales_layer_s": round(sales_s, 2),
             "sales_transitions": sales_counts["transitions"],
             "sales_feedback": sales_counts["feedback"],

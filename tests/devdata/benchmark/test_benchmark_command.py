@@ -40,6 +40,8 @@ def test_generates_then_reuses_the_data_set_and_reports_figures():
     assert first["rescore_failed"] == 0
     for figure in ("sql_aggregate_s", "rescore_full_s", "rescore_1000_s", "queue_page_ms"):
         assert first[figure] > 0
+    assert first["search_ms"] > 0  # selectors.search through the page, and its bare SQL
+    assert first["search_sql_ms"] > 0
     assert first["rescore_ratio"] == pytest.approx(
         first["rescore_full_s"] / first["sql_aggregate_s"],
         rel=0.25,  # inputs rounded to ms
