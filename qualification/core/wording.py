@@ -44,10 +44,24 @@ _ATTRIBUTE_LABELS = {
     "lead.first_name": "First name",
     "lead.last_name": "Last name",
 }
-# Written as words would be: lower case, digits and separators only ("monthly_exports").
-_CODE_LIKE = re.compile(r"^[a-z0-9]+(?:[_\-.][a-z0-9]+)+$|^[a-z][a-z0-9]*$")
-_SEPARATORS = re.compile(r"[_\-.]+")
-_ACRONYMS = {"api": "API", "crm": "CRM", "sso": "SSO", "csv": "CSV", "ui": "UI", "url": "URL"}
+# A stored key: lower case and digits joined by underscores ("monthly_exports"), or one
+# lower-case word. Hyphens and dots are left alone: "e-commerce", "gmail.com" are words.
+_CODE_LIKE = re.compile(r"^[a-z0-9]+(?:_+[a-z0-9]+)+$|^[a-z][a-z0-9]*$")
+_SEPARATORS = re.compile(r"_+")
+_ACRONYMS = {
+    "api": "API",
+    "crm": "CRM",
+    "sso": "SSO",
+    "csv": "CSV",
+    "ui": "UI",
+    "url": "URL",
+    "vp": "VP",
+    "cto": "CTO",
+    "ceo": "CEO",
+    "b2b": "B2B",
+    "b2c": "B2C",
+}
+_WHOLE = {"c_level": "C-level"}  # keys that read better than their words
 
 
 def relative_day(when: datetime | None, now: datetime) -> str:
@@ -107,13 +121,15 @@ def reason_now(text: str, text_when: str | None, seen_at: Any, now: datetime) ->
 
 
 def key_words(key: Any) -> str:
-    """A stored key in words: "monthly_exports" → "monthly exports", "crm-sync" → "CRM sync".
+    """A stored key in words: "monthly_exports" → "monthly exports", "crm_sync" → "CRM sync".
 
     Text that already reads as words ("Marketing agency", "Demo Requested") is kept.
     """
     text = "" if key is None else str(key).strip()
     if not text or not _CODE_LIKE.match(text):
         return text
+    if text in _WHOLE:
+        return _WHOLE[text]
     words = [_ACRONYMS.get(word, word) for word in _SEPARATORS.split(text) if word]
     return " ".join(words)
 

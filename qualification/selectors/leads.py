@@ -15,7 +15,9 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
+from qualification.core.scoring.evidence import evidence_words
 from qualification.core.vocabulary import QUEUE_PRIORITY
+from qualification.core.wording import attribute_label, parse_when, reason_now
 from qualification.models import (
     Event,
     Feedback,
@@ -151,32 +153,34 @@ def lead_page_read(*, lead_id: int, source: str = "") -> LeadPage:
     return page
 
 
-def _when(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
+def _shown(row: dict[str, Any], now: datetime | None) -> dict[str, Any]:
+    """One stored contribution with what the page says of it: the reason as it reads
+    ``now`` (in the viewer's zone) and its evidence in words."""
+    row["last_seen_at"] = parse_when(row.get("last_seen"))
+    if now is not None:
+        row["reason"] = reason_now(
+            row.get("reason", ""), row.get("reason_when"), row.get("last_seen"), now
+        )
+    row["evidence"] = evidence_words(row)
+    return row
 
 
-def breakdown_read(breakdown: dict[str, Any] | None) -> dict[str, Any]:
+def breakdown_read(
+    breakdown: dict[str, Any] | None, *, now: datetime | None = None
+) -> dict[str, Any]:
     """The stored breakdown with ISO times as datetimes (shown in the viewer's timezone)
     and glossary slugs named (one query, only when some criterion links a term).
 
-    Tolerant of older or partial breakdowns: a missing list is empty, never an error.
+    With ``now`` (the viewer's local time) every sentence that says when reads as it is
+    then ("yesterday", not the "today" of the day it was scored; ``wording.reason_now``),
+    and attributes the score could not see are named in words.
+
+    Tolerant of older or partial breakdowns: a missing list is empty, never an error, and a
+    reason stored before reasons had a time slot is shown as written.
     """
     data = dict(breakdown or {})
-    contributions = []
-    for item in data.get("contributions") or []:
-        row = dict(item)
-        row["last_seen_at"] = _when(row.get("last_seen"))
-        contributions.append(row)
-    disqualifiers = []
-    for item in data.get("disqualifiers") or []:
-        row = dict(item)
-        row["last_seen_at"] = _when(row.get("last_seen"))
-        disqualifiers.append(row)
+    contributions = [_shown(dict(item), now) for item in data.get("contributions") or []]
+    disqualifiers = [_shown(dict(item), now) for item in data.get("disqualifiers") or []]
     slugs = {r["glossary_term"] for r in contributions + disqualifiers if r.get("glossary_term")}
     terms = dict(
         GlossaryTerm.objects.filter(slug__in=slugs).values_list("slug", "term") if slugs else ()
@@ -184,12 +188,22 @@ def breakdown_read(breakdown: dict[str, Any] | None) -> dict[str, Any]:
     for row in contributions + disqualifiers:
         slug = row.get("glossary_term")
         row["term_name"] = terms.get(slug, slug) if slug else ""
+    qualification_reason = data.get("qualification_reason", "")
+    if now is not None:
+        qualification_reason = reason_now(
+            qualification_reason,
+            data.get("qualification_reason_when"),
+            data.get("qualification_seen_at"),
+            now,
+        )
     return {
         "contributions": contributions,
         "disqualifiers": disqualifiers,
         "near_misses": list(data.get("near_misses") or []),
         "unknown_attributes": list(data.get("unknown_attributes") or []),
-        "qualification_reason": data.get("qualification_reason", ""),
+        "unknown_labels": [attribute_label(a) for a in data.get("unknown_attributes") or []],
+        "qualification_reason": qualification_reason,
         "pql_level": data.get("pql_level", ""),
-        "strongest_signal_at": _when(data.get("strongest_signal_at")),
+        "qualification_seen_at": parse_when(data.get("qualification_seen_at")),
+        "strongest_signal_at": parse_when(data.get("strongest_signal_at")),
     }

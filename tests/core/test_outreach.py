@@ -66,6 +66,9 @@ def test_facts_come_from_the_lead_and_its_latest_events():
         "limit": "5 projects",
         "content": "The PQL playbook",
         "teammates": "4",
+        # No trigger picked: when it happened and what was asked for fall back.
+        "when": "recently",
+        "request": "a call with our team",
     }
 
 

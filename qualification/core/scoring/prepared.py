@@ -35,6 +35,7 @@ from qualification.core.scoring.reasons import (
     fill_placeholder,
     format_number,
     format_relative,
+    format_spoken,
     format_times,
     format_value,
     format_window,
@@ -107,7 +108,7 @@ _EVENT_FILLERS: dict[str, Filler] = {
 }
 _ATTRIBUTE_FILLERS: dict[str, Filler] = {
     **_LEAD_FILLERS,
-    "value": lambda _l, _s, value, _n: format_value(value),
+    "value": lambda _l, _s, value, _n: format_spoken(value),
 }
 
 

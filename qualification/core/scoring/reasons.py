@@ -17,7 +17,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from qualification.core.wording import relative_day
+from qualification.core.wording import event_label, key_words, relative_day
 
 UNKNOWN = "unknown"
 
@@ -114,6 +114,17 @@ def format_value(value: Any) -> str:
     return format_number(value)
 
 
+def format_spoken(value: Any) -> str:
+    """An attribute's value as said in a sentence: ``format_value``, with stored keys in
+    words ("c_level" → "C-level", "monthly_exports" → "monthly exports")."""
+    if isinstance(value, str):
+        return key_words(value) or UNKNOWN
+    if isinstance(value, list | tuple | set):
+        items = [format_spoken(v) for v in value]
+        return ", ".join(items) if items else UNKNOWN
+    return format_value(value)
+
+
 def format_times(count: int | None) -> str:
     """1 → "once", 2 → "twice", 1500 → "1,500 times"."""
     if count is None:
@@ -165,13 +176,17 @@ def fill_placeholder(name: str, ctx: ReasonContext, now: datetime) -> str:
         return UNKNOWN if ctx.window_days is None else format_number(ctx.window_days)
     if name == "last_seen":
         return format_relative(ctx.last_seen, now)
-    if name in ("value", "employees"):
-        return format_value(getattr(ctx, name))
+    if name == "value":
+        return format_spoken(ctx.value)
+    if name == "employees":
+        return format_value(ctx.employees)
     if name == "country":
         return country_name(ctx.country)
     if name == "users":
         return UNKNOWN if ctx.users is None else format_number(ctx.users)
-    if name in ("event", "account", "industry"):
+    if name == "event":
+        return event_label(ctx.event) or UNKNOWN
+    if name in ("account", "industry"):
         return str(getattr(ctx, name) or UNKNOWN)
     return UNKNOWN
 

@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString
 from qualification.core.sla.display import ClockText, describe_clock
 from qualification.core.sla.stored import stored_state
 from qualification.core.vocabulary import QUEUE_PRIORITY, SDR_WORKABLE_STAGES, tier_name
+from qualification.core.wording import reason_now
 from qualification.models import Lead, user_display_name
 from qualification.roles import Perm
 from qualification.selectors.learning_live import likelihood_shown
@@ -253,6 +254,7 @@ class QueueTable(BaseTable):
     def reasons_shown(self, record: Lead) -> list[Reason]:
         """The strongest few stored reasons, with the glossary terms the page read for them."""
         items = [r for r in (record.reasons or []) if isinstance(r, dict)][:MAX_REASONS]
+        now = timezone.localtime(self.now)  # "today" is the viewer's today
         shown = []
         for reason in items:
             points = reason.get("points") or 0
@@ -266,7 +268,9 @@ class QueueTable(BaseTable):
                         if points < 0
                         else "0"
                     ),
-                    text=reason.get("text", ""),
+                    text=reason_now(
+                        reason.get("text", ""), reason.get("text_when"), reason.get("seen_at"), now
+                    ),
                     term=self.terms.get(reason.get("term") or ""),
                 )
             )

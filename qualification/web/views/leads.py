@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from qualification.core.outreach import OutreachFacts, suggest
 from qualification.core.vocabulary import SDR_WORKABLE_STAGES
+from qualification.core.wording import key_words, sentence_case
 from qualification.models.choices import SignalSource
 from qualification.roles import Perm
 from qualification.selectors.leads import breakdown_read, lead_page_read, lead_read
@@ -120,7 +122,7 @@ def _actions_context(request: HttpRequest, lead, **bound: LeadVersionForm) -> di
     }
 
 
-def _suggestion(request: HttpRequest, page, breakdown: dict[str, Any]):
+def _suggestion(request: HttpRequest, page, breakdown: dict[str, Any], now: datetime):
     lead = page.lead
     facts = OutreachFacts(
         first_name=lead.first_name,
@@ -130,6 +132,8 @@ def _suggestion(request: HttpRequest, page, breakdown: dict[str, Any]):
         contributions=breakdown["contributions"],
         events=[(e.name, e.source, e.properties or {}) for e in page.events],
         teammates=page.account_lead_count or None,
+        now=now,
+        pql_seen_at=breakdown["qualification_seen_at"],
     )
     return suggest(facts, page.templates)
 
@@ -146,11 +150,13 @@ def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
 def _render_page(
     request: HttpRequest, page, *, source: str = "", status: int = 200, **bound: LeadVersionForm
 ) -> HttpResponse:
-    breakdown = breakdown_read(page.lead.breakdown)
+    now = timezone.localtime()  # the viewer's zone: "today" is their today
+    breakdown = breakdown_read(page.lead.breakdown, now=now)
     context = {
         "page": page,
         "breakdown": breakdown,
-        "suggestion": _suggestion(request, page, breakdown),
+        "suggestion": _suggestion(request, page, breakdown, now),
+        "source_label": sentence_case(key_words(page.lead.source)),
         "likelihood": lead_likelihood_read(lead=page.lead),
         "source": source,
         "sources": SignalSource.choices,
