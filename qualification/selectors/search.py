@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, F, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 
 from qualification.core.search import CANDIDATE_CAP, RESULT_LIMIT, SearchQuery, parse_query
 from qualification.core.vocabulary import QUEUE_PRIORITY
@@ -59,8 +60,11 @@ class SearchResults:
 def _own_columns(text: str, lookup: str) -> Q:
     """The lead's own haystacks, prefixed for a ``full_name`` alias."""
     q = Q(**{f"full_name__{lookup}": text}) | Q(**{f"email__{lookup}": text})
-    if lookup == "istartswith":  # "full name starts with" misses a last name's start
-        q |= Q(last_name__istartswith=text)
+    if lookup == "istartswith":
+        # "Full name starts with" misses a last name's start; " tu" inside the full name
+        # finds it through the same trigram index (a plain last_name test has none, and
+        # one arm without an index turns the whole OR into a scan of every lead).
+        q |= Q(full_name__icontains=f" {text}")
     return q
 
 
@@ -105,12 +109,21 @@ def candidate_ids(query: SearchQuery, *, cap: int = CANDIDATE_CAP) -> tuple[set[
 def exact_ids(text: str) -> QuerySet:
     """Leads whose email, company or domain is exactly ``text``: what someone types in full.
 
-    Not the name: a one-word query is exactly many people's first name, and a trigram
-    index answers ``= 'LEAD'`` by rechecking every row that contains those trigrams.
+    Each through a B-tree where there is one: the email by ``lead_email_unique`` (on
+    ``LOWER(email)``, non-empty emails), the domain by its unique index (domains are stored
+    in lower case). A trigram index would answer ``= 'BENCH'`` by rechecking every row that
+    contains those trigrams. Not the name: a one-word query is exactly many first names.
     """
-    by_email = Lead.objects.filter(email__iexact=text).order_by().values_list("pk", flat=True)
+    typed = Lower(Value(text))
+    by_email = (
+        Lead.objects.exclude(email="")
+        .alias(email_lower=Lower("email"))
+        .filter(email_lower=typed)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
     by_account = (
-        Lead.objects.filter(Q(account__name__iexact=text) | Q(account__domain__iexact=text))
+        Lead.objects.filter(Q(account__domain=typed) | Q(account__name__iexact=text))
         .order_by()
         .values_list("pk", flat=True)
     )

@@ -12,7 +12,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from qualification.core.search import MAX_QUERY_LENGTH, parse_query
-from qualification.selectors.search import candidate_ids, lead_search, ranked_leads
+from qualification.selectors.search import (
+    candidate_ids,
+    exact_ids,
+    lead_search,
+    matching_ids,
+    ranked_leads,
+)
 from tests.factories import AccountFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -181,18 +187,23 @@ def test_the_page_reads_account_and_owner_in_the_same_query(people, django_asser
         [(lead.account and lead.account.name, lead.owner) for lead in leads]
 
 
-def test_postgresql_reads_the_trigram_indexes(postgres, people):
-    """Each side of the UNION is a bitmap scan of migration 0029's indexes, so the SQL the
-    selector compiles still matches the indexed expressions character for character."""
-    from qualification.selectors.search import matching_ids
-
+def _plan(queryset) -> str:
     with connection.cursor() as cursor:
         # A 3-row table would be scanned whatever its indexes: leave only bitmap scans open.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
-        sql, params = matching_ids("lovelace", "icontains").query.sql_with_params()
+        sql, params = queryset.query.sql_with_params()
         cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize(("text", "lookup"), [("lovelace", "icontains"), ("lo", "istartswith")])
+def test_postgresql_reads_the_trigram_indexes(postgres, people, text, lookup):
+    """Each side of the UNION is a bitmap scan of migration 0029's indexes, so the SQL the
+    selector compiles still matches the indexed expressions character for character (and
+    a short query's arms are all indexed too: one arm without would scan every lead)."""
+    plan = _plan(matching_ids(text, lookup))
+    assert "Seq Scan" not in plan, plan
     for index in (
         "lead_search_name_trgm",
         "lead_search_email_trgm",
@@ -200,3 +211,9 @@ def test_postgresql_reads_the_trigram_indexes(postgres, people):
         "account_search_domain_trgm",
     ):
         assert index in plan, plan
+
+
+def test_postgresql_finds_exact_emails_and_domains_through_btrees(postgres, people):
+    plan = _plan(exact_ids("ada@acme.io"))
+    assert "lead_email_unique" in plan, plan
+    assert "Seq Scan" not in plan, plan
