@@ -214,5 +214,13 @@ SPECTACULAR_SETTINGS = {
     # The docs page loads Swagger UI from our own static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Deep links put a link inside each operation's expand button, which nests one control
+    # in another for keyboards and screen readers (axe: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
+    # The /v1/ tracking API is plain Django views; this hook adds it to the schema.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "qualification.api.segment_schema.add_tracking_api",
+    ],
     "REDOC_DIST": "SIDECAR",
 }

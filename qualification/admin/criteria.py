@@ -23,7 +23,11 @@ from qualification.admin.base import (
     request_editable_teams,
 )
 from qualification.admin.drafts import VersionedAdminMixin
-from qualification.admin.forms import CriterionAdminForm, QualificationPolicyAdminForm
+from qualification.admin.forms import (
+    CriterionAdminForm,
+    CriterionListRowForm,
+    QualificationPolicyAdminForm,
+)
 from qualification.admin.history import LeadHubHistoryAdmin
 from qualification.admin.versions import VERSION_PARAM, VersionListFilter, open_drafts
 from qualification.models import Criterion, QualificationPolicy, VersionStatus
@@ -156,7 +160,8 @@ class CriterionAdmin(
     def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> type[forms.ModelForm]:
         # Django builds list-editing forms from a plain ModelForm; use ours so that errors the
         # model raises about fields not in the list become row errors instead of a crash.
-        kwargs.setdefault("form", self.form)
+        # Its inputs are named for their row (CriterionListRowForm).
+        kwargs.setdefault("form", CriterionListRowForm)
         return super().get_changelist_form(request, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Criterion | None = None) -> Any:

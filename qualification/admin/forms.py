@@ -187,6 +187,20 @@ class CriterionAdminForm(LeadHubModelForm):
         widgets = {"reason_template": forms.TextInput(attrs={"size": 90})}
 
 
+class CriterionListRowForm(CriterionAdminForm):
+    """One row of a draft's criteria list (``list_editable``): a bare input in a table cell,
+    so each is named for its row, "Points: Demo requested", or a screen reader hears only
+    "spin button" down the column."""
+
+    ROW_LABELS = {"points": "Points", "is_active": "Active"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in self.ROW_LABELS.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-label"] = f"{label}: {self.instance.name}"
+
+
 class QualificationPolicyAdminForm(LeadHubModelForm):
     class Meta:
         model = QualificationPolicy

@@ -92,6 +92,14 @@ class HolidayInline(admin.TabularInline):
     ordering = ("day",)
     verbose_name_plural = "Holidays (no business hours on these local dates)"
 
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # A tabular row's inputs sit under column headings, not labels: name each one.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        labels = {"day": "Holiday date", "name": "Holiday name"}
+        if field is not None and db_field.name in labels:
+            field.widget.attrs["aria-label"] = labels[db_field.name]
+        return field
+
 
 @admin.register(BusinessCalendar)
 class BusinessCalendarAdmin(SLARuleAdmin):

@@ -56,7 +56,9 @@ class LeadHubUserAdmin(UserAdmin):
         return [] if obj is None else super().get_inline_instances(request, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        readonly = tuple(super().get_readonly_fields(request, obj))
+        # When someone last signed in and joined is Django's record, never typed (and its
+        # split date/time inputs had no labels).
+        readonly = (*super().get_readonly_fields(request, obj), "last_login", "date_joined")
         if not request.user.is_superuser:
             readonly += ("is_superuser", "user_permissions")
         return readonly

@@ -39,6 +39,8 @@ NAV: list[NavEntry] = [
     NavEntry("Glossary", "glossary-list", "qualification.view_glossaryterm"),
     NavEntry("Criteria", "criteria-list", "qualification.view_criterion"),
     NavEntry("Criteria health", "criteria-health", Perm.VIEW_CRITERIA_HEALTH),
+    # The REST API's reference (and the /v1/ tracking API's); its reads need view_lead.
+    NavEntry("API", "api-docs", Perm.VIEW_LEADS),
     # The admin itself refuses non-staff users; only show it to those it will let in.
     NavEntry("Admin", "admin:index", staff_only=True),
 ]

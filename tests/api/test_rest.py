@@ -407,9 +407,12 @@ def test_docs_page_uses_only_local_assets(client_as):
     assert response.status_code == 200
     html = response.content.decode()
     assert "swagger-ui" in html
-    urls = re.findall(r'(?:src|href)="([^"]+)"', html)
-    assert urls, html
-    assert all(url.startswith("/static/") for url in urls), urls
+    assets = re.findall(r'(?:src|<link[^>]*href)="([^"]+)"', html)
+    assert assets, html
+    assert all(url.startswith("/static/") for url in assets), assets
+    # The one other link is the way back to the app.
+    assert re.findall(r'<a [^>]*href="([^"]+)"', html) == ["#swagger-ui", "/"]
+    assert '<html lang="en">' in html
     assert "cdn" not in html.lower()
     assert "jsdelivr" not in html.lower()
     assert "/api/schema/" in html

@@ -26,16 +26,20 @@ def test_anonymous_visitor_is_sent_to_login_with_next(client, url):
 
 
 HEALTH = "Criteria health"
+API = "API"  # the API docs: every role may read the REST API (view_lead)
 
 
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.SDR, ["Overview", "Queues", "Glossary", "Criteria"]),
-        (Role.MANAGER, ["Overview", "Queues", "Dashboard", "Glossary", "Criteria", HEALTH]),
-        (Role.OPS, ["Overview", "Queues", "Dashboard", "Glossary", "Criteria", HEALTH, "Admin"]),
-        (Role.MARKETING, ["Overview", "Queues", "Glossary", "Criteria", HEALTH, "Admin"]),
-        (Role.PRODUCT, ["Overview", "Queues", "Glossary", "Criteria", HEALTH, "Admin"]),
+        (Role.SDR, ["Overview", "Queues", "Glossary", "Criteria", API]),
+        (Role.MANAGER, ["Overview", "Queues", "Dashboard", "Glossary", "Criteria", HEALTH, API]),
+        (
+            Role.OPS,
+            ["Overview", "Queues", "Dashboard", "Glossary", "Criteria", HEALTH, API, "Admin"],
+        ),
+        (Role.MARKETING, ["Overview", "Queues", "Glossary", "Criteria", HEALTH, API, "Admin"]),
+        (Role.PRODUCT, ["Overview", "Queues", "Glossary", "Criteria", HEALTH, API, "Admin"]),
         (None, ["Overview"]),
     ],
 )

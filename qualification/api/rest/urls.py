@@ -23,7 +23,11 @@ urlpatterns = [
     # A browser page, so anonymous visitors go to the login page rather than get a 401.
     path(
         "docs/",
-        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        login_required(
+            SpectacularSwaggerView.as_view(
+                url_name="api-schema", template_name="qualification/api_docs.html"
+            )
+        ),
         name="api-docs",
     ),
     path("", include(router.urls)),

@@ -104,6 +104,10 @@ class CriterionTable(BaseTable):
     """Criteria, read-only. ``edit_teams`` decides the per-row admin link:
     None means every team, an empty set means none."""
 
+    # Its wrapper scrolls sideways on a phone; on the glossary page no header sorts, so the
+    # wrapper itself takes keyboard focus (tables/table.html) for the keys to scroll it.
+    scroll_label = "Criteria (table)"
+
     name = tables.Column(verbose_name="Criterion", attrs={"td": {"class": "cell-name"}})
     kind = tables.Column(verbose_name="Kind", attrs=_NOWRAP)
     applies_to = tables.Column(verbose_name="Applies to", attrs=_NOWRAP)
