@@ -21,8 +21,21 @@ def valid_timezone(name: str) -> None:
 class MessageTemplate(models.Model):
     """A suggested opening message for a trigger, with {placeholders} filled from the lead's facts."""
 
+    # Kept in step with core.outreach.FALLBACKS. {when}: when the signal behind the opening
+    # happened, said on the day it is shown ("today"); {request}: what a hand-raiser asked for.
     PLACEHOLDERS = frozenset(
-        {"first_name", "account", "feature", "limit", "content", "sender", "product", "teammates"}
+        {
+            "first_name",
+            "account",
+            "feature",
+            "limit",
+            "content",
+            "sender",
+            "product",
+            "teammates",
+            "when",
+            "request",
+        }
     )
 
     name = models.CharField(max_length=100, unique=True)

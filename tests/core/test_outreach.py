@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from qualification.core.outreach import (
@@ -125,3 +128,92 @@ def test_suggest_falls_back_to_the_general_template_then_to_nothing():
     assert (suggestion.trigger, suggestion.template_name) == ("hand_raise", "General")
     assert suggestion.subject == "LeadHub for your team"
     assert suggest(facts, []) is None
+
+
+# -- the freshest strong signal decides, in words still true when shown ------------------
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 12, 3, 11, 0, tzinfo=BERLIN)
+
+
+def _timed(kind: str, points: int, name: str, key: str, days: float) -> dict:
+    return {**_c(kind, points, name, key), "last_seen": (NOW - timedelta(days=days)).isoformat()}
+
+
+DEMO_TODAY = _timed("intent", 35, "Demo requested", "demo-requested", 0.1)
+LIMIT_LAST_WEEK = _timed("usage", 25, "Usage limit reached", "usage-limit-reached", 8)
+LIMIT_TEMPLATES = [
+    *TEMPLATES,
+    {
+        "name": "Hand-raise",
+        "trigger": "hand_raise",
+        "subject": "Your request for {request}",
+        "body": "Thanks for asking for {request} {when}.",
+    },
+]
+
+
+def test_a_demo_asked_for_today_beats_a_limit_hit_last_week():
+    facts = OutreachFacts(
+        pql_kind="limit_reached",
+        contributions=[_c("fit", 40), LIMIT_LAST_WEEK, DEMO_TODAY],
+        now=NOW,
+    )
+    picked = pick_trigger(facts)
+    assert (picked.trigger, picked.request) == ("hand_raise", "a demo")
+    assert picked.why == "Freshest strong signal: Demo requested, today."
+    suggestion = suggest(facts, LIMIT_TEMPLATES)
+    assert suggestion is not None
+    assert suggestion.subject == "Your request for a demo"
+    assert suggestion.body == "Thanks for asking for a demo today."
+
+
+def test_a_limit_hit_today_beats_a_demo_asked_for_last_week():
+    limit_today = {**LIMIT_LAST_WEEK, "last_seen": (NOW - timedelta(hours=2)).isoformat()}
+    demo_last_week = {**DEMO_TODAY, "last_seen": (NOW - timedelta(days=8)).isoformat()}
+    facts = OutreachFacts(contributions=[demo_last_week, limit_today], now=NOW)
+    assert pick_trigger(facts).trigger == "usage_limit"
+
+
+def test_a_weak_signal_today_does_not_beat_a_limit_yesterday():
+    page_view_today = _timed("intent", 5, "Blog reader", "blog", 0)
+    limit_yesterday = {**LIMIT_LAST_WEEK, "last_seen": (NOW - timedelta(days=1)).isoformat()}
+    picked = pick_trigger(OutreachFacts(contributions=[page_view_today, limit_yesterday], now=NOW))
+    assert picked.trigger == "usage_limit"
+    assert picked.why == "Freshest strong signal: Usage limit reached, yesterday."
+
+
+def test_on_the_same_day_the_stronger_signal_wins():
+    limit_this_morning = {**LIMIT_LAST_WEEK, "last_seen": (NOW - timedelta(hours=3)).isoformat()}
+    facts = OutreachFacts(contributions=[limit_this_morning, DEMO_TODAY], now=NOW)
+    assert pick_trigger(facts).trigger == "hand_raise"  # 35 points over 25
+
+
+def test_the_pql_trigger_time_counts_when_no_criterion_carries_it():
+    facts = OutreachFacts(
+        pql_kind="limit_reached",
+        contributions=[_timed("intent", 30, "Pricing views", "pricing", 3)],
+        pql_seen_at=NOW - timedelta(hours=1),
+        now=NOW,
+    )
+    picked = pick_trigger(facts)
+    assert picked.trigger == "usage_limit"
+    assert picked.why == "Freshest strong signal: Free-plan limit reached, today."
+
+
+def test_the_message_says_the_limit_in_words_and_when_it_happened():
+    facts = OutreachFacts(
+        pql_kind="limit_reached",
+        contributions=[LIMIT_LAST_WEEK],
+        events=[RecentEvent("Usage Limit Reached", "product", {"limit": "monthly_exports"})],
+        now=NOW,
+    )
+    body = suggest(
+        facts,
+        [{"trigger": "usage_limit", "subject": "{limit}", "body": "{account} hit {limit} {when}"}],
+    )
+    assert body is not None
+    assert (body.subject, body.body) == (
+        "monthly exports",
+        "your team hit monthly exports 8 days ago",
+    )

@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from qualification.core.sla.stored import stored_state
 from qualification.core.vocabulary import SDR_WORKABLE_STAGES
+from qualification.core.wording import reason_now
 from qualification.models import Account, Criterion, Feedback, GlossaryTerm, Lead, user_display_name
 from qualification.models.choices import FeedbackOutcome, FeedbackReason, Tier
 from qualification.services.criteria import EXPORT_FIELDS
@@ -59,12 +60,62 @@ class ScoreSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    """One plain-language reason, as the scoring engine stored it."""
+    """One plain-language reason: its sentence as it reads when asked ("today" is the day of
+    the request, UTC), and when the signal behind it happened, if it says."""
 
     text = serializers.CharField()
     points = serializers.IntegerField()
     kind = serializers.CharField()
     term = serializers.CharField(allow_null=True, required=False)
+    seen_at = serializers.DateTimeField(
+        allow_null=True,
+        required=False,
+        help_text="When the signal the sentence speaks of happened (absent: it names no time).",
+    )
+
+
+def reasons_shown(reasons: Any, now) -> list[dict[str, Any]]:
+    """Stored reasons as the API shows them: ``text`` said at ``now`` (``reason_now``), the
+    time slot left out; anything else as stored."""
+    shown = []
+    for reason in reasons or []:
+        if not isinstance(reason, dict):
+            continue
+        item = {k: v for k, v in reason.items() if k != "text_when"}
+        item["text"] = reason_now(
+            reason.get("text", ""), reason.get("text_when"), reason.get("seen_at"), now
+        )
+        shown.append(item)
+    return shown
+
+
+def breakdown_shown(breakdown: Any, now) -> Any:
+    """The stored breakdown with each reason and the qualification reason said at ``now``."""
+    if not isinstance(breakdown, dict):
+        return breakdown
+    data = dict(breakdown)
+    for name in ("contributions", "disqualifiers"):
+        items = data.get(name)
+        if isinstance(items, list):
+            data[name] = [
+                {
+                    **item,
+                    "reason": reason_now(
+                        item.get("reason", ""), item.get("reason_when"), item.get("last_seen"), now
+                    ),
+                }
+                if isinstance(item, dict) and item.get("reason_when")
+                else item
+                for item in items
+            ]
+    if data.get("qualification_reason"):
+        data["qualification_reason"] = reason_now(
+            data["qualification_reason"],
+            data.get("qualification_reason_when"),
+            data.get("qualification_seen_at"),
+            now,
+        )
+    return data
 
 
 class SLASerializer(serializers.Serializer):
@@ -170,10 +221,13 @@ class LeadSerializer(serializers.ModelSerializer):
         now = self.context.setdefault("now", timezone.now())  # one "now" for the whole page
         return SLASerializer(lead_sla(lead, now)).data
 
+    def _now(self):
+        return timezone.localtime(self.context.setdefault("now", timezone.now()))
+
     @extend_schema_field(ReasonSerializer(many=True))
     def get_reasons(self, lead: Lead) -> list[Any]:
-        """Stored as the engine wrote them (strongest first); passed through unchanged."""
-        return list(lead.reasons or [])
+        """As the engine wrote them (strongest first), each sentence said as of the request."""
+        return reasons_shown(lead.reasons, self._now())
 
 
 class LikelihoodFactorSerializer(serializers.Serializer):
@@ -185,7 +239,7 @@ class LeadDetailSerializer(LeadSerializer):
     """One lead adds the itemized breakdown (every contribution behind the score) and the
     factors behind its likelihood (top raising, then top lowering)."""
 
-    breakdown = serializers.JSONField(read_only=True)
+    breakdown = serializers.SerializerMethodField()
     likelihood_factors = serializers.SerializerMethodField()
 
     class Meta(LeadSerializer.Meta):
@@ -196,6 +250,11 @@ class LeadDetailSerializer(LeadSerializer):
             "likelihood_factors",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.JSONField())
+    def get_breakdown(self, lead: Lead) -> Any:
+        """Every contribution behind the score, its sentences said as of the request."""
+        return breakdown_shown(lead.breakdown, self._now())
 
     @extend_schema_field(LikelihoodFactorSerializer(many=True))
     def get_likelihood_factors(self, lead: Lead) -> list[Any]:

@@ -129,7 +129,7 @@ MESSAGE_TEMPLATES: tuple[dict[str, str], ...] = (
         "subject": "You've outgrown the free plan's {limit}",
         "body": (
             "Hi {first_name},\n\n"
-            "I noticed {account} just reached the free plan's {limit} limit in {product}. "
+            "I noticed {account} reached the free plan's {limit} limit in {product} {when}. "
             "That usually means the team relies on it day to day.\n\n"
             "The Team plan lifts the limit and adds shared dashboards. If it helps, I can "
             "set up a 30-day trial of it so nothing stops while you decide.\n\n"
@@ -142,7 +142,7 @@ MESSAGE_TEMPLATES: tuple[dict[str, str], ...] = (
         "subject": "How {account} uses {feature}",
         "body": (
             "Hi {first_name},\n\n"
-            "Your team has been using {feature} in {product} a lot this week. I work with "
+            "Your team has been using {feature} in {product} a lot lately. I work with "
             "teams who lean on it the same way, and there are two or three setups that save "
             "them hours.\n\n"
             "Would 20 minutes this week be useful?\n\n{sender}"
@@ -162,10 +162,10 @@ MESSAGE_TEMPLATES: tuple[dict[str, str], ...] = (
     {
         "name": "Asked to talk to sales",
         "trigger": OutreachTrigger.HAND_RAISE,
-        "subject": "Re: your question about {product}",
+        "subject": "Your request for {request}",
         "body": (
             "Hi {first_name},\n\n"
-            "Thanks for reaching out from inside {product}. I'm {sender}, and I look after "
+            "Thanks for asking for {request} {when}. I'm {sender}, and I look after "
             "teams like {account}.\n\n"
             "What would you like to cover? I can share pricing for your team size or walk "
             "through the features you asked about.\n\n{sender}"
