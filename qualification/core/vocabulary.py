@@ -91,9 +91,11 @@ QUEUE_SCOPES: dict[str, tuple[str, ...]] = {
     "all": SDR_QUEUES,
     "mine": SDR_QUEUES,
 }
-# The order every queue (page, tab, REST list) shows its leads in: hottest tier, highest
-# score, most recent signal; the id keeps the order total.
-QUEUE_PRIORITY = ("-tier", "-total_score", "-last_signal_at", "-id")
+# The order every queue (page, tab, REST list) shows its leads in: hottest tier, then the
+# score weighted by the freshness of its qualifying signal (``core.scoring.priority``),
+# then score and latest signal; the id keeps the order total. The queue pages also put
+# leads whose SLA is about to run out first within a tier (``selectors.queues``).
+QUEUE_PRIORITY = ("-tier", "-priority", "-total_score", "-last_signal_at", "-id")
 
 TIER_COLD = 1
 TIER_COOL = 2

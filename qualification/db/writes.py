@@ -41,6 +41,7 @@ SCORE_COLUMNS: dict[str, str] = {
     "breakdown": "json",
     "disqualified_reasons": "jsonb",
     "last_signal_at": "timestamptz",
+    "priority": "double precision",
     "scored_at": "timestamptz",
     "stage": "varchar",
     "score_digest": "varchar",

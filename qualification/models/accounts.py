@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from qualification.core.scoring.priority import PRIORITY_UNKNOWN
+from qualification.core.vocabulary import QUEUE_PRIORITY
 from qualification.models.choices import (
     BusinessModel,
     LifecycleStage,
@@ -116,7 +118,12 @@ class Lead(models.Model):
     reasons = models.JSONField(default=list, blank=True, help_text="Top reasons, strongest first.")
     breakdown = DocumentJSONField(default=dict, blank=True, help_text="Itemized contributions.")
     disqualified_reasons = models.JSONField(default=list, blank=True)
+    # The lead's latest event the scoring reads: product use, or an action a criterion,
+    # the policy or the live model counts (the aggregation pass's last ``occurred_at``).
     last_signal_at = models.DateTimeField(null=True, blank=True)
+    # The queue's sort key within a tier: the score weighted by the freshness of the
+    # qualifying signal, as a key that never needs recomputing (core.scoring.priority).
+    priority = models.FloatField(default=PRIORITY_UNKNOWN, db_default=PRIORITY_UNKNOWN)
     scored_at = models.DateTimeField(
         null=True, blank=True, help_text="When the stored score last changed."
     )
@@ -160,7 +167,7 @@ class Lead(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-tier", "-total_score", "-last_signal_at"]
+        ordering = list(QUEUE_PRIORITY)
         permissions = [
             (Perm.WORK_QUEUE.codename, "Can work the SDR queues (claim, touch, feedback)"),
             (Perm.ASSIGN_LEAD.codename, "Can assign leads to other reps"),
@@ -204,11 +211,11 @@ class Lead(models.Model):
             ),
         ]
         indexes = [
-            # Queue ordering: priority = tier, score, recency of the strongest signal.
+            # Queue ordering (``QUEUE_PRIORITY``): tier, then the freshness-weighted score.
             # ``stage`` rides along (PostgreSQL) so a queue's capped count, which leaves
             # out closed stages, is an index-only scan instead of thousands of heap reads.
             models.Index(
-                fields=["queue", "-tier", "-total_score", "-last_signal_at"],
+                fields=["queue", "-tier", "-priority"],
                 include=["stage"],
                 name="lead_queue_priority",
             ),

@@ -97,7 +97,8 @@ def event_aggregates(
 
     Aliases: ``c{i}_n``, ``c{i}_l``, ``c{i}_d``, ``c{i}_s`` for the i-th criterion (count,
     last seen, distinct days, decayed sum), ``p{i}_n``, ``p{i}_l`` for the i-th policy event
-    name, ``product_n``, and ``m{i}_{w}`` for the i-th of ``model_events`` (the live
+    name, ``product_n``, ``latest_l`` (the latest event of those read), and ``m{i}_{w}``
+    for the i-th of ``model_events`` (the live
     likelihood model's event names): its events in the last ``w`` days for each of
     ``core.learning.EVENT_WINDOWS``. Those are more filtered counts of the same scan, not a
     second pass over the events.
@@ -129,6 +130,8 @@ def event_aggregates(
             aggregates[f"m{index}_{days}"] = Count("id", filter=flt)
     # Any product event means the lead signed up (the active-user stage).
     aggregates["product_n"] = Count("id", filter=Q(source="product", occurred_at__lte=now))
+    # The latest of the events read: the queue's "Last signal" (not the strongest's time).
+    aggregates["latest_l"] = Max("occurred_at", filter=Q(occurred_at__lte=now))
     return aggregates
 
 

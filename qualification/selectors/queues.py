@@ -26,7 +26,9 @@ def queue_leads(*, scope: str, user, now: datetime | None = None) -> QuerySet[Le
 
     Only SDR-workable stages, whatever the stored queue says: a lead sales took, or one that
     left the funnel, is not worked from a queue. Given ``now``, *My queue* puts overdue and
-    due-soon leads first (``mine_order``): those are the ones its owner must answer next.
+    due-soon leads first (``mine_order``): those are the ones its owner must answer next;
+    the shared queues put, within each tier, the leads whose clock is about to run out
+    first (``shared_order``).
     """
     leads = lead_list(
         filters=LeadFilters(
@@ -35,8 +37,8 @@ def queue_leads(*, scope: str, user, now: datetime | None = None) -> QuerySet[Le
             owner_id=user.pk if scope == "mine" else None,
         )
     )
-    if scope == "mine" and now is not None:
-        leads = mine_order(leads, now=now)
+    if now is not None:
+        leads = mine_order(leads, now=now) if scope == "mine" else shared_order(leads, now=now)
     return leads
 
 
@@ -173,6 +175,26 @@ def mine_order(leads: QuerySet[Lead], *, now: datetime) -> QuerySet[Lead]:
     return leads.annotate(sla_urgency=urgency).order_by(
         "sla_urgency", urgent_due.asc(nulls_last=True), *QUEUE_PRIORITY
     )
+
+
+def shared_order(leads: QuerySet[Lead], *, now: datetime) -> QuerySet[Lead]:
+    """A shared queue's order: by tier; within it, leads due soon (their warning passed,
+    their deadline not yet) first, then ``QUEUE_PRIORITY``'s freshness-weighted score.
+
+    Due soon, not overdue: a due-soon lead answered now still meets its SLA, while an
+    overdue one has already lost most of what speed buys (qualification odds fall about
+    21-fold between 5 and 30 minutes), so it competes on freshness like the others. One
+    ``CASE`` in the ``ORDER BY``; the page is still one query.
+    """
+    due_soon = Case(
+        When(
+            Q(first_touched_at__isnull=True, sla_warn_at__lte=now, sla_due_at__gt=now),
+            then=Value(0),
+        ),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return leads.annotate(sla_due_soon=due_soon).order_by("-tier", "sla_due_soon", *QUEUE_PRIORITY)
 
 
 def sla_order(leads: QuerySet[Lead], *, descending: bool = False) -> QuerySet[Lead]:

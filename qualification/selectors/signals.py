@@ -103,6 +103,7 @@ class LeadBatchSignals(NamedTuple):
     model_counts: dict[int, tuple[int, ...]] = {}
     rows: dict[int, dict[str, Any]] = {}
     model_events: tuple[str, ...] = ()
+    latest: dict[int, datetime] = {}  # per lead with events: its latest event read
 
 
 class _CriterionColumns(NamedTuple):
@@ -180,12 +181,14 @@ def lead_batch_build(
         (name, at[f"p{i}_n"], at[f"p{i}_l"]) for i, name in enumerate(policy_event_names(policy))
     ]
     product_n = at["product_n"]
+    latest_l = at["latest_l"]
     model_counts_of = _model_counts_getter(
         [at[f"m{i}_{days}"] for i in range(len(fetched.model_events)) for days in EVENT_WINDOWS]
     )
     signals: dict[int, LeadSignals] = {}
     states: dict[int, LeadState] = {}
     model_counts: dict[int, tuple[int, ...]] = {}
+    latest: dict[int, datetime] = {}
     by_id: dict[int, dict[str, Any]] = {}
     for lead in leads:
         lead_id = lead["id"]
@@ -211,6 +214,8 @@ def lead_batch_build(
                     policy_events[name] = EventSignal(count=row[n], last_seen=row[last])
             if model_counts_of is not None:
                 model_counts[lead_id] = model_counts_of(row)
+            if row[latest_l] is not None:
+                latest[lead_id] = row[latest_l]
         signals[lead_id] = LeadSignals(
             facts=_facts(lead),
             events=events,
@@ -221,7 +226,7 @@ def lead_batch_build(
         )
         states[lead_id] = LeadState(*(lead[name] for name in STATE_FIELDS))
         by_id[lead_id] = lead
-    return LeadBatchSignals(signals, states, model_counts, by_id, fetched.model_events)
+    return LeadBatchSignals(signals, states, model_counts, by_id, fetched.model_events, latest)
 
 
 def _model_counts_getter(positions: list[int]) -> Callable[[tuple], tuple[int, ...]] | None:

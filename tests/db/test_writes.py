@@ -32,6 +32,7 @@ def _row(lead: Lead, **changes) -> dict:
         "breakdown": orjson.dumps({"total": 40, "near_misses": [], "nested": {"é": 1.5}}).decode(),
         "disqualified_reasons": "[]",
         "last_signal_at": STARTED - timedelta(hours=3),
+        "priority": 5.25,
         "scored_at": STARTED,
         "stage": "mql",
         "score_digest": "d" * 32,

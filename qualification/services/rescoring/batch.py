@@ -28,6 +28,7 @@ from qualification.core.scoring import (
     placement,
     score_lead,
 )
+from qualification.core.scoring.priority import freshest_strong_signal, priority_key
 from qualification.core.vocabulary import (
     QUALIFICATION_NONE,
     QUALIFICATION_PQL,
@@ -109,11 +110,15 @@ def batch_score(
             result = score_lead(criteria, lead_signals, policy, now)
             transition = _transition(lead_id, state.stage, result, criteria_ids, now)
             stage, queue = placement(state.stage, result)
+            qualified_at = _qualified_at(state, result, now)
             decided = {
                 "stage": stage,
                 "queue": queue,
-                "qualified_at": _qualified_at(state, result, now),
-                "last_signal_at": result.strongest_signal_at or state.last_signal_at,
+                "qualified_at": qualified_at,
+                "last_signal_at": built.latest.get(lead_id),
+                "priority": priority_key(
+                    result.total, freshest_strong_signal(result.contributions) or qualified_at
+                ),
                 "criteria_version_id": version_id,
             }
             results.append(

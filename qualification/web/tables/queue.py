@@ -19,6 +19,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from qualification.core.scoring.priority import (
+    FRESHNESS_HALF_LIFE_DAYS,
+    fresh_score_of,
+    fresh_since,
+)
 from qualification.core.sla.display import ClockText, describe_clock
 from qualification.core.sla.stored import stored_state
 from qualification.core.vocabulary import QUEUE_PRIORITY, SDR_WORKABLE_STAGES, tier_name
@@ -298,6 +303,22 @@ class QueueTable(BaseTable):
             clock.hover,
             clock.text,
             clock.hover,
+        )
+
+    def render_total_score(self, record: Lead) -> SafeString:
+        """The score, and under it what it ranks as now: halved every half-life since the
+        lead's freshest strong signal (``core.scoring.priority``), why it sits where it does."""
+        ranks = fresh_score_of(record.priority, self.now)
+        if ranks is None:
+            return format_html("{}", record.total_score)
+        since = fresh_since(record.priority, record.total_score)
+        when = _local(since).strftime("%d %b %H:%M") if since else "its qualification"
+        return format_html(
+            '{}<span class="sub ranks" title="{}">ranks as {}</span>',
+            record.total_score,
+            f"{record.total_score} points, halved every {FRESHNESS_HALF_LIFE_DAYS:g} days since "
+            f"its freshest strong signal ({when}): it ranks as {ranks:.0f} now.",
+            f"{ranks:.0f}",
         )
 
     def render_last_signal_at(self, value: datetime | None) -> SafeString:

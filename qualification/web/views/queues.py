@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from qualification.core.scoring.priority import FRESHNESS_HALF_LIFE_DAYS
 from qualification.models import Lead
 from qualification.roles import Perm
 from qualification.selectors.dashboard.rep_strip import rep_strip_read
@@ -67,6 +68,17 @@ SCOPES: dict[str, dict[str, str]] = {
         "empty": "You own no open leads yet. Claim one from the PQL or MQL queue "
         "and it will show up here.",
     },
+}
+
+
+# How each queue orders its leads (``selectors.queues``), said in one line above the table.
+_FRESHNESS = (
+    f"score weighted by freshness (a signal counts half after {FRESHNESS_HALF_LIFE_DAYS:g} "
+    "days, so a demo asked today outranks a limit hit last week)"
+)
+ORDER_LABELS = {
+    "shared": f"order: tier; within it, leads about to miss their SLA first, then {_FRESHNESS}",
+    "mine": f"order: overdue and due-soon leads first, then tier and {_FRESHNESS}",
 }
 
 
@@ -152,11 +164,7 @@ class QueueView(RequiresPermission, SingleTableMixin, FilterView):
             filtered=self.filterset.active_count > 0,
             page_sizes=PAGE_SIZES,
             per_page=context["table"].paginator.per_page,
-            order_label=(
-                "overdue and due-soon leads first, then tier, score, latest signal"
-                if scope == "mine"
-                else "priority order: tier, score, latest signal"
-            ),
+            order_label=ORDER_LABELS["mine" if scope == "mine" else "shared"],
             # The rep's own "last 4 weeks" figures, above My queue's table (three queries).
             sla_strip=(
                 rep_strip_read(user=self.request.user, now=self.now) if scope == "mine" else None

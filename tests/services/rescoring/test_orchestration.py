@@ -164,3 +164,24 @@ def test_leads_sales_owns_or_that_left_the_funnel_stay_out_of_queues(catalog, st
     assert lead.qualification == "mql"  # still scored and explained
     assert lead.queue == "none"
     assert lead.stage == stage
+
+
+def test_rescore_stores_the_latest_event_and_the_freshness_weighted_priority(catalog):
+    from qualification.core.scoring.priority import priority_key
+
+    lead = LeadFactory(account=AccountFactory(country="DE"))
+    events(lead, "Pricing Page Viewed", days_ago(NOW, 6, 5, 4, 3))
+    events(lead, "Signed Up", days_ago(NOW, 0.25), source="product")  # no criterion names it
+    lead_rescore(lead_ids=[lead.pk], now=NOW)
+    lead.refresh_from_db()
+    # "Last signal" is the latest event read (the sign-up), not the strongest reason's.
+    assert lead.last_signal_at == NOW - timedelta(days=0.25)
+    # The key counts from the freshest positive event contribution: the pricing views.
+    assert lead.priority == priority_key(lead.total_score, NOW - timedelta(days=3))
+    # A newer qualifying event moves the lead up.
+    events(lead, "Pricing Page Viewed", days_ago(NOW, 0.1))
+    before = lead.priority
+    lead_rescore(lead_ids=[lead.pk], now=NOW)
+    lead.refresh_from_db()
+    assert lead.priority > before
+    assert lead.last_signal_at == NOW - timedelta(days=0.1)
