@@ -57,6 +57,13 @@ def test_the_same_moment_reads_by_the_viewers_own_calendar():
     assert relative_day(seen, NOW_UTC.astimezone(NEW_YORK)) == "today"
 
 
+def test_a_moment_stored_in_utc_is_dated_by_the_viewers_calendar():
+    """23:30 UTC on 2 December is already 3 December in Berlin: "today" there that evening."""
+    seen = datetime(2026, 12, 2, 23, 30, tzinfo=UTC)
+    assert relative_day(seen, datetime(2026, 12, 3, 23, 0, tzinfo=BERLIN)) == "today"
+    assert relative_day(seen, datetime(2026, 12, 3, 23, 0, tzinfo=UTC)) == "yesterday"
+
+
 def test_across_midnight_twenty_minutes_are_a_day_apart():
     now = datetime(2026, 12, 3, 0, 10, tzinfo=BERLIN)
     assert relative_day(now - timedelta(minutes=20), now) == "yesterday"
