@@ -172,7 +172,7 @@ def mine_order(leads: QuerySet[Lead], *, now: datetime) -> QuerySet[Lead]:
         default=None,
         output_field=DateTimeField(),
     )
-    return leads.annotate(sla_urgency=urgency).order_by(
+    return leads.alias(sla_urgency=urgency).order_by(
         "sla_urgency", urgent_due.asc(nulls_last=True), *QUEUE_PRIORITY
     )
 
@@ -194,7 +194,8 @@ def shared_order(leads: QuerySet[Lead], *, now: datetime) -> QuerySet[Lead]:
         default=Value(1),
         output_field=IntegerField(),
     )
-    return leads.annotate(sla_due_soon=due_soon).order_by("-tier", "sla_due_soon", *QUEUE_PRIORITY)
+    # alias, not annotate: the page's capped count then leaves the CASE out.
+    return leads.alias(sla_due_soon=due_soon).order_by("-tier", "sla_due_soon", *QUEUE_PRIORITY)
 
 
 def sla_order(leads: QuerySet[Lead], *, descending: bool = False) -> QuerySet[Lead]:
