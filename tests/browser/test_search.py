@@ -85,3 +85,28 @@ def test_results_page_fits_the_width(live_server, chromium_page, screenshot, mak
     expect(page.get_by_role("searchbox")).to_be_visible()
     screenshot(page, f"60-search-{device}")
     assert _page_overflow(page) == 0
+    # Every cell is on screen, not clipped by the panel (on a phone each row is a card).
+    for cell in page.locator("table.search-results tbody td").all():
+        box = cell.bounding_box()
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= WIDTHS[device], cell.inner_text()
+
+
+def test_search_pages_have_no_serious_axe_violations(live_server, chromium_page, make_user):
+    """The results, empty, nothing-found and too-long pages (header box included), at
+    both widths, through the accessibility tests' axe-core run."""
+    from tests.browser.test_accessibility import _axe, _check, _report
+
+    seed(make_user(Role.SDR, username="kim", first_name="Kim", last_name="Lee"))
+    page = chromium_page
+    _login(page, live_server, "kim")
+    axe = _axe()
+    found = []
+    for query, status in (
+        ("?q=.example", 200),
+        ("", 200),
+        ("?q=nobody", 200),
+        ("?q=" + "x" * 201, 400),
+    ):
+        found += _check(axe, page, f"{live_server.url}/search/{query}", status=status)
+    assert not found, _report(found)
