@@ -15,6 +15,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from qualification.api.segment import ENDPOINTS
 from qualification.models import (
     Criterion,
     GlossaryTerm,
@@ -303,6 +304,8 @@ def test_ops_admin_pages_have_no_serious_violations(live_server, chromium_browse
 def test_api_docs_are_linked_lead_back_and_list_the_tracking_api(
     live_server, chromium_page, screenshot
 ):
+    """An SDR opens the docs from the navigation, tries two operations and the Authorize
+    dialog (controls Swagger UI builds as they open, checked by axe too), and goes back."""
     from playwright.sync_api import expect
 
     factories.user(Role.SDR, username="sam", first_name="Sam", last_name="Rivera")
@@ -316,11 +319,28 @@ def test_api_docs_are_linked_lead_back_and_list_the_tracking_api(
     page.get_by_role("navigation", name="Main").get_by_role("link", name="API").click()
     expect(page).to_have_url(f"{live_server.url}/api/docs/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    for endpoint in ("track", "identify", "batch"):
-        expect(page.locator(".opblock-summary-path", has_text=f"/v1/{endpoint}")).to_have_count(1)
-    expect(page.locator(".opblock-summary-path", has_text="/api/leads/").first).to_be_visible()
-    screenshot(page, "60-api-docs-desktop")
-    page.set_viewport_size(PHONE)
-    screenshot(page, "60-api-docs-phone")
+    paths = page.locator(".opblock-summary-path")
+    for endpoint in ENDPOINTS:
+        expect(paths.filter(has_text=re.compile(f"^/v1/{endpoint}$"))).to_have_count(1)
+    expect(paths.filter(has_text=re.compile("^/api/leads/$"))).to_have_count(1)
+
+    # Open the leads list (query parameters) and track (a JSON body), and try both out.
+    for path in ("/api/leads/", "/v1/track"):
+        block = page.locator(".opblock").filter(has=paths.filter(has_text=re.compile(f"^{path}$")))
+        block.locator(".opblock-summary-control").click()
+        block.get_by_role("button", name="Try it out").click()
+        expect(block.get_by_role("button", name="Execute")).to_be_visible()
+    axe = _axe()
+    found = []
+    for device, size in WIDTHS.items():
+        page.set_viewport_size(size)
+        found += _violations(axe, page, f"operations open [{device}]")
+        screenshot(page, f"60-api-docs-open-{device}")
+    page.get_by_role("button", name="Authorize").first.click()
+    expect(page.locator(".auth-container").first).to_be_visible()
+    found += _violations(axe, page, "Authorize dialog [phone]")
+    assert not found, _report(found)
+    page.locator("button.close-modal").click()
+
     page.get_by_role("link", name=re.compile("Back to LeadHub")).click()
     expect(page).to_have_url(f"{live_server.url}/")
