@@ -1,7 +1,15 @@
 from django.urls import path
 
 from qualification.web import views
-from qualification.web.views import dashboard, health, leads, notifications, queues, versions
+from qualification.web.views import (
+    dashboard,
+    health,
+    leads,
+    notifications,
+    queue_bulk,
+    queues,
+    versions,
+)
 from qualification.web.views import search as search_views
 
 urlpatterns = [
@@ -10,6 +18,7 @@ urlpatterns = [
     path("glossary/<slug:slug>/", views.glossary_detail, name="glossary-detail"),
     path("criteria/", views.criteria_list, name="criteria-list"),
     *queues.urlpatterns,
+    *queue_bulk.urlpatterns,
     *leads.urlpatterns,
     *search_views.urlpatterns,
     *versions.urlpatterns,

@@ -129,6 +129,12 @@ def _reasons_context(record: Lead, table: QueueTable) -> dict[str, list[Reason]]
 
 
 class QueueTable(BaseTable):
+    # The bulk bar's checkboxes (``form="bulk-form"``: the rows hold their own forms, and
+    # forms cannot nest), with the owner each row showed, so a bulk assign refuses a lead
+    # whose owner changed since. Only for those who work leads.
+    select = tables.Column(
+        verbose_name="Select", empty_values=(), orderable=False, attrs={"td": {"class": "select"}}
+    )
     person = tables.Column(
         verbose_name="Person", empty_values=(), order_by=("last_name", "first_name")
     )
@@ -199,6 +205,18 @@ class QueueTable(BaseTable):
         self.can_assign = self.user.has_perm(Perm.ASSIGN_LEAD)
         # (id, name) of the people a manager may assign to, named once for every row's control.
         self.assignees = [(user.pk, user_display_name(user)) for user in workers or []]
+        if not self.can_work:
+            self.columns.hide("select")
+
+    def render_select(self, record: Lead) -> SafeString:
+        return format_html(
+            '<input type="checkbox" name="lead" value="{}" form="bulk-form" aria-label="Select {}">'
+            '<input type="hidden" name="seen-{}" value="{}" form="bulk-form">',
+            record.pk,
+            record.display_name,
+            record.pk,
+            record.owner_id or "",
+        )
 
     def paginate(
         self, paginator_class: type[Paginator] = Paginator, per_page: int | None = None, **kwargs

@@ -38,6 +38,7 @@ from qualification.selectors.queues import (
 from qualification.selectors.sla import PolicyMap, sla_policies_read
 from qualification.services.claims import ClaimError, lead_assign, lead_claim
 from qualification.web.access import RequiresPermission, requires
+from qualification.web.exports import EXPORT_CAP
 from qualification.web.filters import QueueFilter
 from qualification.web.paginators import CappedPaginator
 from qualification.web.tables import QueueTable
@@ -161,6 +162,7 @@ class QueueView(RequiresPermission, SingleTableMixin, FilterView):
             info=SCOPES[scope],
             scopes=queue_tabs(user),
             read_only=not user.has_perm(Perm.WORK_QUEUE),
+            export_cap=EXPORT_CAP,
             filtered=self.filterset.active_count > 0,
             page_sizes=PAGE_SIZES,
             per_page=context["table"].paginator.per_page,
@@ -194,7 +196,8 @@ def _current_scope(request: HttpRequest) -> str | None:
     return match.kwargs.get("scope")
 
 
-def _back(request: HttpRequest) -> HttpResponseRedirect:
+def back_to(request: HttpRequest) -> HttpResponseRedirect:
+    """Back to the page the form was posted from (``next``, this site only), else All queues."""
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = reverse("queue", kwargs={"scope": "all"})
@@ -205,7 +208,7 @@ def _answer(request: HttpRequest, lead_id: int, text: str, level: int) -> HttpRe
     """htmx: the lead's row as it is now, plus the message; otherwise redirect back."""
     if not request.htmx:
         messages.add_message(request, level, text)
-        return _back(request)
+        return back_to(request)
     lead = queue_lead(lead_id=lead_id)
     table = None
     if lead is not None:

@@ -1,0 +1,104 @@
+"""The queue's CSV export and its bulk claim and assign.
+
+Thin, like the queue page: the export reuses ``QueueView``'s filters, table order and
+permission, so the file holds exactly what the page shows (capped at ``EXPORT_CAP``, and
+the page says so); a bulk action runs ``services.claims_bulk`` and comes back to the page
+with one line per lead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path, re_path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from qualification.roles import Perm
+from qualification.services.claims_bulk import leads_bulk_assign, leads_bulk_claim
+from qualification.web.access import requires
+from qualification.web.exports import EXPORT_CAP, queue_csv
+from qualification.web.tables import QueueTable
+from qualification.web.views.queues import QueueView, back_to
+
+
+class QueueExportView(QueueView):
+    """GET the queue page's URL with ``export.csv``: its leads as CSV, filters and sort kept."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        filterset = self.get_filterset(self.get_filterset_class())
+        table = QueueTable(
+            filterset.qs,
+            request=request,
+            policies=self.policies,
+            now=self.now,
+            order_by=request.GET.get("sort") or None,
+        )
+        leads = list(table.data.data[: EXPORT_CAP + 1])
+        capped = len(leads) > EXPORT_CAP
+        text = queue_csv(
+            leads[:EXPORT_CAP],
+            policies=self.policies,
+            now=self.now,
+            lead_url=request.build_absolute_uri(reverse("lead-detail", args=[0]))[:-2] + "{}/",
+        )
+        stamp = timezone.localtime(self.now).strftime("%Y-%m-%d")
+        name = f"leadhub-{self.kwargs['scope']}-{stamp}{f'-first-{EXPORT_CAP}' if capped else ''}"
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        response["X-LeadHub-Capped"] = "yes" if capped else "no"
+        return response
+
+
+queue_export = QueueExportView.as_view()
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]
+
+
+def _seen_owner(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@require_POST
+@requires(Perm.WORK_QUEUE)
+def queue_bulk(request: HttpRequest) -> HttpResponse:
+    """Claim, or (managers) assign, the checked leads; report each one, then go back."""
+    data = request.POST
+    ids = _ids(data.getlist("lead"))
+    try:
+        if data.get("action") == "assign":
+            raw = data.get("assignee", "")
+            if raw not in ("", "none") and not raw.isdigit():
+                raise ValueError("Pick someone to assign the leads to.")
+            outcomes = leads_bulk_assign(
+                lead_ids=ids,
+                user=request.user,
+                assignee_id=int(raw) if raw.isdigit() else None,
+                seen_owners={pk: _seen_owner(data.get(f"seen-{pk}")) for pk in ids},
+            )
+        else:
+            outcomes = leads_bulk_claim(lead_ids=ids, user=request.user)
+    except ValueError as error:
+        messages.warning(request, str(error))
+        return back_to(request)
+    refused = [o for o in outcomes if not o.done]
+    done = len(outcomes) - len(refused)
+    summary = f"{done} of {len(outcomes)} selected leads done."
+    if not refused:
+        messages.success(request, summary)
+    else:
+        left = "was left unchanged" if len(refused) == 1 else "were left unchanged"
+        messages.warning(request, f"{summary} {len(refused)} had changed meanwhile and {left}:")
+        for outcome in refused:
+            messages.warning(request, outcome.message)
+    return back_to(request)
+
+
+urlpatterns: list[URLPattern] = [
+    re_path(r"^queues/(?P<scope>mql|pql|all|mine)/export\.csv$", queue_export, name="queue-export"),
+    path("queues/bulk/", queue_bulk, name="queue-bulk"),
+]
