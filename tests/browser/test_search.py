@@ -92,7 +92,9 @@ def test_results_page_fits_the_width(live_server, chromium_page, screenshot, mak
         assert box["x"] + box["width"] <= WIDTHS[device], cell.inner_text()
 
 
-def test_search_pages_have_no_serious_axe_violations(live_server, chromium_page, make_user):
+def test_search_pages_have_no_serious_axe_violations(
+    live_server, chromium_page, make_user, screenshot
+):
     """The results, empty, nothing-found and too-long pages (header box included), at
     both widths, through the accessibility tests' axe-core run."""
     from tests.browser.test_accessibility import _axe, _check, _report
@@ -102,11 +104,13 @@ def test_search_pages_have_no_serious_axe_violations(live_server, chromium_page,
     _login(page, live_server, "kim")
     axe = _axe()
     found = []
-    for query, status in (
-        ("?q=.example", 200),
-        ("", 200),
-        ("?q=nobody", 200),
-        ("?q=" + "x" * 201, 400),
-    ):
-        found += _check(axe, page, f"{live_server.url}/search/{query}", status=status)
+    states = {
+        "results": ("?q=.example", 200),
+        "empty": ("", 200),
+        "none": ("?q=nobody", 200),
+        "too-long": ("?q=" + "x" * 201, 400),
+    }
+    for name, (query, status) in states.items():
+        url = f"{live_server.url}/search/{query}"
+        found += _check(axe, page, url, status=status, shot=(screenshot, f"61-search-{name}"))
     assert not found, _report(found)
