@@ -43,7 +43,9 @@ def test_a_user_without_a_role_gets_no_box_and_a_403(client_as, ada):
     assert 'data-testid="search-box"' not in client.get("/").content.decode()
     response = client.get(URL, {"q": "lovelace"})
     assert response.status_code == 403
-    assert "Lovelace" not in response.content.decode()
+    html = response.content.decode()
+    assert "Lovelace" not in html
+    assert "The SDR, Ops, Manager, Marketing and Product roles can open this page." in html
 
 
 def test_results_list_name_email_account_badges_and_owner(client_as, ada, make_user):

@@ -7,19 +7,18 @@ since every result links to one; the header shows the box only to them.
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 
 from qualification.core.search import EMPTY, MAX_QUERY_LENGTH, TOO_LONG
+from qualification.roles import Perm
 from qualification.selectors.search import lead_search
+from qualification.web.access import requires
+
 
 # The lead page's permission (views/leads.py): a result is only useful if it can be opened.
-SEARCH_PERMISSION = "qualification.view_lead"
-
-
-@permission_required(SEARCH_PERMISSION, raise_exception=True)
+@requires(Perm.VIEW_LEADS)
 def lead_search_page(request: HttpRequest) -> HttpResponse:
     """Matches for ``q``; an empty, overlong or unmatched query gets a page that says so."""
     raw = request.GET.get("q", "")
