@@ -65,7 +65,7 @@ def test_a_fresh_demo_request_outranks_a_stale_limit_hit_in_the_same_tier(make_u
 def test_the_queue_page_says_how_it_orders_and_what_each_row_ranks_as(client_as):
     lead = _lead("Stale", tier=4, score=96, signal_ago=timedelta(days=8))
     html = client_as(Role.SDR).get("/queues/pql/").content.decode()
-    assert "leads about to miss their SLA first" in html
-    assert "a signal counts half after 7 days" in html
+    assert "then leads about to miss their SLA, then score weighted by freshness" in html
+    assert "(halved every 7 days)" in html
     assert f'<tr id="lead-{lead.pk}"' in html
     assert ">ranks as 43</span>" in html

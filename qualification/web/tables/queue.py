@@ -17,7 +17,7 @@ from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from qualification.core.scoring.priority import (
     FRESHNESS_HALF_LIFE_DAYS,
@@ -133,10 +133,16 @@ class QueueTable(BaseTable):
     # forms cannot nest), with the owner each row showed, so a bulk assign refuses a lead
     # whose owner changed since. Only for those who work leads.
     select = tables.Column(
-        verbose_name="Select", empty_values=(), orderable=False, attrs={"td": {"class": "select"}}
+        verbose_name=mark_safe('<span class="visually-hidden">Select</span>'),
+        empty_values=(),
+        orderable=False,
+        attrs={"th": {"class": "select"}, "td": {"class": "select"}},
     )
     person = tables.Column(
-        verbose_name="Person", empty_values=(), order_by=("last_name", "first_name")
+        verbose_name="Person",
+        empty_values=(),
+        order_by=("last_name", "first_name"),
+        attrs={"td": {"class": "person"}},
     )
     account = tables.Column(verbose_name="Account", empty_values=(), order_by=("account__name",))
     queue = tables.Column(verbose_name="Queue", attrs={"td": {"class": "nowrap"}})

@@ -73,12 +73,9 @@ SCOPES: dict[str, dict[str, str]] = {
 
 
 # How each queue orders its leads (``selectors.queues``), said in one line above the table.
-_FRESHNESS = (
-    f"score weighted by freshness (a signal counts half after {FRESHNESS_HALF_LIFE_DAYS:g} "
-    "days, so a demo asked today outranks a limit hit last week)"
-)
+_FRESHNESS = f"score weighted by freshness (halved every {FRESHNESS_HALF_LIFE_DAYS:g} days)"
 ORDER_LABELS = {
-    "shared": f"order: tier; within it, leads about to miss their SLA first, then {_FRESHNESS}",
+    "shared": f"order: tier, then leads about to miss their SLA, then {_FRESHNESS}",
     "mine": f"order: overdue and due-soon leads first, then tier and {_FRESHNESS}",
 }
 
