@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from qualification.core.search import RESULT_LIMIT, parse_query
+from qualification.core.search import CANDIDATE_CAP, RESULT_LIMIT, parse_query
 from qualification.devdata.benchmark.dataset import DOMAIN_SUFFIX
 from qualification.devdata.benchmark.queues import _bench_sdr
 from qualification.models import Lead
@@ -69,7 +69,7 @@ def search_sql_ms(*, repeats: int = 7, terms: list[str] | None = None) -> float:
         query = parse_query(term)
         lookup = "istartswith" if query.prefix_only else "icontains"
         ids, _broad = candidate_ids(query)
-        candidates = matching_ids(query.text, lookup, distinct=False)[:1001]
+        candidates = matching_ids(query.text, lookup, distinct=False)[: CANDIDATE_CAP + 1]
         page = ranked_leads(ids, query)[: RESULT_LIMIT + 1]
         statements[term] = [q.query.sql_with_params() for q in (candidates, page)]
 
