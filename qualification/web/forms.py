@@ -50,7 +50,10 @@ class FirstTouchForm(LeadVersionForm):
 
 class FeedbackForm(LeadVersionForm):
     outcome = forms.ChoiceField(
-        choices=[("", "Choose an outcome…"), *FeedbackOutcome.choices], label="Outcome"
+        choices=[("", "Choose an outcome…"), *FeedbackOutcome.choices],
+        label="Outcome",
+        # The "f" shortcut (static/js/shortcuts.js) lands here.
+        widget=forms.Select(attrs={"data-shortcut": "f", "aria-keyshortcuts": "f"}),
     )
     reason = forms.ChoiceField(choices=_reason_choices, required=False, label="Reason")
     note = forms.CharField(

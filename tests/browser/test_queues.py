@@ -169,7 +169,10 @@ def test_sdr_filters_the_pql_queue_and_claims_a_lead(
     assert page.evaluate("window.__noReload") is True
     assert page.locator("table.queue-table").bounding_box()["y"] == table_top
     expect(mine_tab.locator(".tab-count")).to_contain_text("1")
-    assert page.evaluate("document.activeElement.closest('tr')?.id") == row.get_attribute("id")
+    # Focus returns to the row once htmx has settled the swap.
+    page.wait_for_function(
+        "id => document.activeElement.closest('tr')?.id === id", arg=row.get_attribute("id")
+    )
     screenshot(page, "24-queue-after-claim")
     assert Lead.objects.get(first_name="Lukas").owner.username == "sam"
 
