@@ -217,3 +217,16 @@ def test_postgresql_finds_exact_emails_and_domains_through_btrees(postgres, peop
     plan = _plan(exact_ids("ada@acme.io"))
     assert "lead_email_unique" in plan, plan
     assert "Seq Scan" not in plan, plan
+
+
+def test_non_ascii_names_are_found():
+    zoe = LeadFactory(first_name="Zoë", last_name="Sørensen", email="zoe@example.dk")
+    assert lead_search(text="zoë sø").leads == [zoe]  # ASCII letters in any case
+    assert lead_search(text="Zoe\u0308").leads == [zoe]  # typed decomposed, stored composed
+
+
+def test_postgresql_ignores_the_case_of_any_letter(postgres):
+    """PostgreSQL's UPPER folds every letter; SQLite's LIKE only ASCII ones, so "ZOË" finds
+    "Zoë" on PostgreSQL only (the embedded default is for development)."""
+    zoe = LeadFactory(first_name="Zoë", last_name="Sørensen", email="zoe@example.dk")
+    assert lead_search(text="ZOË SØRENSEN").leads == [zoe]
