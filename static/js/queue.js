@@ -4,6 +4,16 @@
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
+  // On a phone the filters start folded (unless some are on), so the first screen shows leads.
+  function foldFilters() {
+    var details = document.querySelector(".filters-details[data-close-on-phone='yes']");
+    if (details && window.matchMedia("(max-width: 700px)").matches) details.open = false;
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", foldFilters);
+  } else {
+    foldFilters();
+  }
   var swappedRow = null;
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;

@@ -144,10 +144,17 @@ class QueueTable(BaseTable):
         order_by=("last_name", "first_name"),
         attrs={"td": {"class": "person"}},
     )
-    account = tables.Column(verbose_name="Account", empty_values=(), order_by=("account__name",))
-    queue = tables.Column(verbose_name="Queue", attrs={"td": {"class": "nowrap"}})
+    account = tables.Column(
+        verbose_name="Account",
+        empty_values=(),
+        order_by=("account__name",),
+        attrs={"td": {"class": "account"}},
+    )
+    queue = tables.Column(verbose_name="Queue", attrs={"td": {"class": "nowrap queue"}})
     tier = tables.Column(
-        verbose_name="Tier", order_by=("tier", "total_score"), attrs={"td": {"class": "nowrap"}}
+        verbose_name="Tier",
+        order_by=("tier", "total_score"),
+        attrs={"td": {"class": "nowrap tier"}},
     )
     total_score = tables.Column(
         verbose_name="Score", attrs={"th": {"class": "num"}, "td": {"class": "num score"}}
@@ -181,7 +188,9 @@ class QueueTable(BaseTable):
         attrs={"td": {"class": "owner-cell"}},
     )
     last_signal_at = tables.Column(
-        verbose_name="Last signal", empty_values=(), attrs={"td": {"class": "nowrap muted"}}
+        verbose_name="Last signal",
+        empty_values=(),
+        attrs={"td": {"class": "nowrap muted last-signal"}},
     )
 
     class Meta(BaseTable.Meta):
