@@ -13,6 +13,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from qualification.api.segment import ENDPOINTS
@@ -159,7 +160,13 @@ def _seed_app() -> dict:
         text="Overdue: Ada Lovelace, warm PQL.",
         created_at=timezone.now() - timedelta(minutes=5),
     )
-    return {"lead": lead, "term": GlossaryTerm.objects.order_by("slug").first()}
+    olga = User.objects.get(username="olga")
+    draft = draft_create(user=olga, title="Weigh reports more")
+    return {
+        "lead": lead,
+        "term": GlossaryTerm.objects.order_by("slug").first(),
+        "draft": draft,
+    }
 
 
 # Pages whose markup this test's fixes changed: kept as screenshots (tests/artifacts/).
@@ -199,6 +206,8 @@ def test_app_pages_have_no_serious_violations(live_server, chromium_browser, scr
             "/criteria/versions/",
             "/criteria/changes/",
             "/notifications/",
+            "/search/?q=Queue",  # the header's lead search, its results
+            "/search/?q=nobody-at-all",  # and nothing found
         ],
         "mia": ["/", "/dashboard/", "/criteria/health/"],
         # Ops look at the queues and leads read-only, and own the criteria.
@@ -207,6 +216,8 @@ def test_app_pages_have_no_serious_violations(live_server, chromium_browser, scr
             "/queues/all/",
             f"/leads/{seeded['lead'].pk}/",
             "/criteria/",
+            "/criteria/versions/",
+            f"/criteria/drafts/{seeded['draft'].pk}/",
             "/criteria/health/",
             "/api/docs/",
         ],

@@ -58,7 +58,9 @@ def test_sdr_signs_in_with_the_keyboard_and_searches_the_glossary(
     expect(page.get_by_test_id("mql-queue")).to_have_text("9")
     expect(page.get_by_test_id("pql-queue")).to_have_text("4")
     nav = page.get_by_role("navigation", name="Main")
-    expect(nav.get_by_role("link")).to_have_text(["Overview", "Queues", "Glossary", "Criteria"])
+    expect(nav.get_by_role("link")).to_have_text(
+        ["Overview", "Queues", "Glossary", "Criteria", "API"]
+    )
     expect(page.locator(".usermenu")).to_contain_text("Sam Rivera")
     screenshot(page, "03-overview")
 
