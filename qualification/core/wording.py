@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 # Where the time goes in a stored sentence ("Hit a free-plan limit {when}").
@@ -125,7 +126,14 @@ def key_words(key: Any) -> str:
 
     Text that already reads as words ("Marketing agency", "Demo Requested") is kept.
     """
-    text = "" if key is None else str(key).strip()
+    return _key_words("" if key is None else str(key))
+
+
+@lru_cache(maxsize=4096)
+def _key_words(key: str) -> str:
+    """Cached: a rescore says the same few attribute values (industries, roles) in many
+    leads' reasons, and the pattern match would otherwise run for each."""
+    text = key.strip()
     if not text or not _CODE_LIKE.match(text):
         return text
     if text in _WHOLE:
