@@ -177,14 +177,15 @@ def _freshest(facts: OutreachFacts) -> Trigger | None:
 
     Strong: a hand-raise or a limit (what a PQL kind is made of) whatever its points, or
     the most points of any signal. Freshest by the viewer's calendar day, so a demo asked
-    for today beats a limit hit last week; on one day the stronger wins.
+    for today beats a limit hit last week; on one day a hand-raise or a limit beats other
+    signals (as the PQL kind always did), then the stronger wins.
     """
     found = _candidates(facts)
     if not found:
         return None
     most = max(c.points for c in found)
     strong = [c for c in found if c.trigger in _PQL_TRIGGERS.values() or c.points >= most]
-    best = max(strong, key=lambda c: (c.day, c.points))
+    best = max(strong, key=lambda c: (c.day, c.trigger in _PQL_TRIGGERS.values(), c.points))
     if best.contribution is not None:
         name = str(best.contribution.get("name") or "")
     else:

@@ -82,7 +82,7 @@ def _seed_lead():
         name="Free-plan limit reached",
         trigger="usage_limit",
         subject="You've outgrown the free plan's {limit}",
-        body="Hi {first_name},\n\nI noticed {account} just reached the {limit} limit in {product}."
+        body="Hi {first_name},\n\nI noticed {account} reached the {limit} limit in {product} {when}."
         "\n\nBest,\n{sender}",
     )
     account = AccountFactory(name="Northwind Analytics", employee_count=240, plan="free")

@@ -189,6 +189,13 @@ def test_on_the_same_day_the_stronger_signal_wins():
     assert pick_trigger(facts).trigger == "hand_raise"  # 35 points over 25
 
 
+def test_on_the_same_day_a_limit_beats_heavier_usage():
+    limit_this_morning = {**LIMIT_LAST_WEEK, "last_seen": (NOW - timedelta(hours=1)).isoformat()}
+    reports_today = _timed("usage", 30, "Heavy reports use", "reports", 0.1)
+    facts = OutreachFacts(contributions=[reports_today, limit_this_morning], now=NOW)
+    assert pick_trigger(facts).trigger == "usage_limit"
+
+
 def test_the_pql_trigger_time_counts_when_no_criterion_carries_it():
     facts = OutreachFacts(
         pql_kind="limit_reached",
