@@ -54,3 +54,32 @@ def test_phone_sdr_claims_from_the_card_list(live_server, chromium_page, screens
     page.get_by_text("Filters", exact=True).click()
     expect(page.get_by_label("Tier")).to_be_visible()
     screenshot(page, "28-queue-cards-filters-390")
+
+
+def test_phone_lead_page_puts_the_actions_and_reasons_first(
+    live_server, chromium_page, screenshot, make_user
+):
+    from playwright.sync_api import expect
+
+    kim = make_user(Role.SDR, username="kim", first_name="Kim", last_name="Lee")
+    make_user(Role.SDR, username="sam", first_name="Sam", last_name="Rivera")
+    seed(kim)
+    maya = Lead.objects.get(first_name="Maya")
+    page = chromium_page
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/accounts/login/?next=/leads/{maya.pk}/")
+    page.get_by_label("Username").fill("sam")
+    page.get_by_label("Password").fill("test-pass-123")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/leads/{maya.pk}/")
+    actions = page.locator("#lead-actions")
+    expect(actions).to_be_visible()
+
+    def top(selector: str) -> float:
+        return page.locator(selector).first.bounding_box()["y"]
+
+    reasons = "section[aria-labelledby='breakdown-title']"
+    assert top("#lead-actions") < top(reasons) < top("#timeline")
+    assert top("#lead-actions") < PHONE["height"]  # on the first screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "29-lead-page-phone")
