@@ -143,3 +143,33 @@ def test_bulk_needs_the_roles(client_as):
     assert response.status_code == 403
     lead.refresh_from_db()
     assert lead.owner is None
+
+
+def test_news_bar_counts_leads_qualified_since_the_page_with_its_filters(client_as):
+    from datetime import timedelta
+
+    client = client_as(Role.SDR)
+    page = client.get("/queues/pql/", {"tier": "4"})
+    shown = page.context["page_shown_at"]
+    html = page.content.decode()
+    assert 'hx-trigger="every 30s"' in html
+    assert "/queues/pql/news/?since=" in html
+    assert "tier=4" in html
+    later = timezone.now() + timedelta(seconds=1)
+    qualified("pql", tier=4, qualified_at=later)
+    qualified("pql", tier=4, qualified_at=later)
+    qualified("pql", tier=3, qualified_at=later)  # filtered out
+    qualified("mql", tier=4, qualified_at=later)  # another queue
+    news = client.get("/queues/pql/news/", {"since": shown, "tier": "4"}).content.decode()
+    assert "2 new leads qualified since this page was shown" in news
+    assert 'href="/queues/pql/?tier=4"' in news
+    quiet = client.get("/queues/pql/news/", {"since": later.isoformat(), "tier": "4"})
+    assert "new lead" not in quiet.content.decode()
+    assert 'hx-trigger="every 30s"' in quiet.content.decode()  # it keeps polling
+
+
+@pytest.mark.parametrize("since", ["", "yesterday", "2026-12-03T10:00:00", "2026-13-40T99:00Z"])
+def test_news_bar_refuses_a_time_it_cannot_read(client_as, since):
+    response = client_as(Role.SDR).get("/queues/pql/news/", {"since": since})
+    assert response.status_code == 400
+    assert "since" in response.content.decode()

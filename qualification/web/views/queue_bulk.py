@@ -1,8 +1,9 @@
-"""The queue's CSV export and its bulk claim and assign.
+"""The queue page's companions: its CSV export, its "new leads" bar, bulk claim and assign.
 
 Thin, like the queue page: the export reuses ``QueueView``'s filters, table order and
 permission, so the file holds exactly what the page shows (capped at ``EXPORT_CAP``, and
-the page says so); a bulk action runs ``services.claims_bulk`` and comes back to the page
+the page says so), and so does the bar's count of leads qualified since the page was
+shown; a bulk action runs ``services.claims_bulk`` and comes back to the page
 with one line per lead.
 """
 
@@ -12,8 +13,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import URLPattern, path, re_path, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from qualification.roles import Perm
@@ -53,6 +56,41 @@ class QueueExportView(QueueView):
 
 
 queue_export = QueueExportView.as_view()
+
+NEWS_CAP = 99
+
+
+class QueueNewsView(QueueView):
+    """GET ``news/?since=...`` with the page's filters: the "3 new leads" bar, polled by the
+    queue page (htmx, every 30 s) instead of the table jumping under the rep's pointer."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            since = parse_datetime(request.GET.get("since", ""))
+        except ValueError:  # well formed but impossible, e.g. month 13
+            since = None
+        if since is None or since.tzinfo is None:
+            return HttpResponse(
+                "since: give the time the page was shown, as ISO 8601 with a zone.",
+                status=400,
+                content_type="text/plain",
+            )
+        filterset = self.get_filterset(self.get_filterset_class())
+        fresh = filterset.qs.filter(qualified_at__gt=since).order_by()[: NEWS_CAP + 1].count()
+        query = request.GET.copy()
+        query.pop("since", None)
+        context = {
+            "count": fresh,
+            "capped": fresh > NEWS_CAP,
+            "cap": NEWS_CAP,
+            "since": since.isoformat(),
+            "scope": self.kwargs["scope"],
+            "query": query.urlencode(),
+        }
+        return render(request, "qualification/queues/_news.html", context)
+
+
+queue_news = QueueNewsView.as_view()
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -100,5 +138,6 @@ def queue_bulk(request: HttpRequest) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     re_path(r"^queues/(?P<scope>mql|pql|all|mine)/export\.csv$", queue_export, name="queue-export"),
+    re_path(r"^queues/(?P<scope>mql|pql|all|mine)/news/$", queue_news, name="queue-news"),
     path("queues/bulk/", queue_bulk, name="queue-bulk"),
 ]

@@ -160,6 +160,7 @@ class QueueView(RequiresPermission, SingleTableMixin, FilterView):
             scopes=queue_tabs(user),
             read_only=not user.has_perm(Perm.WORK_QUEUE),
             export_cap=EXPORT_CAP,
+            page_shown_at=self.now.isoformat(),
             filtered=self.filterset.active_count > 0,
             page_sizes=PAGE_SIZES,
             per_page=context["table"].paginator.per_page,
