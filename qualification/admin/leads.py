@@ -60,12 +60,28 @@ def changelist_link(model: type, label: str, **filters: object) -> SafeString:
     return format_html('<a href="{}?{}">{}</a>', url, urlencode(filters), label)
 
 
+class NamedValuesListFilter(admin.AllValuesFieldListFilter):
+    """Django's filter by each stored value, with the blank value named: its link had no
+    text at all (nothing to read aloud or to click)."""
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice["display"] == "":
+                choice = {**choice, "display": "(blank)"}
+            yield choice
+
+
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
     change_list_template = "admin/qualification/change_list_csv.html"
     form = AccountAdminForm
     list_display = (*ACCOUNT_ATTRIBUTES, "lead_count")
-    list_filter = ("plan", "business_model", "country", "industry")
+    list_filter = (
+        "plan",
+        "business_model",
+        ("country", NamedValuesListFilter),
+        ("industry", NamedValuesListFilter),
+    )
     search_fields = ("name", "domain")
     ordering = ("name",)
     date_hierarchy = "created_at"
@@ -156,7 +172,15 @@ class LeadAdmin(admin.ModelAdmin):
         "owner",
         "last_signal_at",
     )
-    list_filter = ("queue", "stage", "tier", "qualification", "pql_kind", "needs_rescore", "source")
+    list_filter = (
+        "queue",
+        "stage",
+        "tier",
+        "qualification",
+        "pql_kind",
+        "needs_rescore",
+        ("source", NamedValuesListFilter),
+    )
     list_select_related = ("account", "owner")
     search_fields = (
         "email",

@@ -31,9 +31,25 @@
     if (icon.hasAttribute("aria-label")) icon.setAttribute("role", "img");
   }
 
+  // A read-only tabular inline (a lead's stage history) scrolls sideways on a phone but
+  // holds nothing a keyboard can reach: the group itself takes focus, named by its heading.
+  function focusableInline(group) {
+    if (group.hasAttribute("tabindex") || !group.querySelector(".tabular")) return;
+    const focusable = "a[href], input:not([type=hidden]), select, textarea, button, summary";
+    if (group.querySelector(focusable)) return;
+    const heading = group.querySelector("h2");
+    group.setAttribute("tabindex", "0");
+    group.setAttribute("role", "region");
+    if (heading) {
+      if (!heading.id) heading.id = `${group.id || "inline"}-heading`;
+      group.setAttribute("aria-labelledby", heading.id);
+    }
+  }
+
   function fix(root) {
     root.querySelectorAll(".select2-selection[role=combobox]").forEach(nameSelect2);
     root.querySelectorAll(".search-label-icon").forEach(nameFilterIcon);
+    root.querySelectorAll(".inline-group").forEach(focusableInline);
   }
 
   function start() {

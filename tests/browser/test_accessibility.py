@@ -22,6 +22,7 @@ from qualification.models import (
     GlossaryTerm,
     MessageTemplate,
     Notification,
+    QualificationPolicy,
     SLAAlert,
 )
 from qualification.roles import Role
@@ -269,6 +270,8 @@ def _seed_admin() -> dict:
         "calendar": calendar,
         "team": team,
         "criterion": Criterion.objects.filter(version=draft).first(),
+        "policy": QualificationPolicy.objects.get(version=draft),
+        "lead": factories.LeadFactory(first_name="Ada", last_name="Lovelace"),
         "ops": ops,
     }
 
@@ -295,13 +298,27 @@ def test_ops_admin_pages_have_no_serious_violations(live_server, chromium_browse
         (f"{base}/businesscalendar/{seeded['calendar'].pk}/change/", "78-a11y-admin-calendar"),
         (f"{base}/sdrteam/", None),
         (f"{base}/sdrteam/{seeded['team'].pk}/change/", "79-a11y-admin-team"),
+        (f"{base}/criteriaversion/", None),
+        (f"{base}/criteriaversion/{seeded['draft'].pk}/change/", None),
+        (f"{base}/qualificationpolicy/{seeded['policy'].pk}/change/", None),
         (f"{base}/messagetemplate/", None),
+        (f"{base}/messagetemplate/add/", None),
         (f"{base}/ingestkey/", None),
+        (f"{base}/ingestkey/add/", None),
+        (f"{base}/autopublishbounds/", None),
+        (f"{base}/recalibration/", None),
         (f"{base}/lead/", None),
+        (f"{base}/lead/{seeded['lead'].pk}/change/", None),
         (f"{base}/account/", None),
         (f"{base}/event/", None),
         (f"{base}/eventtype/", None),
+        (f"{base}/feedback/", None),
+        (f"{base}/stagetransition/", None),
+        (f"{base}/slaalert/", None),
+        (f"{base}/userprofile/", None),
+        (f"{admin}/django_celery_beat/periodictask/", None),
         (f"{admin}/auth/user/", None),
+        (f"{admin}/auth/user/add/", None),
         (f"{admin}/auth/user/{seeded['ops'].pk}/change/", "80-a11y-admin-user"),
     ]
     context, page = _signed_in(chromium_browser, live_server, "olga")
