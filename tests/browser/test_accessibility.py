@@ -55,7 +55,7 @@ def _axe() -> str:
 def _violations(axe: str, page, label: str) -> list[str]:
     """One line per serious or critical violation of the page as it is now.
 
-    axe is injected once per page load (its 570 KB are most of a run's cost), then run.
+    axe (570 KB of script) is injected once per page load, then run at each width.
     """
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(axe)
