@@ -142,19 +142,19 @@ class QueueTable(BaseTable):
         verbose_name="Person",
         empty_values=(),
         order_by=("last_name", "first_name"),
-        attrs={"td": {"class": "person"}},
+        attrs={"td": {"class": "col-person"}},
     )
     account = tables.Column(
         verbose_name="Account",
         empty_values=(),
         order_by=("account__name",),
-        attrs={"td": {"class": "account"}},
+        attrs={"td": {"class": "col-account"}},
     )
-    queue = tables.Column(verbose_name="Queue", attrs={"td": {"class": "nowrap queue"}})
+    queue = tables.Column(verbose_name="Queue", attrs={"td": {"class": "nowrap col-queue"}})
     tier = tables.Column(
         verbose_name="Tier",
         order_by=("tier", "total_score"),
-        attrs={"td": {"class": "nowrap tier"}},
+        attrs={"td": {"class": "nowrap col-tier"}},
     )
     total_score = tables.Column(
         verbose_name="Score", attrs={"th": {"class": "num"}, "td": {"class": "num score"}}
@@ -190,7 +190,7 @@ class QueueTable(BaseTable):
     last_signal_at = tables.Column(
         verbose_name="Last signal",
         empty_values=(),
-        attrs={"td": {"class": "nowrap muted last-signal"}},
+        attrs={"td": {"class": "nowrap muted col-last-signal"}},
     )
 
     class Meta(BaseTable.Meta):

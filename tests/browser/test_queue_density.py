@@ -1,0 +1,64 @@
+"""Compact rows: a dozen or more leads on a 900 px laptop screen, one line each."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from qualification.roles import Role
+from tests.web.queue_helpers import qualified
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_compact_rows_fit_a_dozen_leads_on_a_900px_screen(
+    live_server, chromium_page, screenshot, make_user
+):
+    from playwright.sync_api import expect
+
+    make_user(Role.SDR, username="sam", first_name="Sam", last_name="Rivera")
+    reasons = [
+        {"text": "Asked for a demo from the pricing page", "points": 40, "kind": "intent"},
+        {"text": "Invited 4 teammates in the last 14 days", "points": 30, "kind": "usage"},
+    ]
+    for n in range(16):
+        qualified(
+            "pql",
+            tier=4,
+            total_score=90 - n,
+            first_name=f"Person{n:02d}",
+            last_name="Example",
+            title="Head of Operations",
+            reasons=reasons,
+            qualified_at=timezone.now() - timedelta(minutes=n),
+        )
+    page = chromium_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/?next=/queues/pql/")
+    page.get_by_label("Username").fill("sam")
+    page.get_by_label("Password").fill("test-pass-123")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/queues/pql/")
+
+    def visible_rows() -> int:
+        return page.evaluate(
+            """() => [...document.querySelectorAll('table.queue-table tbody tr')]
+                 .filter(r => r.getBoundingClientRect().bottom <= window.innerHeight).length"""
+        )
+
+    roomy = visible_rows()
+    page.get_by_role("link", name="Compact rows").click()
+    page.wait_for_url("**density=compact**")
+    expect(page.locator("table.queue-compact")).to_be_visible()
+    compact = visible_rows()
+    screenshot(page, "34-queue-compact")
+    assert compact >= 12, (roomy, compact)
+    assert compact > roomy
+    # The density survives a filter change (the form carries it).
+    page.get_by_label("Tier").focus()
+    page.get_by_label("Tier").select_option(label="Hot")
+    page.wait_for_url("**tier=4**")
+    assert "density=compact" in page.url
+    screenshot(page, "34-queue-compact")
