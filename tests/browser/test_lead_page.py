@@ -117,6 +117,18 @@ def _seed_lead():
     return lead
 
 
+def _shoot_panels(page, prefix: str) -> None:
+    """The breakdown and the suggested opening on their own, readable at full size."""
+    from tests.browser.conftest import SCREENSHOTS
+
+    page.locator("section[aria-labelledby=breakdown-title]").screenshot(
+        path=str(SCREENSHOTS / f"{prefix}-breakdown.png")
+    )
+    page.locator("section[aria-labelledby=message-title]").screenshot(
+        path=str(SCREENSHOTS / f"{prefix}-message.png")
+    )
+
+
 def _open_as_sam(page, live_server, lead) -> None:
     """Sign in as the SDR "sam" and open the lead's page."""
     from playwright.sync_api import expect
@@ -149,9 +161,17 @@ def test_sdr_logs_feedback_and_sees_the_stage_change(
     expect(clock.locator(".sla")).to_contain_text("Due")
     expect(clock).to_contain_text("of business time from qualification")
     expect(page.locator("#touch-note")).to_contain_text("makes you the owner")
+    # Evidence and the opening in words a rep can say aloud (no keys, no bare factors).
+    breakdown = page.locator("section[aria-labelledby=breakdown-title]")
+    expect(breakdown).to_contain_text("Company size: 240")
+    expect(breakdown).not_to_contain_text("account.employee_count")
+    expect(breakdown).not_to_contain_text("decay")
+    expect(page.get_by_test_id("suggested-message")).not_to_contain_text("just reached")
     screenshot(page, "30-lead-page")
+    _shoot_panels(page, "30-lead")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "30-lead-page-390")
+    _shoot_panels(page, "30-lead-390")
     page.set_viewport_size({"width": 1280, "height": 860})
 
     # The first touch stops the clock and, the lead being unowned, makes Sam its owner.
