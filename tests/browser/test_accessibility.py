@@ -113,18 +113,18 @@ def _report(found: list[str]) -> str:
 
 def _seed_app() -> dict:
     lead = _seed_lead()  # scored lead with a timeline, a suggested message and an SLA clock
-    # A suggested message long enough to scroll inside its box, as real templates do.
+    # Suggested messages long enough to scroll inside their box, as real templates do,
+    # whichever signal the suggestion follows (a general template is the fallback).
     middle = (
-        "Teams at this stage usually ask how the paid plan changes their reporting, and I "
-        "can walk you through it in fifteen minutes.\n\n"
+        "\n\nTeams at this stage usually ask how the paid plan changes their reporting, and "
+        "I can walk you through it in fifteen minutes."
     )
-    # A general template: whichever signal the suggestion follows, it has one.
     MessageTemplate.objects.create(
-        name="Follow-up",
-        trigger="general",
-        subject="A question about {account}",
-        body="Hi {first_name},\n\n" + middle * 6 + "Best,\n{sender}",
+        name="Follow-up", trigger="general", subject="About {account}", body="Hi {first_name},"
     )
+    for template in MessageTemplate.objects.all():
+        template.body += middle * 6
+        template.save(update_fields=["body"])
     sam = factories.user(Role.SDR, username="sam", first_name="Sam", last_name="Rivera")
     now = timezone.now()
     for n, (first, queue, tier, owner) in enumerate(
