@@ -8,6 +8,7 @@ from qualification.web.views import (
     notifications,
     queue_bulk,
     queues,
+    saved_views,
     versions,
 )
 from qualification.web.views import search as search_views
@@ -19,6 +20,7 @@ urlpatterns = [
     path("criteria/", views.criteria_list, name="criteria-list"),
     *queues.urlpatterns,
     *queue_bulk.urlpatterns,
+    *saved_views.urlpatterns,
     *leads.urlpatterns,
     *search_views.urlpatterns,
     *versions.urlpatterns,

@@ -24,6 +24,7 @@ from qualification.models.learning import (
 from qualification.models.operations import (
     IngestKey,
     MessageTemplate,
+    SavedView,
     UserProfile,
     hash_ingest_key,
     user_display_name,
@@ -77,6 +78,7 @@ __all__ = [
     "SDRTeam",
     "SLAAlert",
     "SLAPolicy",
+    "SavedView",
     "SnapshotMoment",
     "StageTransition",
     "UserProfile",

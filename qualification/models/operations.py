@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from qualification.core.vocabulary import QUEUE_SCOPES
 from qualification.models.choices import OutreachTrigger, SignalSource, Team, values_sql
 
 
@@ -142,3 +143,29 @@ class UserProfile(models.Model):
 
 # Migrations 0001 and later name the validator by its first name.
 _valid_timezone = valid_timezone
+
+
+class SavedView(models.Model):
+    """A rep's named queue view: a queue and the query string of its filters and sort.
+
+    Stored as the query string the page itself uses, so a view is exactly a bookmark; a
+    filter that later disappears (an industry no account has any more) is dropped when the
+    view is opened, and the page says which (``web.views.saved_views``).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    scope = models.CharField(max_length=4, choices=[(key, key) for key in QUEUE_SCOPES])
+    name = models.CharField(max_length=60)
+    query = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scope", "name"], name="saved_view_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.scope})"

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
 
 from qualification.core.vocabulary import QUEUE_PRIORITY, QUEUE_SCOPES, SDR_WORKABLE_STAGES
-from qualification.models import Account, GlossaryTerm, Lead
+from qualification.models import Account, GlossaryTerm, Lead, SavedView
 from qualification.roles import Perm
 from qualification.selectors.leads import LeadFilters, lead_list
 
@@ -212,3 +212,8 @@ def sla_order(leads: QuerySet[Lead], *, descending: bool = False) -> QuerySet[Le
         When(sla_due_at__isnull=True, then=Value(1)), default=Value(0), output_field=IntegerField()
     )
     return leads.order_by(no_clock, touched, due, *QUEUE_PRIORITY)
+
+
+def saved_views_read(*, user, scope: str) -> list:
+    """The user's own saved views of one queue, by name."""
+    return list(SavedView.objects.filter(user=user, scope=scope).order_by("name", "pk"))

@@ -34,6 +34,7 @@ from qualification.selectors.queues import (
     queue_tab_counts,
     queue_workers,
     reason_terms_read,
+    saved_views_read,
 )
 from qualification.selectors.sla import PolicyMap, sla_policies_read
 from qualification.services.claims import ClaimError, lead_assign, lead_claim
@@ -168,6 +169,7 @@ class QueueView(RequiresPermission, SingleTableMixin, FilterView):
             read_only=not user.has_perm(Perm.WORK_QUEUE),
             export_cap=EXPORT_CAP,
             compact=self.compact,
+            saved_views=saved_views_read(user=user, scope=scope),
             page_shown_at=self.now.isoformat(),
             filtered=self.filterset.active_count > 0,
             page_sizes=PAGE_SIZES,
