@@ -121,6 +121,17 @@ def reason_now(text: str, text_when: str | None, seen_at: Any, now: datetime) ->
     return text_when.replace(WHEN_SLOT, relative_day(parse_when(seen_at), now))
 
 
+_SLOT_AND_LEAD_IN = re.compile(r",?\s*" + re.escape(WHEN_SLOT))
+
+
+def timeless(text: str, text_when: str | None) -> str:
+    """A reason for a record that keeps its own time (a stage change in the history): the
+    sentence without its time ("Asked for a demo", not a "today" that is wrong tomorrow)."""
+    if not text_when or WHEN_SLOT not in text_when:
+        return text or ""
+    return " ".join(_SLOT_AND_LEAD_IN.sub("", text_when).split())
+
+
 def key_words(key: Any) -> str:
     """A stored key in words: "monthly_exports" → "monthly exports", "crm_sync" → "CRM sync".
 

@@ -19,6 +19,7 @@ from qualification.core.wording import (
     key_words,
     reason_now,
     relative_day,
+    timeless,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -194,3 +195,23 @@ def test_any_snake_case_key_reads_as_words(key):
     for words in (key_words(key), attribute_label(f"account.traits.{key}"), event_label(key)):
         assert not SNAKE_CASE.search(words)
         assert "_" not in words
+
+
+@pytest.mark.parametrize(
+    ("text_when", "said"),
+    [
+        (
+            f"Hit a plan limit (Usage Limit Reached, {WHEN_SLOT})",
+            "Hit a plan limit (Usage Limit Reached)",
+        ),
+        (f"Asked for a demo {WHEN_SLOT}", "Asked for a demo"),
+        (
+            f"Visited our careers page {WHEN_SLOT}: may be a job seeker",
+            "Visited our careers page: may be a job seeker",
+        ),
+        ("", "as scored"),
+        (None, "as scored"),
+    ],
+)
+def test_timeless_drops_the_time_for_records_that_keep_their_own(text_when, said):
+    assert timeless("as scored", text_when) == said

@@ -34,6 +34,7 @@ from qualification.core.vocabulary import (
     QUALIFICATION_PQL,
     SDR_QUEUES,
 )
+from qualification.core.wording import timeless
 from qualification.db.writes import ScoreRow
 from qualification.models import StageTransition
 from qualification.models.choices import TransitionCause
@@ -347,12 +348,16 @@ def _transition(
     target = next_stage(stage, result)
     if target is None or target == stage:
         return None
+    # The history shows when the change happened, so its sentence says no time of its own
+    # (a stored "today" would be wrong the next day).
     if result.disqualified and result.disqualifiers:
         cause = result.disqualifiers[0]
-        reason = cause.reason
+        reason = timeless(cause.reason, cause.reason_when)
     else:
         cause = result.contributions[0] if result.contributions else None
-        reason = result.qualification_reason or (cause.reason if cause else "Signed up")
+        reason = timeless(result.qualification_reason, result.qualification_reason_when) or (
+            timeless(cause.reason, cause.reason_when) if cause else "Signed up"
+        )
     return StageTransition(
         lead_id=lead_id,
         from_stage=stage,

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from qualification.core.wording import WHEN_SLOT, parse_when
+from qualification.models import StageTransition
 from qualification.services.rescoring import lead_rescore
 from tests.factories import LeadFactory, criterion, events, policy
 
@@ -54,3 +55,13 @@ def test_timed_reasons_are_stored_with_seen_at_and_their_slot():
     stored = {c["key"]: c for c in lead.breakdown["contributions"]}
     assert stored["demo"]["reason_when"] == f"Asked for a demo {WHEN_SLOT}"
     assert stored["pricing"]["reason_when"] == ""
+
+
+def test_a_stage_change_records_its_reason_without_a_time_of_its_own():
+    """The history shows when the change happened; a stored "2 days ago" would go stale."""
+    policy(mql_threshold=20, mql_min_fit=0, limit_events=["Usage Limit Reached"])
+    lead = LeadFactory()
+    events(lead, "Usage Limit Reached", [timezone.now() - timedelta(days=2)], source="product")
+    lead_rescore(lead_ids=[lead.pk])
+    change = StageTransition.objects.get(lead=lead)
+    assert change.reason == "Hit a plan limit (Usage Limit Reached)"
