@@ -8,7 +8,7 @@ and left exactly as it is, while the others go through. The rep gets one line pe
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -43,23 +43,31 @@ def _checked(lead_ids: Sequence[int]) -> list[int]:
     return ids
 
 
-def leads_bulk_claim(*, lead_ids: Sequence[int], user) -> list[BulkOutcome]:
-    """Claim each unowned lead of ``lead_ids`` for ``user``; say per lead what happened."""
-    if not user.has_perm(Perm.WORK_QUEUE):
-        raise PermissionDenied(Perm.WORK_QUEUE)
+def _each(lead_ids: Sequence[int], act: Callable[[int], str]) -> list[BulkOutcome]:
+    """Run ``act`` on each lead (it returns what was done, or raises ``ClaimError``)."""
     ids = _checked(lead_ids)
     names = _names(ids)
     outcomes = []
     for lead_id in ids:
         name = names.get(lead_id, f"Lead {lead_id}")
         try:
-            result = lead_claim(lead_id=lead_id, user=user)
+            said = act(lead_id)
         except ClaimError as error:
             outcomes.append(BulkOutcome(lead_id, name, False, error.message))
             continue
-        said = "claimed" if result.changed else "already yours"
         outcomes.append(BulkOutcome(lead_id, name, True, f"{name}: {said}."))
     return outcomes
+
+
+def leads_bulk_claim(*, lead_ids: Sequence[int], user) -> list[BulkOutcome]:
+    """Claim each unowned lead of ``lead_ids`` for ``user``; say per lead what happened."""
+    if not user.has_perm(Perm.WORK_QUEUE):
+        raise PermissionDenied(Perm.WORK_QUEUE)
+
+    def claim(lead_id: int) -> str:
+        return "claimed" if lead_claim(lead_id=lead_id, user=user).changed else "already yours"
+
+    return _each(lead_ids, claim)
 
 
 def leads_bulk_assign(
@@ -73,21 +81,14 @@ def leads_bulk_assign(
     (``seen_owners``, from the page); a lead whose owner changed is left and reported."""
     if not user.has_perm(Perm.ASSIGN_LEAD):
         raise PermissionDenied(Perm.ASSIGN_LEAD)
-    ids = _checked(lead_ids)
-    names = _names(ids)
-    outcomes = []
-    for lead_id in ids:
-        name = names.get(lead_id, f"Lead {lead_id}")
-        try:
-            result = lead_assign(
-                lead_id=lead_id,
-                user=user,
-                assignee_id=assignee_id,
-                expected_owner_id=seen_owners.get(lead_id),
-            )
-        except ClaimError as error:
-            outcomes.append(BulkOutcome(lead_id, name, False, error.message))
-            continue
-        said = "assigned" if result else "unassigned"
-        outcomes.append(BulkOutcome(lead_id, name, True, f"{name}: {said}."))
-    return outcomes
+
+    def assign(lead_id: int) -> str:
+        result = lead_assign(
+            lead_id=lead_id,
+            user=user,
+            assignee_id=assignee_id,
+            expected_owner_id=seen_owners.get(lead_id),
+        )
+        return "assigned" if result else "unassigned"
+
+    return _each(lead_ids, assign)

@@ -8,6 +8,7 @@ import pytest
 
 from qualification.models import Feedback, Lead
 from qualification.roles import Role
+from tests.browser.helpers import sign_in
 from tests.browser.test_queues import seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -109,12 +110,7 @@ def test_shortcuts_are_ignored_while_typing(live_server, chromium_page, make_use
     make_user(Role.SDR, username="sam", first_name="Sam", last_name="Rivera")
     seed(kim)
     page = chromium_page
-    page.goto(f"{live_server.url}/accounts/login/?next=/queues/pql/")
-    page.get_by_label("Username").fill("sam")
-    page.get_by_label("Password").fill("test-pass-123")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/queues/pql/")
-    page.wait_for_load_state()
+    sign_in(page, live_server, "sam", "/queues/pql/")
     source = page.get_by_label("Source")
     source.focus()
     page.keyboard.type("jc?")

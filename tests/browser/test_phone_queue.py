@@ -6,6 +6,7 @@ import pytest
 
 from qualification.models import Lead
 from qualification.roles import Role
+from tests.browser.helpers import sign_in
 from tests.browser.test_queues import seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,12 +21,7 @@ def test_phone_sdr_claims_from_the_card_list(live_server, chromium_page, screens
     seed(kim)
     page = chromium_page
     page.set_viewport_size(PHONE)
-    page.goto(f"{live_server.url}/accounts/login/?next=/queues/pql/")
-    page.get_by_label("Username").fill("sam")
-    page.get_by_label("Password").fill("test-pass-123")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/queues/pql/")
-    page.wait_for_load_state()
+    sign_in(page, live_server, "sam", "/queues/pql/")
 
     # Nothing scrolls sideways, and the filters start folded so the leads come first.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -67,11 +63,7 @@ def test_phone_lead_page_puts_the_actions_and_reasons_first(
     maya = Lead.objects.get(first_name="Maya")
     page = chromium_page
     page.set_viewport_size(PHONE)
-    page.goto(f"{live_server.url}/accounts/login/?next=/leads/{maya.pk}/")
-    page.get_by_label("Username").fill("sam")
-    page.get_by_label("Password").fill("test-pass-123")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/leads/{maya.pk}/")
+    sign_in(page, live_server, "sam", f"/leads/{maya.pk}/")
     actions = page.locator("#lead-actions")
     expect(actions).to_be_visible()
 

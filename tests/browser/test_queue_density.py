@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from qualification.roles import Role
+from tests.browser.helpers import sign_in
 from tests.web.queue_helpers import qualified
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,11 +37,7 @@ def test_compact_rows_fit_a_dozen_leads_on_a_900px_screen(
         )
     page = chromium_page
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/?next=/queues/pql/")
-    page.get_by_label("Username").fill("sam")
-    page.get_by_label("Password").fill("test-pass-123")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/queues/pql/")
+    sign_in(page, live_server, "sam", "/queues/pql/")
 
     def visible_rows() -> int:
         return page.evaluate(
