@@ -48,11 +48,15 @@ def test_claim_from_a_queue_page_sends_the_tab_counts_again(client_as):
 
 
 def test_claim_from_elsewhere_sends_no_tabs(client_as):
-    html = client_as(Role.SDR).post(
-        f"/queues/claim/{qualified().pk}/",
-        HTTP_HX_REQUEST="true",
-        HTTP_HX_CURRENT_URL="http://testserver/search/",
-    ).content.decode()
+    html = (
+        client_as(Role.SDR)
+        .post(
+            f"/queues/claim/{qualified().pk}/",
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_CURRENT_URL="http://testserver/search/",
+        )
+        .content.decode()
+    )
     assert "queue-tabs" not in html
 
 
@@ -61,7 +65,8 @@ def test_claim_on_the_lead_page_stays_on_the_lead(client_as):
     lead = qualified()
     page = client.get(f"/leads/{lead.pk}/").content.decode()
     next_field = re.search(r'name="next" value="([^"]+)"', page)
-    assert next_field and next_field.group(1) == f"/leads/{lead.pk}/"
+    assert next_field
+    assert next_field.group(1) == f"/leads/{lead.pk}/"
     response = client.post(f"/queues/claim/{lead.pk}/", {"next": next_field.group(1)}, follow=True)
     assert response.redirect_chain == [(f"/leads/{lead.pk}/", 302)]
     assert "You claimed this lead." in response.content.decode()
