@@ -32,3 +32,16 @@
     button.focus();
   });
 })();
+
+// After an action swaps the actions panel (htmx), focus its message, or its heading, so
+// keyboard and screen-reader users stay in the panel instead of at the top of the page.
+document.addEventListener("htmx:afterSettle", function (event) {
+  "use strict";
+  var panel = document.getElementById("lead-actions");
+  if (!panel || !event.detail || !event.detail.target) { return; }
+  if (event.detail.target.id !== "lead-actions" && !panel.contains(event.detail.target)) { return; }
+  var target = panel.querySelector(".messages") || document.getElementById("actions-title");
+  if (!target) { return; }
+  target.setAttribute("tabindex", "-1");
+  target.focus();
+});

@@ -85,6 +85,8 @@ def test_sdr_claims_touches_and_logs_feedback_with_the_keyboard_only(
     page.wait_for_load_state()
     page.keyboard.press("t")
     expect(page.locator("#lead-actions")).to_contain_text("First touch logged")
+    # Focus stays in the actions panel, on the message that says what happened.
+    page.wait_for_function("document.activeElement.closest('#lead-actions') !== null")
     assert Lead.objects.get(first_name="Maya").first_touched_at is not None
 
     # f goes to the feedback form; the rest is typing and Tab.
