@@ -1,4 +1,4 @@
-"""The queue's CSV export and bulk claim/assign over HTTP."""
+"""The queue page's tools over HTTP: CSV export, the new-leads bar, bulk claim and assign."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_export_holds_what_the_filters_show_in_the_page_order(client_as):
 
 def test_export_is_capped_and_says_so(client_as, monkeypatch):
     monkeypatch.setattr(exports, "EXPORT_CAP", 2)
-    import qualification.web.views.queue_bulk as view
+    import qualification.web.views.queue_tools as view
 
     monkeypatch.setattr(view, "EXPORT_CAP", 2)
     for n in range(3):
