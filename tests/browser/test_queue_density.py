@@ -59,3 +59,32 @@ def test_compact_rows_fit_a_dozen_leads_on_a_900px_screen(
     page.wait_for_url("**tier=4**")
     assert "density=compact" in page.url
     screenshot(page, "34-queue-compact")
+
+
+def test_a_new_lead_shows_as_a_floating_bar_not_a_jumping_table(
+    live_server, chromium_page, screenshot, make_user
+):
+    from playwright.sync_api import expect
+
+    make_user(Role.SDR, username="sam", first_name="Sam", last_name="Rivera")
+    for n in range(3):
+        qualified("pql", tier=4, total_score=80 - n, first_name=f"Early{n}")
+    page = chromium_page
+    sign_in(page, live_server, "sam", "/queues/pql/")
+    page.evaluate("window.__noReload = true")
+    top = page.locator("table.queue-table").bounding_box()["y"]
+    qualified("pql", tier=4, total_score=99, first_name="Newcomer",
+              qualified_at=timezone.now() + timedelta(seconds=2))  # fmt: skip
+    # What the 30-second poll does, now: the bar's own request, swapped in place.
+    page.evaluate(
+        """() => { const bar = document.getElementById('queue-news');
+                   htmx.ajax('GET', bar.getAttribute('hx-get'), {target: bar, swap: 'outerHTML'}); }"""
+    )
+    bar = page.locator("#queue-news")
+    expect(bar).to_contain_text("1 new lead qualified since this page was shown")
+    assert page.locator("table.queue-table").bounding_box()["y"] == top
+    expect(page.locator("table.queue-table")).not_to_contain_text("Newcomer")
+    assert page.evaluate("window.__noReload") is True
+    screenshot(page, "35-queue-new-leads-bar")
+    bar.get_by_role("link").click()
+    expect(page.locator("table.queue-table tbody tr").first).to_contain_text("Newcomer")
