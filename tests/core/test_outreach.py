@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qualification.core.outreach import (
     FALLBACKS,
@@ -224,3 +227,43 @@ def test_the_message_says_the_limit_in_words_and_when_it_happened():
         "monthly exports",
         "your team hit monthly exports 8 days ago",
     )
+
+
+_KINDS = st.sampled_from(["fit", "intent", "usage", "negative", "", None])
+_WHEN = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.datetimes(timezones=st.sampled_from([UTC, BERLIN])).map(datetime.isoformat),
+)
+_CONTRIBUTION = st.fixed_dictionaries(
+    {},
+    optional={
+        "kind": _KINDS,
+        "points": st.one_of(st.integers(-100, 100), st.floats(allow_nan=False), st.none()),
+        "name": st.text(max_size=20),
+        "key": st.sampled_from(["demo-requested", "usage-limit", "reports", "x"]),
+        "last_seen": _WHEN,
+    },
+)
+
+
+@given(
+    contributions=st.lists(_CONTRIBUTION, max_size=5),
+    pql_kind=st.sampled_from(["", "limit_reached", "hand_raiser", "usage", "self_serve"]),
+    now=st.one_of(st.none(), st.datetimes(timezones=st.sampled_from([UTC, BERLIN]))),
+    limit=st.from_regex(r"\A[a-z]{1,8}(_[a-z]{1,8}){0,2}\Z"),
+)
+def test_the_opening_never_fails_and_never_says_a_key(contributions, pql_kind, now, limit):
+    facts = OutreachFacts(
+        pql_kind=pql_kind,
+        contributions=contributions,
+        events=[RecentEvent("Usage Limit Reached", "product", {"limit": limit})],
+        now=now,
+    )
+    templates = [
+        {"trigger": t, "subject": "{limit} {when}", "body": "{request} {when} {limit}"}
+        for t in ("usage_limit", "heavy_usage", "milestone", "hand_raise", "content_interest")
+    ]
+    suggestion = suggest(facts, [*templates, {"trigger": "general", "subject": "", "body": ""}])
+    assert suggestion is not None
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", suggestion.subject + " " + suggestion.body)
