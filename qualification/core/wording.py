@@ -34,7 +34,7 @@ _ATTRIBUTE_LABELS = {
     "account.name": "Company",
     "account.domain": "Company domain",
     "account.industry": "Industry",
-    "account.employee_count": "Company size",
+    "account.employee_count": "Employees",
     "account.country": "Country",
     "account.business_model": "Business model",
     "account.plan": "Plan",

@@ -163,7 +163,7 @@ def test_sdr_logs_feedback_and_sees_the_stage_change(
     expect(page.locator("#touch-note")).to_contain_text("makes you the owner")
     # Evidence and the opening in words a rep can say aloud (no keys, no bare factors).
     breakdown = page.locator("section[aria-labelledby=breakdown-title]")
-    expect(breakdown).to_contain_text("Company size: 240")
+    expect(breakdown).to_contain_text("Employees: 240")
     expect(breakdown).not_to_contain_text("account.employee_count")
     expect(breakdown).not_to_contain_text("decay")
     expect(page.get_by_test_id("suggested-message")).not_to_contain_text("just reached")

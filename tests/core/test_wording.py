@@ -128,7 +128,7 @@ def test_key_words(key, words):
     ("path", "label"),
     [
         ("account.industry", "Industry"),
-        ("account.employee_count", "Company size"),
+        ("account.employee_count", "Employees"),
         ("lead.source", "Lead source"),
         ("lead.traits.seniority", "Seniority"),
         ("account.traits.crm_used", "CRM used"),
