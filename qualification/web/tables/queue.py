@@ -290,7 +290,9 @@ class QueueTable(BaseTable):
         )
 
     def reasons_shown(self, record: Lead) -> list[Reason]:
-        """The strongest few stored reasons, with the glossary terms the page read for them."""
+        """The strongest few stored reasons, with the glossary terms the page read for them,
+        each said as it is now for the viewer ("8 days ago", not the "today" it was scored
+        with; ``wording.reason_now``, which shows a reason stored without a time as it is)."""
         items = [r for r in (record.reasons or []) if isinstance(r, dict)][:MAX_REASONS]
         now = timezone.localtime(self.now)  # "today" is the viewer's today
         shown = []
