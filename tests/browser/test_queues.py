@@ -120,6 +120,7 @@ def test_sdr_filters_the_pql_queue_and_claims_a_lead(
     page.get_by_label("Password").fill("test-pass-123")
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{live_server.url}/queues/pql/")
+    page.wait_for_load_state()  # its stylesheets applied: the checks below measure layout
     expect(page).to_have_title("PQL queue · LeadHub")
     rows = page.locator("table.queue-table tbody tr")
     expect(rows).to_have_count(5)
