@@ -7,6 +7,8 @@ import io
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qualification.models import Lead
 from qualification.roles import Role
@@ -173,3 +175,30 @@ def test_news_bar_refuses_a_time_it_cannot_read(client_as, since):
     response = client_as(Role.SDR).get("/queues/pql/news/", {"since": since})
     assert response.status_code == 400
     assert "since" in response.content.decode()
+
+
+@pytest.fixture
+def manager_client(client_as):
+    """One signed-in manager for every example (the examples share the test's database)."""
+    qualified("pql", tier=4)
+    return client_as(Role.MANAGER)
+
+
+_PARAMS = ("tier", "sla", "owner", "stage", "country", "industry", "size", "source", "sort")
+_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    params=st.dictionaries(
+        st.sampled_from([*_PARAMS, "per_page", "page", "density", "since"]), _TEXT
+    )
+)
+def test_queue_page_export_and_bar_never_fail_on_any_query(manager_client, params):
+    for url in ("/queues/all/", "/queues/mine/", "/queues/pql/export.csv", "/queues/pql/news/"):
+        response = manager_client.get(url, params)
+        assert response.status_code < 500, (url, params)
