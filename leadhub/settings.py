@@ -149,7 +149,23 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# Sending a task must never hold a request (issue 14): with Redis down, kombu's default
+# reconnect loop slept 6 s and the result backend's subscribe retried for 19 s inside the
+# request. One quick reconnect, short socket timeouts and no publish retry
+# (``services.rescore_requests.enqueue_safely``); the marks and the sweep do the rest. A
+# worker's own reconnecting is governed by CELERY_BROKER_CONNECTION_RETRY, not by these.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
 
 # Outgoing mail for SLA alerts (leadhub.env.select_email): SMTP with EMAIL_HOST, else console.
 _email = select_email(ENV)

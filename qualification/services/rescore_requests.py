@@ -51,9 +51,13 @@ def enqueue_safely(task_name: str, *args: object) -> bool:
     retry button picks up, so a broker outage delays the work and never loses it. Tasks
     are looked up by name in the Celery app's registry, not imported: ``tasks`` is an
     edge above the services (arrows point down) and imports them.
+
+    Sending must never hold a request: no result is asked for (subscribing to one retried
+    Redis for 19 s during an outage, inside the request) and a failed publish is not
+    retried here (``retry=False``; the broker's own timeouts are short, see settings).
     """
     try:
-        current_app.tasks[task_name].delay(*args)
+        current_app.tasks[task_name].apply_async(args, ignore_result=True, retry=False)
     except Exception:  # kombu raises several types for an unreachable broker
         logger.warning(
             "Could not enqueue %s%r; it will be picked up later", task_name, args, exc_info=True

@@ -140,6 +140,8 @@ class Command(BaseCommand):
             figures["ingest_events_per_s"] = round(ingest_rate)
             figures["raw_insert_events_per_s"] = round(raw_rate)
             figures["ingest_share_of_raw"] = round(ingest_rate / raw_rate, 3)
+            say("Timing one full 500 KB batch of new users (track, then identify)…")
+            figures.update(ingest.ingest_new_users())
         figures["peak_rss_mb"] = measure.peak_rss_mb()
         self.stdout.write(json_dumps(figures))
         sys.stdout.flush()
