@@ -25,7 +25,7 @@ from qualification.core.tracking.parsing import (
     parse_json,
 )
 from qualification.models import IngestKey
-from qualification.services.ingest import events_ingest
+from qualification.services.ingest import IngestBusy, events_ingest
 from qualification.services.ingest_keys import ingest_key_authenticate
 
 ENDPOINTS = ("batch", "track", "identify", "group", "page", "screen", "alias")
@@ -84,7 +84,14 @@ def _handle(request: HttpRequest, endpoint: str) -> JsonResponse:
         return error(exc.status, exc.code, exc.message)
     if endpoint != "batch" and refusals:
         return error(400, "invalid_message", refusals[0].message)
-    report = events_ingest(source=key.source, messages=messages)
+    try:
+        report = events_ingest(source=key.source, messages=messages)
+    except IngestBusy:
+        response = error(
+            503, "busy", "Concurrent writes kept this batch from being stored; send it again."
+        )
+        response["Retry-After"] = "1"
+        return response
     refused = sorted([*refusals, *report.refusals], key=lambda r: r.index)
     if refused and len(refused) >= len(messages) + len(refusals):
         # Nothing usable: a 4xx tells the SDK not to retry what can never succeed.

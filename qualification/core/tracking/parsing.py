@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
 import uuid
 import zlib
@@ -30,8 +31,12 @@ MESSAGE_TYPES = ("track", "identify", "group", "page", "screen", "alias")
 VIEW_EVENT_NAMES = {"page": "Page Viewed", "screen": "Screen Viewed"}
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# JSON escapes that decode to text PostgreSQL will not store: NUL and (lone) surrogates.
-UNSTORABLE_ESCAPE = re.compile(rb"\\u(0000|[dD][89abAB])")
+# JSON escapes that decode to text PostgreSQL will not store: NUL and surrogates, high
+# (\ud800-\udbff) and low (\udc00-\udfff); a valid pair decodes to one character and stays.
+UNSTORABLE_ESCAPE = re.compile(rb"\\u(0000|[dD][89a-fA-F])")
+# Deepest nesting a message may have: PostgreSQL's JSON and our own checks recurse, and
+# no analytics SDK sends more than a handful of levels.
+MAX_DEPTH = 64
 
 
 class PayloadError(ValueError):
@@ -114,23 +119,56 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _storable(value: Any) -> Any:
-    """Drop NUL characters and lone surrogates (PostgreSQL refuses both)."""
+def _storable(value: Any, depth: int = 0) -> Any:
+    """Drop NUL characters and lone surrogates (PostgreSQL refuses both).
+
+    Stops descending past ``MAX_DEPTH`` (no recursion error): a message nested that deep
+    is refused by ``_check_values`` before anything of it is stored.
+    """
     if isinstance(value, str):
         return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    if depth > MAX_DEPTH:
+        return value
     if isinstance(value, dict):
-        return {_storable(k): _storable(v) for k, v in value.items()}
+        return {_storable(k): _storable(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
-        return [_storable(v) for v in value]
+        return [_storable(v, depth + 1) for v in value]
     return value
 
 
+def _check_values(value: Any, path: str, depth: int = 0) -> None:
+    """Refuse what JSON parses but PostgreSQL's ``jsonb`` cannot hold, naming where it is.
+
+    ``1e999`` parses to infinity (PostgreSQL: "invalid input syntax for type json"), and
+    nesting hundreds of levels deep overflows the stack of every JSON encoder after us.
+    """
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise MessageError(f"{path}: the number is too large")
+    elif isinstance(value, dict | list):
+        if depth >= MAX_DEPTH:
+            raise MessageError(f"{path}: nested more than {MAX_DEPTH} levels deep")
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            where = f"{path}[{key}]" if isinstance(value, list) else f"{path}.{key}"
+            _check_values(item, where.lstrip("."), depth + 1)
+
+
 def parse_json(data: bytes) -> dict[str, Any]:
-    """The body as a JSON object; anything else is a 400 naming the problem."""
+    """The body as a JSON object; anything else is a 400 naming the problem.
+
+    The bytes are decoded as strict UTF-8 first: ``json.loads`` on bytes lets surrogate
+    code points encoded as raw bytes through (``surrogatepass``), and nothing downstream
+    can encode them again.
+    """
     try:
-        payload = json.loads(data, parse_constant=_reject_constant)
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise PayloadError("invalid_json", "The body is not UTF-8 text.") from exc
+        raise PayloadError(
+            "invalid_json", f"The body is not UTF-8 text (byte {exc.start} is invalid)."
+        ) from exc
+    try:
+        payload = json.loads(text, parse_constant=_reject_constant)
     except RecursionError as exc:
         raise PayloadError("invalid_json", "The JSON is nested too deeply.") from exc
     except ValueError as exc:  # JSONDecodeError, NaN/Infinity, over-long integers
@@ -188,6 +226,7 @@ def messages_parse(payload: dict[str, Any], *, endpoint: str, now: datetime) -> 
 def _message(index: int, item: Any, common: dict[str, Any], sent_at: Any, now: datetime) -> Message:
     if not isinstance(item, dict):
         raise MessageError("must be a JSON object")
+    _check_values(item, "")
     size = len(json.dumps(item, separators=(",", ":"), ensure_ascii=False).encode())
     if size > MAX_MESSAGE_BYTES:
         raise MessageError(f"is {size} bytes; the limit is {MAX_MESSAGE_BYTES // 1024} KB")
