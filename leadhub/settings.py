@@ -135,7 +135,9 @@ DJANGO_TABLES2_TEMPLATE = "tables/table.html"
 # it (LEADHUB_CRITERIA_FOUR_EYES=1).
 LEADHUB_CRITERIA_FOUR_EYES = env_bool(ENV, "LEADHUB_CRITERIA_FOUR_EYES", False)
 
-# Celery: the embedded default runs tasks in-process; REDIS_URL selects a real broker.
+# Celery: the embedded default runs tasks in-process, on one thread after the response
+# (leadhub.inprocess; tests run them inline); REDIS_URL selects a real broker and workers.
+LEADHUB_BACKGROUND_TASKS = RUNTIME.eager_tasks
 CELERY_BROKER_URL = RUNTIME.broker_url
 CELERY_RESULT_BACKEND = RUNTIME.result_backend
 CELERY_TASK_ALWAYS_EAGER = RUNTIME.eager_tasks

@@ -21,6 +21,15 @@ def fast_password_hashing():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def inline_tasks():
+    """Run the embedded mode's tasks inline, not on its background thread
+    (``leadhub.inprocess``): a test sees a task's effect when its request returns.
+    tests/api/test_inprocess.py runs the thread itself."""
+    with override_settings(LEADHUB_BACKGROUND_TASKS=False):
+        yield
+
+
 @pytest.fixture
 def make_user(db):
     """Create a user holding a role (as the demo and ops would); see ``factories.user``."""

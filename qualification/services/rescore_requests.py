@@ -14,9 +14,11 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from leadhub.inprocess import runner
 from qualification.models import Lead
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,9 @@ def enqueue_safely(task_name: str, *args: object) -> bool:
     Redis for 19 s during an outage, inside the request) and a failed publish is not
     retried here (``retry=False``; the broker's own timeouts are short, see settings).
     """
+    if current_app.conf.task_always_eager and settings.LEADHUB_BACKGROUND_TASKS:
+        runner.submit(task_name, args)  # embedded mode: after the response (leadhub.inprocess)
+        return True
     try:
         current_app.tasks[task_name].apply_async(args, ignore_result=True, retry=False)
     except Exception:  # kombu raises several types for an unreachable broker

@@ -15,6 +15,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -54,17 +55,23 @@ def _batch_body(run: str, number: int) -> bytes:
     return json.dumps({"batch": items, "sentAt": datetime.now(UTC).isoformat()}).encode()
 
 
-class _Server:
-    """gunicorn serving this project on a free loopback port, stopped on exit."""
+class Server:
+    """gunicorn serving this project on a free loopback port, stopped on exit.
 
-    def __init__(self, workers: int) -> None:
+    Its log goes to a temporary file, not a pipe: a pipe nobody reads fills after 64 KB of
+    warnings and then blocks every request that logs (a broker outage logs on each).
+    """
+
+    def __init__(self, workers: int, env: dict[str, str] | None = None) -> None:
         self.port = _free_port()
         self.workers = workers
+        self.env = env or {}
         self.process: subprocess.Popen | None = None
 
-    def __enter__(self) -> _Server:
-        env = dict(os.environ)
+    def __enter__(self) -> Server:
+        env = {**os.environ, **self.env}
         env.setdefault("DJANGO_SETTINGS_MODULE", "leadhub.settings")
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "gunicorn", "leadhub.wsgi",
@@ -76,7 +83,7 @@ class _Server:
             cwd=Path(settings.BASE_DIR),
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
         )  # fmt: skip
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -85,7 +92,8 @@ class _Server:
                     return self
             except OSError as exc:
                 if self.process.poll() is not None:
-                    raise RuntimeError(self.process.stderr.read().decode()[-2000:]) from exc
+                    self.log.seek(0)
+                    raise RuntimeError(self.log.read().decode()[-2000:]) from exc
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not start within 30 s")
 
@@ -96,6 +104,7 @@ class _Server:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+        self.log.close()
 
 
 def ingest_events_per_s(*, requests: int = 300, clients: int = 4, workers: int = 3) -> float:
@@ -129,7 +138,7 @@ def ingest_events_per_s(*, requests: int = 300, clients: int = 4, workers: int =
         conn.close()
 
     try:
-        with _Server(workers) as server:
+        with Server(workers) as server:
             # Warm up: first-seen users and event types are created once, as in steady traffic.
             warm = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
             warm.request("POST", "/v1/batch", body=_batch_body(run + "w", 0),
@@ -180,7 +189,7 @@ def ingest_new_users(*, workers: int = 2) -> dict[str, float]:
     auth = "Basic " + base64.b64encode(f"{raw}:".encode()).decode()
     figures: dict[str, float] = {}
     try:
-        with _Server(workers) as server:
+        with Server(workers) as server:
             for kind in ("track", "identify"):
                 body, users = new_users_batch(kind, uuid.uuid4().hex[:8])
                 conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
