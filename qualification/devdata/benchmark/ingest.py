@@ -190,6 +190,12 @@ def ingest_new_users(*, workers: int = 2) -> dict[str, float]:
     figures: dict[str, float] = {}
     try:
         with Server(workers) as server:
+            for _ in range(workers * 2):  # warm up: each worker's first request loads Django
+                warm = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+                warm.request("POST", "/v1/batch", body=b'{"batch": []}',
+                             headers={"Authorization": auth, "Content-Type": "application/json"})  # fmt: skip
+                warm.getresponse().read()
+                warm.close()
             for kind in ("track", "identify"):
                 body, users = new_users_batch(kind, uuid.uuid4().hex[:8])
                 conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
