@@ -53,7 +53,6 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "qualification",
@@ -191,9 +190,11 @@ if RUNTIME.production:
 
 # REST API (/api/): tokens for scripts, the session for the browser; role permissions decide.
 # Token comes first so an anonymous request gets 401 with ``WWW-Authenticate: Token``.
+# Issue 14 defect 10: tokens are hashed ``ApiToken`` rows (rest_framework.authtoken is gone;
+# migration 0032 moved its tokens over).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "qualification.api.rest.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["qualification.api.rest.permissions.RolePermission"],
