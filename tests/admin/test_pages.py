@@ -30,6 +30,7 @@ from qualification.models import (
     StageTransition,
 )
 from qualification.roles import Role
+from qualification.services.api_tokens import api_token_create
 from tests import factories
 from tests.admin.helpers import admin_url
 
@@ -78,6 +79,7 @@ def test_every_leadhub_model_is_registered():
         "sdrteam",
         "messagetemplate",
         "ingestkey",
+        "apitoken",
         "userprofile",
         "leadsnapshot",
         "recalibration",
@@ -98,6 +100,7 @@ def _populate(rows: int) -> None:
         factories.team(
             manager=manager, members=[manager, factories.user(Role.SDR, username=f"sdr{n}")]
         )
+        api_token_create(user=manager, name=f"Script {n}")
     for cal in BusinessCalendar.objects.filter(holidays__isnull=True):
         Holiday.objects.create(calendar=cal, day=date(2026, 12, 25), name="Christmas")
     # What learning writes: snapshots of leads sales acted on, and recalibration runs.
