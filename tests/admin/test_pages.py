@@ -129,7 +129,9 @@ def test_no_admin_page_fails_for_a_superuser(client, model):
     _populate(2)
     client.force_login(User.objects.create_superuser("root", "root@example.com", "pw-123456"))
     assert client.get(admin_url(model, "changelist")).status_code == 200
-    assert client.get(admin_url(model, "add")).status_code == ADD_STATUS.get(model, 200)
+    # django-axes' lock-out records are written by sign-ins only: no add form.
+    expected = 403 if model._meta.app_label == "axes" else ADD_STATUS.get(model, 200)
+    assert client.get(admin_url(model, "add")).status_code == expected
 
 
 def _grow(model, rows: int) -> None:
