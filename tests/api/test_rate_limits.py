@@ -76,6 +76,22 @@ def test_the_lock_is_per_username_and_address(limits, client, user):
     assert other_address.status_code == 302
 
 
+def test_a_forged_forwarded_for_does_not_dodge_the_lock(limits, client, user):
+    """The address is the connection's (axes' default REMOTE_ADDR), never a header the client sets."""
+    for n in range(3):
+        client.post(
+            "/accounts/login/",
+            {"username": "sam", "password": "guess"},
+            HTTP_X_FORWARDED_FOR=f"8.8.8.{n}",
+        )
+    locked = client.post(
+        "/accounts/login/",
+        {"username": "sam", "password": "right-password-1"},
+        HTTP_X_FORWARDED_FOR="8.8.4.77",
+    )
+    assert locked.status_code == 429
+
+
 def test_with_limits_off_nobody_is_locked_out(client, user):
     for _ in range(10):
         assert (
