@@ -12,8 +12,10 @@
   absolute address links in emails and team webhooks point to.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
+from leadhub import ratelimits
 from leadhub.env import (
     alert_base_url,
     current,
@@ -53,7 +55,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "qualification",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "qualification.web.middleware.UserTimezoneMiddleware",
+    # Issue 14 defect 9: django-axes last, so it sees the login views' results.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "leadhub.urls"
@@ -105,6 +109,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Issue 14 defect 9: the axes backend first, so a locked-out username+address is refused.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -209,9 +218,11 @@ if RUNTIME.production:
 
 # REST API (/api/): tokens for scripts, the session for the browser; role permissions decide.
 # Token comes first so an anonymous request gets 401 with ``WWW-Authenticate: Token``.
+# Issue 14 defect 10: tokens are hashed ``ApiToken`` rows (rest_framework.authtoken is gone;
+# migration 0032 moved its tokens over).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "qualification.api.rest.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["qualification.api.rest.permissions.RolePermission"],
@@ -220,7 +231,25 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "qualification.api.rest.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "qualification.api.rest.throttles.UserThrottle",
+        "qualification.api.rest.throttles.AnonThrottle",
+    ],
 }
+
+# Issue 14 defect 9: brute-force protection and rate limits (leadhub.ratelimits).
+# LEADHUB_RATE_LIMITS=off turns all of them off; LEADHUB_RATE_<NAME>=N/period sets each rate.
+# Counters live in the cache, shared by all workers (Redis when REDIS_URL is set).
+LEADHUB_RATE_LIMITS = ratelimits.enabled(ENV)
+LEADHUB_RATES = ratelimits.rates(ENV)
+CACHES = ratelimits.caches(ENV.get("REDIS_URL", "").strip() or None)
+AXES_ENABLED = LEADHUB_RATE_LIMITS
+AXES_FAILURE_LIMIT = env_int(ENV, "LEADHUB_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int(ENV, "LEADHUB_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
 SPECTACULAR_SETTINGS = {
     "TITLE": "LeadHub API",
     "DESCRIPTION": "Leads with their scores and reasons, sales feedback, glossary and criteria.",

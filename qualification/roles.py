@@ -67,6 +67,7 @@ _ALL_MODELS = (
     "slaalert",
     "messagetemplate",
     "ingestkey",
+    "apitoken",
     "userprofile",
     "leadsnapshot",
     "recalibration",
@@ -82,7 +83,7 @@ def _crud(*models: str) -> set[str]:
     return {f"{APP}.{action}_{m}" for m in models for action in ("add", "change", "delete", "view")}
 
 
-_READ_ALL = _view(*_ALL_MODELS) - {f"{APP}.view_ingestkey"}
+_READ_ALL = _view(*_ALL_MODELS) - {f"{APP}.view_ingestkey", f"{APP}.view_apitoken"}
 
 # Roles that edit anything in the admin are staff; SDRs and managers work in the dashboard.
 STAFF_ROLES = frozenset({Role.OPS, Role.MARKETING, Role.PRODUCT})
@@ -119,6 +120,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "sdrteam",
         "messagetemplate",
         "ingestkey",
+        "apitoken",
         "userprofile",
     )
     | _view(

@@ -30,6 +30,15 @@ def inline_tasks():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def rate_limits_off():
+    """Rate limits and the login lock-out are off for the suite (as ``LEADHUB_RATE_LIMITS=off``):
+    hundreds of tests from one address and one user would otherwise be throttled. The tests
+    of the limits turn them on with small rates (tests/api/test_rate_limits.py)."""
+    with override_settings(LEADHUB_RATE_LIMITS=False, AXES_ENABLED=False):
+        yield
+
+
 @pytest.fixture
 def make_user(db):
     """Create a user holding a role (as the demo and ops would); see ``factories.user``."""

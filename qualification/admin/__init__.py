@@ -5,6 +5,7 @@
 - ``glossary`` and ``criteria``: the definitions teams own, with change history
 - ``versions`` (and ``drafts``): criteria versions; published ones read-only, edited in drafts
 - ``operations``: message templates, ingestion keys
+- ``api_tokens``: REST API tokens (hashed, shown once)
 - ``sla``: SLA policies, business calendars and holidays, SDR teams
 - ``users``: users with their profile and roles
 - ``learning``: lead snapshots and recalibration runs (read-only)
@@ -13,6 +14,7 @@
 from qualification.admin import (  # noqa: F401
     activity,
     alerts,
+    api_tokens,
     criteria,
     csv_upload,
     glossary,

@@ -25,6 +25,7 @@ from qualification.core.tracking.parsing import (
     parse_json,
 )
 from qualification.models import IngestKey
+from qualification.ratelimit import hit
 from qualification.services.ingest import IngestBusy, events_ingest
 from qualification.services.ingest_keys import ingest_key_authenticate
 
@@ -82,6 +83,14 @@ def _handle(request: HttpRequest, endpoint: str) -> JsonResponse:
         messages, refusals = messages_parse(payload, endpoint=endpoint, now=timezone.now())
     except PayloadError as exc:
         return error(exc.status, exc.code, exc.message)
+    wait = hit("tracking", key.key_hash)
+    if wait is not None:
+        # Segment's documented behaviour: 429 with Retry-After; SDKs back off and resend.
+        response = error(
+            429, "rate_limited", f"Too many requests for this write key; retry in {wait} s."
+        )
+        response["Retry-After"] = str(wait)
+        return response
     if endpoint != "batch" and refusals:
         return error(400, "invalid_message", refusals[0].message)
     try:

@@ -22,11 +22,12 @@ from qualification.models.learning import (
     SnapshotMoment,
 )
 from qualification.models.operations import (
+    ApiToken,
     IngestKey,
     MessageTemplate,
     SavedView,
     UserProfile,
-    hash_ingest_key,
+    hash_secret,
     user_display_name,
 )
 from qualification.models.sla import (
@@ -49,6 +50,7 @@ __all__ = [
     "Account",
     "AlertKind",
     "AnonymousId",
+    "ApiToken",
     "AutoPublishBounds",
     "BusinessCalendar",
     "ClockStart",
@@ -84,6 +86,6 @@ __all__ = [
     "UserProfile",
     "VersionFrozen",
     "VersionStatus",
-    "hash_ingest_key",
+    "hash_secret",
     "user_display_name",
 ]

@@ -80,8 +80,12 @@ class MessageTemplate(models.Model):
             raise ValidationError(errors)
 
 
-def hash_ingest_key(raw_key: str) -> str:
-    """SHA-256 of a high-entropy random key: safe to store, fast to check per request."""
+def hash_secret(raw_key: str) -> str:
+    """SHA-256 of a high-entropy random key (ingestion keys, API tokens).
+
+    The keys are random, not chosen by people, so a fast unsalted hash is safe to store and
+    cheap enough to check on every request; a slow password hash would only cost latency.
+    """
     return hashlib.sha256(raw_key.encode()).hexdigest()
 
 
@@ -169,3 +173,35 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.scope})"
+
+
+class ApiToken(models.Model):
+    """A token for the REST API, acting as its user. Only its hash and a short prefix are stored."""
+
+    KEY_PREFIX = "lht_"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="Which script or system uses it.")
+    prefix = models.CharField(
+        max_length=12, help_text="The first characters, to recognise a token."
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Refused from this time on; empty: never expires."
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…, {self.user})"
+
+    @classmethod
+    def generate_raw_key(cls) -> str:
+        return cls.KEY_PREFIX + secrets.token_urlsafe(32)

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from qualification.models import IngestKey, hash_ingest_key
+from qualification.models import IngestKey, hash_secret
 from qualification.models.choices import SignalSource
 
 # Enough to recognise a key in a list ("lh_Ab3xY9qZ"), far too little to guess the rest.
@@ -40,7 +40,7 @@ def _issue(*, name: str, source: str, created_by: AbstractBaseUser | None) -> tu
         name=name,
         source=source,
         prefix=raw_key[:PREFIX_LENGTH],
-        key_hash=hash_ingest_key(raw_key),
+        key_hash=hash_secret(raw_key),
         created_by=created_by,
     )
     return key, raw_key
@@ -95,7 +95,7 @@ def ingest_key_authenticate(*, raw_key: str) -> IngestKey | None:
     """
     if not isinstance(raw_key, str) or not raw_key.startswith(IngestKey.KEY_PREFIX):
         return None
-    key = IngestKey.objects.filter(key_hash=hash_ingest_key(raw_key)).first()
+    key = IngestKey.objects.filter(key_hash=hash_secret(raw_key)).first()
     if key is None or key.revoked_at is not None:
         return None
     now = timezone.now()

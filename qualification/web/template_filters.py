@@ -32,3 +32,12 @@ def roles_with_access(permission: str) -> list[str]:
     """``{{ exception|roles_with_access }}`` on the 403 page: the roles holding the
     permission a refusal names (``web.access``); empty for any other refusal."""
     return [role.value for role in roles_with(str(permission))] if permission else []
+
+
+@register.filter(name="lockout_minutes")
+def lockout_minutes(cool_off) -> str:
+    """A login lock-out's length as said to the person locked out: "15 minutes"."""
+    if cool_off is None:
+        return "a while"
+    minutes = max(1, round(cool_off.total_seconds() / 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from qualification.roles import Role
+from qualification.services.api_tokens import api_token_create
 from qualification.services.ingest_keys import ingest_key_create
 from tests import factories
 
@@ -63,7 +63,9 @@ def api(make_user):
     def _api(role: Role = Role.SDR, username: str | None = None) -> APIClient:
         user = make_user(role, username=username)
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        client.credentials(
+            HTTP_AUTHORIZATION=f"Token {api_token_create(user=user, name='tests')[1]}"
+        )
         client.user = user
         return client
 
