@@ -202,7 +202,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["qualification.api.rest.permissions.RolePermission"],
     "DEFAULT_PAGINATION_CLASS": "qualification.api.rest.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Issue 14, defect 11: the schema documents the error responses too.
+    "DEFAULT_SCHEMA_CLASS": "qualification.api.rest.schema.AutoSchema",
     "EXCEPTION_HANDLER": "qualification.api.rest.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }

@@ -212,7 +212,7 @@ def test_pagination_pages_of_50_at_most_200(api):
     assert too_many.json()["message"] == "page_size: Give a whole number from 1 to 200."
     past_the_end = client.get("/api/leads/?page=99")
     assert past_the_end.status_code == 404
-    assert past_the_end.json()["message"] == "page: there is no page 99; the last is 5."
+    assert past_the_end.json()["message"] == "page: There is no page 99; the last is 5."
 
 
 def test_lead_list_query_count_does_not_grow_with_the_page(

@@ -51,7 +51,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
             self.page = paginator.page(number)
         except InvalidPage:
             raise NotFound(
-                f"page: there is no page {number}; the last is {paginator.num_pages}."
+                f"page: There is no page {number}; the last is {paginator.num_pages}."
             ) from None
         return list(self.page)
 
