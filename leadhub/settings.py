@@ -64,6 +64,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Issue 14, defect 7: a NUL byte in the path or a parameter is a 400 before any view
+    # (PostgreSQL refuses it in text: a 500 wherever a value reaches a query).
+    "qualification.web.request_guard.NulByteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -228,7 +231,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["qualification.api.rest.permissions.RolePermission"],
     "DEFAULT_PAGINATION_CLASS": "qualification.api.rest.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Issue 14, defect 11: the schema documents the error responses too.
+    "DEFAULT_SCHEMA_CLASS": "qualification.api.rest.schema.AutoSchema",
     "EXCEPTION_HANDLER": "qualification.api.rest.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": [

@@ -30,6 +30,7 @@ from qualification.admin.forms import (
 )
 from qualification.admin.history import LeadHubHistoryAdmin
 from qualification.admin.versions import VERSION_PARAM, VersionListFilter, open_drafts
+from qualification.core.params import whole_number_or_none
 from qualification.models import Criterion, QualificationPolicy, VersionStatus
 from qualification.models.choices import SignalType
 from qualification.services.definitions import criteria_set_active
@@ -151,8 +152,8 @@ class CriterionAdmin(
         initial.pop("_changelist_filters", None)
         if "version" not in initial:
             filters = dict(parse_qsl(request.GET.get("_changelist_filters", "")))
-            if filters.get(VERSION_PARAM, "").isdigit():
-                initial["version"] = filters[VERSION_PARAM]
+            if (asked := whole_number_or_none(filters.get(VERSION_PARAM))) is not None:
+                initial["version"] = asked
             elif (drafts := list(open_drafts()[:2])) and len(drafts) == 1:
                 initial["version"] = drafts[0].pk
         return initial

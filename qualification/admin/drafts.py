@@ -30,6 +30,7 @@ from qualification.admin.versions import (
     versions_url,
     viewed_version,
 )
+from qualification.core.params import whole_number_or_none
 from qualification.models import CriteriaVersion, VersionFrozen, VersionStatus, user_display_name
 from qualification.roles import Perm
 from qualification.services.versions import (
@@ -197,7 +198,8 @@ class VersionedAdminMixin:
         raw = request.POST.get("draft") or request.GET.get("draft") or ""
         if not raw:
             return None
-        draft = open_drafts().filter(pk=raw).first() if raw.isdigit() else None
+        asked = whole_number_or_none(raw)
+        draft = open_drafts().filter(pk=asked).first() if asked is not None else None
         if draft is None:
             raise GovernanceError(
                 f"Draft {raw} is no longer a draft (published or deleted). Pick another one, "

@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
+from qualification.core.params import whole_number_or_none
 from qualification.models import CriteriaVersion, VersionFrozen, VersionStatus
 from qualification.roles import Perm
 from qualification.services.versions import (
@@ -38,11 +39,11 @@ _VIEWED_ATTR = "_leadhub_viewed_version"
 def viewed_version(request: HttpRequest) -> CriteriaVersion:
     """The version a list shows: the one asked for, or the published one (once per request)."""
     if not hasattr(request, _VIEWED_ATTR):
-        raw = request.GET.get(VERSION_PARAM, "")
+        asked = whole_number_or_none(request.GET.get(VERSION_PARAM))
         version = None
-        if raw.isdigit():
+        if asked is not None:
             version = (
-                CriteriaVersion.objects.select_related("author", "base").filter(pk=raw).first()
+                CriteriaVersion.objects.select_related("author", "base").filter(pk=asked).first()
             )
         setattr(request, _VIEWED_ATTR, version or published_version_ensure())
     return getattr(request, _VIEWED_ATTR)
@@ -109,9 +110,9 @@ class VersionListFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         # The value is set per choice when Django counts facets; otherwise it is the URL's.
-        value = self.value()
-        if value and str(value).isdigit():
-            return queryset.filter(version_id=int(value))
+        value = whole_number_or_none(str(self.value() or ""))
+        if value is not None:
+            return queryset.filter(version_id=value)
         return queryset.filter(version=self._viewed)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import template
 
+from qualification.core.params import whole_number_or_none
 from qualification.core.vocabulary import tier_name
 from qualification.models import user_display_name
 from qualification.roles import roles_with
@@ -24,7 +25,7 @@ def person(user) -> str:
 @register.filter(name="tier_name")
 def tier_name_filter(tier: int | str | None) -> str:
     """``tier-{{ lead.tier|tier_name }}``: the tier's CSS name (hot, warm, cool, cold)."""
-    return tier_name(int(tier) if str(tier).isdigit() else None)
+    return tier_name(tier if isinstance(tier, int) else whole_number_or_none(str(tier)))
 
 
 @register.filter(name="roles_with_access")

@@ -193,10 +193,12 @@ def test_updated_since_filter(api):
 def test_bad_filter_is_400_naming_the_parameter(api, param, value):
     response = api().get("/api/leads/", {param: value})
     assert response.status_code == 400
-    assert list(response.json()) == [param]
+    # Every error carries code and message; the message and the field list name it.
+    assert list(response.json()) == ["code", "message", param]
+    assert response.json()["message"].startswith(f"{param}: ")
 
 
-def test_pagination_pages_of_50_capped_at_200(api):
+def test_pagination_pages_of_50_at_most_200(api):
     Lead.objects.bulk_create([Lead(email=f"bulk{n}@example.test", tier=1) for n in range(205)])
     client = api()
     first = client.get("/api/leads/").json()
@@ -204,8 +206,15 @@ def test_pagination_pages_of_50_capped_at_200(api):
     assert len(first["results"]) == 50
     assert "page=2" in first["next"]
     assert len(client.get("/api/leads/?page=5").json()["results"]) == 5
-    assert len(client.get("/api/leads/?page_size=500").json()["results"]) == 200
-    assert client.get("/api/leads/?page=99").status_code == 404
+    assert len(client.get("/api/leads/?page_size=200").json()["results"]) == 200
+    assert len(client.get("/api/leads/?page=last&page_size=200").json()["results"]) == 5
+    # Past the maximum is refused rather than quietly capped (issue 14, defect 11).
+    too_many = client.get("/api/leads/?page_size=500")
+    assert too_many.status_code == 400
+    assert too_many.json()["message"] == "page_size: Give a whole number from 1 to 200."
+    past_the_end = client.get("/api/leads/?page=99")
+    assert past_the_end.status_code == 404
+    assert past_the_end.json()["message"] == "page: There is no page 99; the last is 5."
 
 
 def test_lead_list_query_count_does_not_grow_with_the_page(

@@ -82,7 +82,8 @@ def test_criteria_endpoint_reads_the_published_version_or_the_one_asked(api, pri
     for bad in ("999", "abc"):
         response = ops.get(f"/api/criteria/?version={bad}")
         assert response.status_code == 400
-        assert list(response.json()) == ["version"]
+        assert list(response.json()) == ["code", "message", "version"]
+        assert response.json()["message"].startswith("version: ")
 
 
 def test_glossary_lists_each_published_criterion_once(api):

@@ -110,7 +110,11 @@ def test_marketing_drafts_but_only_ops_publish(api, pricing):
 def test_draft_needs_a_title(api, body, message):
     response = api(Role.OPS).post(DRAFTS, body, format="json")
     assert response.status_code == 400
-    assert response.json() == {"title": [message]}
+    assert response.json() == {
+        "code": "invalid",
+        "message": f"title: {message}",
+        "title": [message],
+    }
 
 
 def test_draft_from_an_earlier_version_rolls_back(api, pricing):
@@ -124,7 +128,8 @@ def test_draft_from_an_earlier_version_rolls_back(api, pricing):
     assert [c["text"] for c in body["changes"]] == ["Pricing page views: 40 → 20 points"]
     missing = ops.post(DRAFTS, {"title": "x", "source": 999}, format="json")
     assert missing.status_code == 400
-    assert missing.json() == {"source": ["No criteria version with id 999."]}
+    assert missing.json()["source"] == ["No criteria version with id 999."]
+    assert missing.json()["message"] == "source: No criteria version with id 999."
 
 
 def test_publish_needs_a_note_naming_the_field(api, pricing):
@@ -133,7 +138,7 @@ def test_publish_needs_a_note_naming_the_field(api, pricing):
     for body in ({}, {"note": "   "}):
         response = ops.post(f"{DRAFTS}{draft_id}/publish/", body, format="json")
         assert response.status_code == 400
-        assert list(response.json()) == ["note"]
+        assert list(response.json()) == ["code", "message", "note"]
         assert "sales read it in the changelog" in response.json()["note"][0]
     assert CriteriaVersion.objects.get(pk=draft_id).status == VersionStatus.DRAFT
 

@@ -170,7 +170,10 @@ def test_news_bar_counts_leads_qualified_since_the_page_with_its_filters(client_
     assert 'hx-trigger="every 30s"' in quiet.content.decode()  # it keeps polling
 
 
-@pytest.mark.parametrize("since", ["", "yesterday", "2026-12-03T10:00:00", "2026-13-40T99:00Z"])
+@pytest.mark.parametrize(
+    "since",
+    ["", "yesterday", "2026-12-03T10:00:00", "2026-13-40T99:00Z", "2026-12-03T10:00:00+16:00"],
+)
 def test_news_bar_refuses_a_time_it_cannot_read(client_as, since):
     response = client_as(Role.SDR).get("/queues/pql/news/", {"since": since})
     assert response.status_code == 400

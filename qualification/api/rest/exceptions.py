@@ -2,7 +2,8 @@
 
 Governance services enforce the roles and rules themselves and raise plain-worded
 errors; here they become DRF's conventions: 403 for a role, 409 for a race lost to
-another publication (naming the version that won), 400 naming what to fix.
+another publication (naming the version that won), 400 naming what to fix. Every error
+body then carries ``code`` and ``message`` (``errors.error_body``).
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from qualification.api.rest.errors import error_body
 from qualification.models import CriteriaVersion, VersionFrozen, VersionStatus
 from qualification.services.versions import DraftInvalid, GovernanceError, NotAllowed, StaleDraft
 
@@ -32,9 +36,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     Services validate with Django's ValidationError (a dict naming the field when they
     know it); DRF leaves that unhandled, which would be a 500.
     """
+    message = None
     if isinstance(exc, StaleDraft):
         return _stale(exc)
     if isinstance(exc, DraftInvalid):
+        message = str(exc)
         exc = exceptions.ValidationError(draft_problems_detail(exc))
     elif isinstance(exc, NotAllowed):
         exc = exceptions.PermissionDenied(str(exc))
@@ -50,7 +56,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, ObjectDoesNotExist):
         exc = exceptions.NotFound(str(exc) or "Not found.")
-    return drf_exception_handler(exc, context)
+    elif isinstance(exc, Http404):  # as DRF's handler would, so the body gets its code
+        exc = exceptions.NotFound(*exc.args)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.APIException):
+        response.data = error_body(exc, response.data, message)
+    return response
 
 
 def draft_problems_detail(exc: DraftInvalid) -> dict[str, list[dict[str, str]]]:
@@ -74,7 +87,7 @@ def draft_problems_detail(exc: DraftInvalid) -> dict[str, list[dict[str, str]]]:
 def _stale(exc: StaleDraft) -> Response:
     """409 with the service's explanation and the version that is published now."""
     published = CriteriaVersion.objects.filter(status=VersionStatus.PUBLISHED).first()
-    body: dict[str, Any] = {"detail": str(exc), "code": "stale_draft"}
+    body: dict[str, Any] = {"detail": str(exc), "code": "stale_draft", "message": str(exc)}
     body["published_version"] = (
         {"id": published.pk, "number": published.number} if published else None
     )

@@ -18,6 +18,22 @@ from qualification.models.choices import FeedbackOutcome, FeedbackReason, Tier
 from qualification.services.criteria import EXPORT_FIELDS
 
 
+class ReadModelSerializer(serializers.ModelSerializer):
+    """A read-only ModelSerializer whose blank-able choice fields say that "" is a value.
+
+    DRF drops ``allow_blank`` from the fields in ``read_only_fields``, so the schema's enum
+    for a field such as ``pql_kind`` or ``operator`` left out the "" that most leads and
+    criteria hold, and a client validating against the schema refused real responses.
+    """
+
+    def include_extra_kwargs(self, kwargs: dict[str, Any], extra_kwargs: dict[str, Any]):
+        blank = kwargs.get("allow_blank", False) and "choices" in kwargs
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if blank:
+            kwargs["allow_blank"] = True
+        return kwargs
+
+
 class AccountSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Account
@@ -152,7 +168,7 @@ def lead_sla(lead: Lead, now) -> dict[str, Any]:
     }
 
 
-class LeadSerializer(serializers.ModelSerializer):
+class LeadSerializer(ReadModelSerializer):
     """A lead as the queues see it: score, tier, stage, qualification and reasons."""
 
     name = serializers.CharField(source="display_name", read_only=True)
@@ -262,7 +278,11 @@ class LeadDetailSerializer(LeadSerializer):
 
 
 class FeedbackCreateSerializer(serializers.Serializer):
-    """The lead by id or by email (exactly one), and what sales learned."""
+    """The lead by id (``lead``) or by email (``lead_email``): exactly one of them is
+    required. And what sales learned."""
+
+    # Exactly one of these; the schema says so (schema.AutoSchema), validate() enforces it.
+    required_one_of = ("lead", "lead_email")
 
     lead = serializers.IntegerField(required=False, min_value=1)
     lead_email = serializers.EmailField(required=False)
@@ -293,7 +313,7 @@ class FeedbackCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class FeedbackSerializer(serializers.ModelSerializer):
+class FeedbackSerializer(ReadModelSerializer):
     """A stored feedback entry, with the stage the lead moved to."""
 
     lead_email = serializers.CharField(source="lead.email", read_only=True)
@@ -316,7 +336,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class GlossaryTermSerializer(serializers.ModelSerializer):
+class GlossaryTermSerializer(ReadModelSerializer):
     examples = serializers.ListField(
         source="example_list", child=serializers.CharField(), read_only=True
     )
@@ -337,10 +357,10 @@ class GlossaryTermSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(ReadModelSerializer):
     """A criterion of one version (``version`` is its id: the published one unless asked)."""
 
-    glossary_term = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    glossary_term = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     value = serializers.JSONField(read_only=True, allow_null=True)
     property_filter = serializers.JSONField(read_only=True)
 

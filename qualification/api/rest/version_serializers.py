@@ -166,6 +166,7 @@ class StaleDraftSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     code = serializers.CharField()
+    message = serializers.CharField()
     published_version = VersionRefSerializer(allow_null=True)
 
 

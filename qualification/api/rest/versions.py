@@ -18,6 +18,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from qualification.api.rest.errors import ErrorSerializer, error_response
 from qualification.api.rest.version_serializers import (
     DiffSerializer,
     DraftCreateSerializer,
@@ -52,10 +53,12 @@ PREVIEW_VIEW = "qualification.view_criteriapreview"
 STALE = OpenApiResponse(
     StaleDraftSerializer, description="The draft is stale: another version was published."
 )
-REFUSED = OpenApiResponse(description="The role does not allow it.")
+REFUSED = OpenApiResponse(ErrorSerializer, description="The role does not allow it.")
+NO_PREVIEW = error_response("No such draft, or the draft has no preview yet.")
 INVALID = OpenApiResponse(
+    ErrorSerializer,
     description='Bad input naming the field, or the draft\'s problems: {"criteria": '
-    '[{"criterion", "field", "message"}], "policy": [{"field", "message"}]}.'
+    '[{"criterion", "field", "message"}], "policy": [{"field", "message"}]}.',
 )
 
 
@@ -143,7 +146,7 @@ class DraftViewSet(
         }
         return Response(DiffSerializer(body).data)
 
-    @extend_schema(methods=["GET"], responses={200: PreviewSerializer, 404: None})
+    @extend_schema(methods=["GET"], responses={200: PreviewSerializer, 404: NO_PREVIEW})
     @extend_schema(
         methods=["POST"],
         request=None,

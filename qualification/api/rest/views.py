@@ -22,6 +22,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from qualification.api.rest.errors import parameter_error
 from qualification.api.rest.serializers import (
     CriterionSerializer,
     FeedbackCreateSerializer,
@@ -30,6 +31,7 @@ from qualification.api.rest.serializers import (
     LeadDetailSerializer,
     LeadSerializer,
 )
+from qualification.core.params import INT_MAX, ParameterError, storable_moment, whole_number
 from qualification.models import CriteriaVersion, Criterion, Feedback, GlossaryTerm, Lead
 from qualification.models.choices import LifecycleStage, Queue, Tier
 from qualification.roles import Perm
@@ -54,8 +56,12 @@ def _tier(value: str | None) -> int | None:
     by_name = {label.lower(): number for number, label in Tier.choices}
     if value.lower() in by_name:
         return by_name[value.lower()]
-    if value.isdigit() and int(value) in Tier.values:
-        return int(value)
+    try:
+        number = whole_number(value, name="tier", maximum=max(Tier.values))
+    except ParameterError:
+        number = None
+    if number in Tier.values:
+        return number
     names = ", ".join(f"{n} or {label.lower()}" for n, label in Tier.choices)
     raise ValidationError({"tier": [f"Choose one of: {names}."]})
 
@@ -68,9 +74,13 @@ def _owner(value: str | None, user) -> dict[str, Any]:
         return {"owner_id": user.pk}
     if value == "none":
         return {"unowned": True}
-    if value.isdigit():
-        return {"owner_id": int(value)}
-    raise ValidationError({"owner": ['Give a user id, "me" or "none".']})
+    try:
+        # auth's user ids are PostgreSQL integers.
+        return {"owner_id": whole_number(value, name="owner", minimum=1, maximum=INT_MAX)}
+    except ParameterError:
+        raise ValidationError(
+            {"owner": [f'Give a user id (1 to {INT_MAX}), "me" or "none".']}
+        ) from None
 
 
 def _updated_since(value: str | None) -> datetime | None:
@@ -86,7 +96,10 @@ def _updated_since(value: str | None) -> datetime | None:
         )
     if timezone.is_naive(when):
         when = timezone.make_aware(when, timezone.get_current_timezone())
-    return when
+    try:
+        return storable_moment(when, name="updated_since")
+    except ParameterError as error:
+        raise parameter_error(error) from None
 
 
 LEAD_FILTERS = [
@@ -189,13 +202,15 @@ class CriterionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "key"
 
     def get_queryset(self) -> QuerySet[Criterion]:
-        version = self.request.query_params.get("version")
-        if version in (None, ""):
+        raw = self.request.query_params.get("version")
+        try:
+            version = whole_number(raw, name="version", minimum=1)
+        except ParameterError as error:
+            raise parameter_error(error) from None
+        if version is None:
             criteria = criterion_list()
-        elif version.isdigit() and CriteriaVersion.objects.filter(pk=int(version)).exists():
-            criteria = Criterion.objects.filter(version_id=int(version)).select_related(
-                "glossary_term"
-            )
+        elif CriteriaVersion.objects.filter(pk=version).exists():
+            criteria = Criterion.objects.filter(version_id=version).select_related("glossary_term")
         else:
             raise ValidationError({"version": [f"No criteria version with id {version}."]})
         return criteria.order_by("kind", "-points", "name", "pk")

@@ -27,6 +27,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from qualification.core.params import whole_number_or_none
 from qualification.models import RecalibrationStatus, RecalibrationTrigger
 from qualification.roles import Perm
 from qualification.selectors.criteria_health import (
@@ -244,7 +245,8 @@ def health_draft(request: HttpRequest) -> HttpResponse:
     """Make a criteria draft from the ticked suggestions of one run, then open the draft."""
     back = reverse("criteria-health") + "#suggestions"
     raw = request.POST.get("recalibration", "")
-    run = recalibration_for_draft_read(int(raw)) if raw.isdigit() else None
+    number = whole_number_or_none(raw)
+    run = recalibration_for_draft_read(number) if number is not None else None
     if run is None:
         messages.error(
             request,

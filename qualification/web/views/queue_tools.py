@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
+from qualification.core.params import INT_MAX, storable_moment, whole_number_or_none
 from qualification.roles import Perm
 from qualification.services.claims_bulk import leads_bulk_assign, leads_bulk_claim
 from qualification.web.access import requires
@@ -67,7 +68,9 @@ class QueueNewsView(QueueView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             since = parse_datetime(request.GET.get("since", ""))
-        except ValueError:  # well formed but impossible, e.g. month 13
+            if since is not None and since.tzinfo is not None:
+                since = storable_moment(since, name="since")  # PostgreSQL's offsets: ±15:59
+        except ValueError:  # well formed but impossible: month 13, offset +16:00
             since = None
         if since is None or since.tzinfo is None:
             return HttpResponse(
@@ -94,11 +97,11 @@ queue_news = QueueNewsView.as_view()
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
+    return [pk for v in values if (pk := whole_number_or_none(v)) is not None]
 
 
 def _seen_owner(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return whole_number_or_none(value, maximum=INT_MAX)  # auth's user ids
 
 
 @require_POST
@@ -110,12 +113,13 @@ def queue_bulk(request: HttpRequest) -> HttpResponse:
     try:
         if data.get("action") == "assign":
             raw = data.get("assignee", "")
-            if raw not in ("", "none") and not raw.isdigit():
+            assignee_id = whole_number_or_none(raw, maximum=INT_MAX)
+            if raw not in ("", "none") and assignee_id is None:
                 raise ValueError("Pick someone to assign the leads to.")
             outcomes = leads_bulk_assign(
                 lead_ids=ids,
                 user=request.user,
-                assignee_id=int(raw) if raw.isdigit() else None,
+                assignee_id=assignee_id,
                 seen_owners={pk: _seen_owner(data.get(f"seen-{pk}")) for pk in ids},
             )
         else:

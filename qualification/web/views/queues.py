@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from qualification.core.params import INT_MAX, whole_number_or_none
 from qualification.core.scoring.priority import FRESHNESS_HALF_LIFE_DAYS
 from qualification.models import Lead
 from qualification.roles import Perm
@@ -259,8 +260,7 @@ def queue_assign(request: HttpRequest, lead_id: int) -> HttpResponse:
     """A manager gives a lead to a rep (or to nobody), if its owner is still the one they saw."""
 
     def _int(name: str) -> int | None:
-        value = request.POST.get(name, "")
-        return int(value) if value.isdigit() else None
+        return whole_number_or_none(request.POST.get(name), maximum=INT_MAX)  # user ids
 
     try:
         result = lead_assign(

@@ -16,6 +16,7 @@ from django.urls import URLPattern, path, re_path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from qualification.core.params import whole_number_or_none
 from qualification.models import SavedView
 from qualification.roles import Perm
 from qualification.selectors.queues import account_facets, queue_workers
@@ -53,7 +54,7 @@ def valid_view_query(scope: str, query: str) -> tuple[str, list[str]]:
         elif key == "sort":
             ok = value.lstrip("-") in _sortable()
         elif key == "per_page":
-            ok = value.isdigit() and int(value) in PAGE_SIZES
+            ok = whole_number_or_none(value) in PAGE_SIZES
         elif key == "density":
             ok = value == "compact"
         else:

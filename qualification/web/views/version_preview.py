@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
+from qualification.core.params import whole_number_or_none
 from qualification.core.vocabulary import SDR_QUEUES, tier_name
 from qualification.models import CriteriaPreview, CriteriaVersion, PreviewStatus, VersionStatus
 from qualification.selectors.versions import latest_preview_read, preview_is_current
@@ -49,9 +50,10 @@ def _count(value: int | None) -> str:
 
 
 def _tier(value: Any) -> str:
-    if isinstance(value, str) and not value.isdigit():
-        return value
-    return tier_name(int(value) if value is not None else None)
+    if isinstance(value, str):
+        number = whole_number_or_none(value)
+        return value if number is None else tier_name(number)
+    return tier_name(value)
 
 
 def figures_display(figures: dict[str, Any]) -> dict[str, Any]:
