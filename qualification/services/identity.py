@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from django.db import IntegrityError, models, transaction
 
 from qualification.core.domains import DomainError, normalize_domain
+from qualification.core.params import whole_number_or_none
 from qualification.core.tracking.profiles import person_fields, text_trait
 from qualification.models import Account, AnonymousId, Event, Lead
 from qualification.models.choices import BusinessModel, Plan
@@ -155,8 +156,8 @@ def _account_fields(traits: dict[str, Any]) -> dict[str, Any]:
     if industry := text_trait(traits, "industry"):
         fields["industry"] = industry[:100]
     employees = traits.get("employees", traits.get("employee_count"))
-    if isinstance(employees, str) and employees.strip().isdigit():
-        employees = int(employees.strip())
+    if isinstance(employees, str):
+        employees = whole_number_or_none(employees.strip(), maximum=MAX_POSITIVE_INT)
     if (
         isinstance(employees, int)
         and not isinstance(employees, bool)

@@ -337,3 +337,11 @@ def test_command_events_need_a_source_and_refuse_bad_files(tmp_path, two_leads):
         call_command("import_csv", "accounts", write(tmp_path, b"domain\n\xff\xfe\n"))
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_csv", "accounts", str(tmp_path / "missing.csv"))
+
+
+@pytest.mark.parametrize("count", ["³", "١٢", "9" * 5000, "2147483648"])
+def test_an_employee_count_that_is_not_an_ascii_number_in_range_is_refused(count):
+    """ "³".isdigit() is true and int("³") raises: the column is refused, not a crash."""
+    report = run("accounts", f"domain,employee_count\nacme.test,{count}\n")
+    assert not report.written
+    assert [(p.row, p.column) for p in report.problems] == [(2, "employee_count")]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Any
 
+from qualification.core.params import whole_number_or_none
 from qualification.core.tracking.parsing import (
     EMAIL_RE,
     MAX_EMAIL_LENGTH,
@@ -229,10 +230,11 @@ def account_row(number: int, cells: dict[str, str]) -> ParsedRow:
             values[column] = text
     if (employees := _text(parsed, cells, "employee_count")) is not None:
         digits = employees.replace(",", "").replace("_", "")
-        if not digits.isdigit() or int(digits) > MAX_POSITIVE_INT:
+        count = whole_number_or_none(digits, maximum=MAX_POSITIVE_INT)
+        if count is None:
             parsed.refuse("employee_count", f"{employees!r} is not a whole number of employees")
         else:
-            values["employee_count"] = int(digits)
+            values["employee_count"] = count
     if (country := _text(parsed, cells, "country")) is not None:
         if len(country) != 2 or not country.isascii() or not country.isalpha():
             parsed.refuse("country", f"{country!r} is not an ISO 3166-1 two-letter code")
