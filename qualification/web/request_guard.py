@@ -28,6 +28,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 
 from qualification.api.segment import error as json_error
+from qualification.core.params import whole_number_or_none
 
 NUL = "\x00"
 JSON_PREFIXES = ("/api/", "/v1/")
@@ -64,17 +65,39 @@ def nul_parameter(request: HttpRequest) -> str | None:
     return None
 
 
+# The admin's date drill-down (``?created_at__year=...``): Django catches ValueError there
+# but not the OverflowError of a year past 9999 (a 500), so its values are checked here.
+_DATE_PARTS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
+
+
+def admin_date_problem(request: HttpRequest) -> tuple[str, str] | None:
+    """(parameter, problem) for an admin date drill-down value out of the calendar."""
+    if not request.path_info.startswith("/admin/"):
+        return None
+    for name, value in request.GET.items():
+        part = name.rpartition("__")[2]
+        if "__" in name and part in _DATE_PARTS:
+            low, high = _DATE_PARTS[part]
+            if whole_number_or_none(value, minimum=low, maximum=high) is None:
+                return name, f"Give a {part} from {low} to {high}."
+    return None
+
+
 class NulByteMiddleware:
-    """400 for a NUL in the path or in a GET/POST parameter's name or value."""
+    """400 for a NUL in the path or in a GET/POST parameter's name or value, and for an
+    admin date drill-down outside the calendar."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         name = nul_parameter(request)
-        if name is None:
+        if name is not None:
+            problem = "Contains a NUL character (%00), which is never valid; remove it."
+        elif found := admin_date_problem(request):
+            name, problem = found
+        else:
             return self.get_response(request)
-        problem = "Contains a NUL character (%00), which is never valid; remove it."
         message = f"{name}: {problem}"
         if request.path_info.startswith(JSON_PREFIXES):
             return json_error(400, "invalid_character", message, **{name: [problem]})
