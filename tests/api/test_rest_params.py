@@ -105,3 +105,19 @@ def test_the_tracking_api_body_is_left_to_its_own_parser(send):
     )
     assert response.status_code == 400
     assert response.json()["code"] != "invalid_character"
+
+
+@pytest.mark.parametrize("path", ["/api/no-such-thing/", "/v1/nothing", "/api/leads/x/y/z/"])
+def test_an_unknown_api_path_is_a_json_404(client, path):
+    client.raise_request_exception = False
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "not_found"
+    assert path in response.json()["message"]
+
+
+def test_an_unknown_page_is_still_the_html_404(client_as):
+    response = client_as().get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
