@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -37,6 +38,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DraftInvalid):
         exc = exceptions.ValidationError(draft_problems_detail(exc))
     elif isinstance(exc, NotAllowed):
+        exc = exceptions.PermissionDenied(str(exc))
+    elif isinstance(exc, DjangoPermissionDenied) and str(exc):
+        # A service's refusal says why ("Owned by Kim Lee: ..."); DRF's own handler would
+        # replace it with its generic sentence.
         exc = exceptions.PermissionDenied(str(exc))
     elif isinstance(exc, VersionFrozen):
         exc = Conflict(str(exc))
