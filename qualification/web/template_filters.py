@@ -32,3 +32,15 @@ def roles_with_access(permission: str) -> list[str]:
     """``{{ exception|roles_with_access }}`` on the 403 page: the roles holding the
     permission a refusal names (``web.access``); empty for any other refusal."""
     return [role.value for role in roles_with(str(permission))] if permission else []
+
+
+@register.filter(name="pct_class")
+def pct_class(value) -> str:
+    """``class="bar {{ bucket.percent|pct_class }}"``: ``pct-37``, which sets ``--pct: 37%``
+    (static/css/pct.css). A bar's width is a class, not a ``style`` attribute, because the
+    Content-Security-Policy allows no inline styles. Rounded and held to 0-100."""
+    try:
+        number = round(float(value))
+    except (TypeError, ValueError):
+        number = 0
+    return f"pct-{max(0, min(100, number))}"
