@@ -15,6 +15,8 @@
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
+
 from leadhub import ratelimits
 from leadhub.env import (
     alert_base_url,
@@ -58,11 +60,13 @@ INSTALLED_APPS = [
     "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",  # issue 14 defect 12: Content-Security-Policy (its checks and nonce tag)
     "qualification",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # issue 14 defect 12
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Issue 14, defect 7: a NUL byte in the path or a parameter is a 400 before any view
     # (PostgreSQL refuses it in text: a 500 wherever a value reaches a query).
@@ -205,6 +209,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": ENV.get("LEADHUB_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Issue 14 defect 12: a Content-Security-Policy (django-csp). Scripts, styles and images come
+# from our own origin only: no inline script, style element or style attribute (bars take
+# their width from a class, static/css/pct.css; htmx's indicator styles are off; a
+# third-party page's inline script is overridden into a static file). Plugins and foreign
+# form targets are refused. data: images are Swagger UI's and the admin's icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
 }
 
 if RUNTIME.production:

@@ -47,9 +47,31 @@ class LeadChanged(Exception):
     """The lead changed since the SDR's page loaded; the message says who and when."""
 
 
+class NotYourLead(PermissionDenied):
+    """The lead is someone else's: the message names the owner and who else may act."""
+
+
 def _require_role(user) -> None:
     if not user.has_perm(Perm.WORK_QUEUE):
         raise PermissionDenied("Only SDRs and managers can work leads.")
+
+
+def may_work(lead: Lead, user) -> bool:
+    """Whether ``user`` may touch, give feedback on, recycle or disqualify ``lead``.
+
+    An SDR works their own leads and unowned ones (a first touch claims an unowned queue
+    lead); a claimed lead is its owner's, so a colleague cannot stop its SLA clock or move
+    it out of the funnel. Whoever may assign leads (managers) acts on any lead, for a rep.
+    The lead page offers the actions by this same rule, so it never offers a refusal.
+    """
+    return lead.owner_id in (None, user.pk) or user.has_perm(Perm.ASSIGN_LEAD)
+
+
+def owner_only_message(lead: Lead, doing: str) -> str:
+    """The refusal the services raise and the lead page shows, naming the owner:
+    "Owned by Kim Lee: only Kim Lee or a manager can <doing>."."""
+    owner = user_display_name(lead.owner)
+    return f"Owned by {owner}: only {owner} or a manager can {doing}."
 
 
 def _name(who, fallback: str = "someone") -> str:
@@ -87,8 +109,9 @@ def _last_change_by(lead: Lead) -> str:
     return max(candidates, key=lambda c: (c[0], c[1]))[2]
 
 
-def _locked_lead(lead_id: int, expected_updated_at: datetime | None) -> Lead:
-    """The lead, locked for this transaction; refuses when the SDR's copy is stale."""
+def _locked_lead(lead_id: int, expected_updated_at: datetime | None, *, user, doing: str) -> Lead:
+    """The lead, locked for this transaction; refuses a stale copy (naming who changed it),
+    then someone else's lead (``may_work``, on the locked row, so a claim counts)."""
     try:
         lead = Lead.objects.select_for_update().get(pk=lead_id)
     except Lead.DoesNotExist as exc:
@@ -99,6 +122,8 @@ def _locked_lead(lead_id: int, expected_updated_at: datetime | None) -> Lead:
             f"This lead was changed by {_last_change_by(lead)} at {when}; "
             "reload the page to see the change. Nothing was saved."
         )
+    if not may_work(lead, user):
+        raise NotYourLead(f"{owner_only_message(lead, doing)} Nothing was saved.")
     return lead
 
 
@@ -128,29 +153,20 @@ def lead_first_touch(*, lead_id: int, user, expected_updated_at: datetime | None
     Whoever reaches out to an unowned queue lead is working it, so the touch also claims it
     (owner, claim time, a "claimed" activity): otherwise the lead would sit in the shared
     queue, touched but ownerless, for a colleague to touch again. Someone else's lead is
-    touched only by a manager (who may act for a rep); an SDR is told whose it is.
+    touched only by its owner or a manager (``may_work``); an SDR is told whose it is.
 
     The clock is recomputed before the figures are taken, inside this transaction, so the
     recorded business minutes and "met" use the clock as it now is (a claim starts the clock
     of a policy that starts at assignment).
     """
     _require_role(user)
-    lead = _locked_lead(lead_id, expected_updated_at)
+    lead = _locked_lead(lead_id, expected_updated_at, user=user, doing="log its first touch")
     if lead.first_touched_at is not None:
         when = date_format(timezone.localtime(lead.first_touched_at), "j M Y, H:i")
         raise ValidationError(
             {
                 "first_touched_at": f"First touch was already logged at {when}; the SLA clock stopped then."
             }
-        )
-    if (
-        lead.owner_id is not None
-        and lead.owner_id != user.pk
-        and not user.has_perm(Perm.ASSIGN_LEAD)
-    ):
-        raise ValidationError(
-            f"{user_display_name(lead.owner)} owns this lead, so only they or a manager can "
-            "log its first touch. Nothing was saved."
         )
     now = timezone.now()
     fields = ["first_touched_at", "first_touched_by", "sla_response_minutes", "sla_met"]
@@ -216,7 +232,7 @@ def feedback_record(
         raise ValidationError({"outcome": "Choose an outcome from the list."})
     if reason and reason not in FeedbackReason.values:
         raise ValidationError({"reason": "Choose a reason from the list."})
-    lead = _locked_lead(lead_id, expected_updated_at)
+    lead = _locked_lead(lead_id, expected_updated_at, user=user, doing="log feedback on it")
     # Feedback without a touch is the first time sales acted: keep the lead as it was
     # before this feedback moves it (no-op when the touch or earlier feedback took one).
     lead_snapshot_take(lead=lead, moment=SnapshotMoment.FEEDBACK, now=timezone.now())
@@ -242,7 +258,13 @@ def feedback_record(
 
 
 def _manual_exit(
-    *, lead_id: int, user, reason: str, to_stage: str, expected_updated_at: datetime | None
+    *,
+    lead_id: int,
+    user,
+    reason: str,
+    to_stage: str,
+    doing: str,
+    expected_updated_at: datetime | None,
 ) -> Lead:
     _require_role(user)
     reason = (reason or "").strip()
@@ -250,7 +272,7 @@ def _manual_exit(
         raise ValidationError({"reason": "Say why, so the next person knows."})
     if len(reason) > MAX_REASON:
         raise ValidationError({"reason": f"Keep the reason under {MAX_REASON} characters."})
-    lead = _locked_lead(lead_id, expected_updated_at)
+    lead = _locked_lead(lead_id, expected_updated_at, user=user, doing=doing)
     if lead.stage == to_stage:
         label = LifecycleStage(to_stage).label.lower()
         raise ValidationError({"reason": f"This lead is already {label}."})
@@ -277,6 +299,7 @@ def lead_recycle(
         user=user,
         reason=reason,
         to_stage=LifecycleStage.RECYCLED,
+        doing="recycle it",
         expected_updated_at=expected_updated_at,
     )
 
@@ -291,5 +314,6 @@ def lead_disqualify(
         user=user,
         reason=reason,
         to_stage=LifecycleStage.DISQUALIFIED,
+        doing="disqualify it",
         expected_updated_at=expected_updated_at,
     )

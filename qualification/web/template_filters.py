@@ -42,3 +42,15 @@ def lockout_minutes(cool_off) -> str:
         return "a while"
     minutes = max(1, round(cool_off.total_seconds() / 60))
     return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+@register.filter(name="pct_class")
+def pct_class(value) -> str:
+    """``class="bar {{ bucket.percent|pct_class }}"``: ``pct-37``, which sets ``--pct: 37%``
+    (static/css/pct.css). A bar's width is a class, not a ``style`` attribute, because the
+    Content-Security-Policy allows no inline styles. Rounded and held to 0-100."""
+    try:
+        number = round(float(value))
+    except (TypeError, ValueError):
+        number = 0
+    return f"pct-{max(0, min(100, number))}"

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from qualification.models import Lead, LeadActivity, SLAPolicy
@@ -18,6 +17,7 @@ from qualification.roles import Role
 from qualification.services.claims import lead_assign, lead_claim
 from qualification.services.lead_actions import (
     LeadChanged,
+    NotYourLead,
     feedback_record,
     lead_first_touch,
     lead_recycle,
@@ -143,7 +143,7 @@ def test_touching_a_closed_unowned_lead_records_it_without_claiming(sdr):
 
 def test_an_sdr_cannot_touch_a_colleagues_lead(sdr, kim):
     lead = _pql(10, owner=kim, claimed_at=timezone.now())
-    with pytest.raises(ValidationError, match="Kim Lee owns this lead") as exc:
+    with pytest.raises(NotYourLead, match="Owned by Kim Lee: only Kim Lee or a manager") as exc:
         lead_first_touch(lead_id=lead.pk, user=sdr)
     assert "Nothing was saved" in str(exc.value)
     lead.refresh_from_db()

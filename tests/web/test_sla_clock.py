@@ -297,10 +297,10 @@ def test_a_colleagues_lead_offers_no_first_touch_and_refuses_one(client_as, make
     client = client_as(Role.SDR)
     html = client.get(f"/leads/{lead.pk}/").content.decode()
     assert "Log first touch" not in html
-    assert "Only Kim Lee or a manager can log the first touch." in html
+    assert "Owned by Kim Lee: only Kim Lee or a manager can log a touch" in html
     response = client.post(f"/leads/{lead.pk}/touch/", {}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert "Kim Lee owns this lead" in response.content.decode()
+    assert "only Kim Lee or a manager can log its first touch" in response.content.decode()
     assert Lead.objects.get(pk=lead.pk).first_touched_at is None
 
 

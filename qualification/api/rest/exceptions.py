@@ -44,6 +44,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.ValidationError(draft_problems_detail(exc))
     elif isinstance(exc, NotAllowed):
         exc = exceptions.PermissionDenied(str(exc))
+    elif isinstance(exc, DjangoPermissionDenied) and str(exc):
+        # A service's refusal says why ("Owned by Kim Lee: ..."); DRF's own handler would
+        # replace it with its generic sentence.
+        exc = exceptions.PermissionDenied(str(exc))
     elif isinstance(exc, VersionFrozen):
         exc = Conflict(str(exc))
     elif isinstance(exc, GovernanceError):

@@ -31,10 +31,13 @@ from qualification.selectors.learning_live import lead_likelihood_read
 from qualification.selectors.sla import sla_policies_read
 from qualification.services.lead_actions import (
     LeadChanged,
+    NotYourLead,
     feedback_record,
     lead_disqualify,
     lead_first_touch,
     lead_recycle,
+    may_work,
+    owner_only_message,
     touch_claimed,
 )
 from qualification.web.access import requires
@@ -113,10 +116,15 @@ def _actions_context(request: HttpRequest, lead, **bound: LeadVersionForm) -> di
     return {
         "lead": lead,
         "can_work": user.has_perm(Perm.WORK_QUEUE),
-        # The first-touch button: offered to the owner and managers; on an unowned queue lead
-        # it also claims it (the service does, and the copy says so).
+        # The first-touch button: on an unowned queue lead it also claims it (the service
+        # does, and the copy says so).
         "touch_claims": lead.owner_id is None and lead.stage in SDR_WORKABLE_STAGES,
-        "touch_allowed": lead.owner_id in (None, user.pk) or user.has_perm(Perm.ASSIGN_LEAD),
+        # Every action is offered by the rule the services enforce; otherwise one line says
+        # whose lead it is.
+        "may_work": may_work(lead, user),
+        "owner_only": ""
+        if lead.owner_id is None
+        else owner_only_message(lead, "log a touch or feedback, recycle or disqualify it"),
         "clock": lead_clock_text(lead, policies=sla_policies_read(), now=timezone.now()),
         **_forms(lead, **bound),
     }
@@ -196,7 +204,7 @@ def lead_action(request: HttpRequest, lead_id: int, action: str) -> HttpResponse
             expected_updated_at=form.cleaned_data.get("updated_at"),
             **data,
         )
-    except LeadChanged as exc:
+    except (LeadChanged, NotYourLead) as exc:
         messages.error(request, str(exc))
         return _respond(request, lead_id, ok=False)
     except ValidationError as exc:
