@@ -60,7 +60,9 @@ def select_runtime(environ: Mapping[str, str], base_dir: Path) -> Runtime:
     """
     import dj_database_url
 
-    mode = environ.get("LEADHUB_ENV", "development").strip().lower()
+    # Empty is unset, as for DATABASE_URL and REDIS_URL (``LEADHUB_ENV= cmd``, a blank line
+    # in an env file): development, whose banner says so on every page.
+    mode = environ.get("LEADHUB_ENV", "").strip().lower() or "development"
     if mode not in {"development", "production"}:
         raise ImproperlyConfigured(
             f"LEADHUB_ENV must be 'development' or 'production', not {mode!r}."

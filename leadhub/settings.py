@@ -33,6 +33,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 ENV = current()
 RUNTIME = select_runtime(ENV, BASE_DIR)
 
+# Issue 14 defect 12: commands that must never run in production (manage.py demo) ask this.
+LEADHUB_PRODUCTION = RUNTIME.production
+
 SECRET_KEY = secret_key(ENV, RUNTIME.production)
 DEBUG = env_bool(ENV, "DJANGO_DEBUG", default=not RUNTIME.production)
 ALLOWED_HOSTS = env_list(

@@ -175,3 +175,18 @@ def test_alert_links_default_to_the_demo_server_and_must_be_absolute():
     for bad in ("lh.example.com", "ftp://lh.example.com", "https://"):
         with pytest.raises(ImproperlyConfigured, match="LEADHUB_ALERT_BASE_URL must be"):
             alert_base_url({"LEADHUB_ALERT_BASE_URL": bad})
+
+
+# -- LEADHUB_ENV= (empty) is unset: development (issue 14, defect 12c) ------------------------
+
+
+@pytest.mark.parametrize("raw", ["", "  "], ids=["empty", "blank"])
+def test_empty_leadhub_env_is_development(tmp_path, raw):
+    runtime = select_runtime({"LEADHUB_ENV": raw}, tmp_path)
+    assert runtime.production is False
+
+
+def test_settings_load_with_an_empty_leadhub_env():
+    result = _manage("check", LEADHUB_ENV="")
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout

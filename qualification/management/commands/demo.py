@@ -10,6 +10,7 @@ import os
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
@@ -62,6 +63,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.LEADHUB_PRODUCTION:
+            # Seven users with the README's password would be an open door.
+            raise CommandError(
+                "manage.py demo refuses to run with LEADHUB_ENV=production: it creates one "
+                "user per role with the documented demo password. Run it on a development "
+                "copy (LEADHUB_ENV unset or development). Nothing was changed."
+            )
         started = time.monotonic()
         self.stdout.write("Applying migrations…")
         call_command("migrate", interactive=False, verbosity=0, stdout=self.stdout)
