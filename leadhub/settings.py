@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from leadhub import ratelimits
 from leadhub.env import (
@@ -37,7 +38,14 @@ RUNTIME = select_runtime(ENV, BASE_DIR)
 LEADHUB_PRODUCTION = RUNTIME.production
 
 SECRET_KEY = secret_key(ENV, RUNTIME.production)
+# Development mode has Django's debug pages on (the demo; every page says so in a banner,
+# qualification.web.context_processors.navigation); production refuses them.
 DEBUG = env_bool(ENV, "DJANGO_DEBUG", default=not RUNTIME.production)
+if DEBUG and RUNTIME.production:
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG cannot be on with LEADHUB_ENV=production: debug pages show settings "
+        "and source to anyone."
+    )
 ALLOWED_HOSTS = env_list(
     ENV,
     "DJANGO_ALLOWED_HOSTS",

@@ -110,6 +110,18 @@ def test_production_without_secret_key_fails_at_start_with_a_message():
     assert "DJANGO_SECRET_KEY must be set when LEADHUB_ENV=production" in result.stderr
 
 
+def test_production_refuses_debug_pages():
+    result = _manage(
+        "check",
+        LEADHUB_ENV="production",
+        DJANGO_DEBUG="1",
+        DJANGO_SECRET_KEY="x" * 20 + "-a-long-random-production-secret-key-for-tests",
+        DJANGO_ALLOWED_HOSTS="leadhub.example.com",
+    )
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG cannot be on with LEADHUB_ENV=production" in result.stderr
+
+
 def test_development_default_fails_check_deploy():
     """The embedded default is not production-safe, and check --deploy says so."""
     result = _manage("check", "--deploy", "--fail-level", "WARNING")
