@@ -125,3 +125,22 @@ def test_rescore_action_marks_the_selected_leads(ops_client, django_capture_on_c
         other.pk: False,
     }
     assert len(callbacks) == 1  # the rescore task is sent once the marks are committed
+
+
+def test_publications_in_a_row_rescore_once_with_the_last(ops_client, scored_lead):
+    """Issue 14, defect 12: saves no longer each queue a full rescore (drafts rescore no one,
+    above); of publications in a row, a task for a version superseded before it ran does
+    nothing, so three quick publications cost one full rescore, not three."""
+    from qualification.services.rescoring import publication_rescore
+    from qualification.services.versions import draft_publish
+
+    publisher = factories.user(Role.OPS, username="pub")
+    versions = []
+    for _ in range(3):  # tasks queued on commit; none ran (no commit in this test)
+        versions.append(draft_publish(user=publisher, draft=factories.draft(), note="Tune"))
+    assert publication_rescore(version_id=versions[0].pk).scored == 0
+    assert publication_rescore(version_id=versions[1].pk).scored == 0
+    assert _unchanged(scored_lead)
+    assert publication_rescore(version_id=versions[2].pk).scored == Lead.objects.count()
+    scored_lead.refresh_from_db()
+    assert scored_lead.criteria_version_id == versions[2].pk
