@@ -29,6 +29,7 @@ from qualification.models.operations import (
     hash_ingest_key,
     user_display_name,
 )
+from qualification.models.rescore_runs import RescoreChunk, RescoreKind, RescoreRun
 from qualification.models.sla import (
     BusinessCalendar,
     ClockStart,
@@ -75,6 +76,9 @@ __all__ = [
     "Recalibration",
     "RecalibrationStatus",
     "RecalibrationTrigger",
+    "RescoreChunk",
+    "RescoreKind",
+    "RescoreRun",
     "SDRTeam",
     "SLAAlert",
     "SLAPolicy",
