@@ -9,13 +9,13 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import DatabaseError, OperationalError, connection
 
+from qualification.models import RescoreKind
 from qualification.selectors.rescoring import dirty_lead_ids_read
+from qualification.selectors.scoring_specs import published_version_read
 from qualification.selectors.system import system_status_read
 from qualification.services.previews import preview_run_chunks
-from qualification.selectors.scoring_specs import published_version_read
-from qualification.services.rescoring import lead_rescore, publication_finish_check
-from qualification.models import RescoreKind
 from qualification.services.rescore_requests import rescore_run_send
+from qualification.services.rescoring import lead_rescore, publication_finish_check
 from qualification.services.rescoring.runs import (
     RunToSend,
     rescore_chunk_run,

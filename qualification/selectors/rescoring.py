@@ -37,9 +37,7 @@ def lead_ranges_read(
     bound = Lead.objects.all() if upto is None else Lead.objects.filter(pk__lte=upto)
     while True:
         chunk = list(
-            bound.filter(pk__gt=last_id)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch_size]
+            bound.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:batch_size]
         )
         if not chunk:
             return

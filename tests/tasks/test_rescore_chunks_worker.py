@@ -94,6 +94,7 @@ def test_a_full_rescore_finishes_after_the_whole_worker_is_killed_mid_run(broker
     assert run.report["scored"] == LEADS  # each chunk counted once, none lost, none twice
     assert done() == chunks
     # The chunks done before the kill were not redone.
-    assert dict(
-        RescoreChunk.objects.filter(pk__in=done_at_kill).values_list("pk", "done_at")
-    ) == done_at_kill
+    assert (
+        dict(RescoreChunk.objects.filter(pk__in=done_at_kill).values_list("pk", "done_at"))
+        == done_at_kill
+    )

@@ -7,6 +7,7 @@ in-process worker thread (``celery.contrib.testing``) cannot show.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -34,7 +35,10 @@ class WorkerProcess:
 
     def __init__(self, *, concurrency: int = 1, env: dict[str, str] | None = None) -> None:
         self.name = f"test-{uuid.uuid4().hex[:8]}@%h"
-        self.log = tempfile.NamedTemporaryFile(prefix="worker-", suffix=".log", delete=False)
+        # Kept open for the process's life (closed by ``stop``): its output, for failures.
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115
+            prefix="worker-", suffix=".log", delete=False
+        )
         environment = {**os.environ, "DATABASE_URL": database_url(), **(env or {})}
         environment.pop("LEADHUB_REQUIRE_SERVICES", None)
         self.process = subprocess.Popen(
@@ -78,10 +82,9 @@ class WorkerProcess:
         Path(self.log.name).unlink(missing_ok=True)
 
     def _signal(self, number: int) -> None:
-        try:  # the group outlives its leader while pool children are left
+        # The group outlives its leader while pool children are left.
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, number)
-        except ProcessLookupError:
-            pass
 
     def output(self) -> str:
         self.log.flush()

@@ -191,4 +191,3 @@ def _report_from(stored: dict) -> RescoreReport:
         transitions=stored.get("transitions", 0),
         batches=stored.get("batches", 0),
     )
-

@@ -37,14 +37,13 @@ def unscored() -> int:
     return Lead.objects.filter(criteria_version__isnull=True).count()
 
 
-def test_the_nightly_task_rescores_every_lead_in_chunks_and_stores_the_report(
-    leads, eager_tasks
-):
+def test_the_nightly_task_rescores_every_lead_in_chunks_and_stores_the_report(leads, eager_tasks):
     answer = rescore_all.apply().get()
     run = RescoreRun.objects.get()
     assert (answer["run"], answer["chunks"], answer["finished"]) == (run.pk, 3, True)
     assert (answer["scored"], answer["written"], answer["batches"]) == (7, 7, 3)
-    assert run.kind == RescoreKind.NIGHTLY and run.finished_at is not None
+    assert run.kind == RescoreKind.NIGHTLY
+    assert run.finished_at is not None
     assert run.report == {k: answer[k] for k in run.report}
     ranges = list(RescoreChunk.objects.values_list("first_id", "last_id", "done_at"))
     assert [(a, b) for a, b, _ in ranges] == [
