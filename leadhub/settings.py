@@ -195,6 +195,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_REDIS_SOCKET_TIMEOUT = 5
+# Issue 14 defect 6: a full rescore runs as chunks of lead ids, each acknowledged late. A
+# chunk held by a worker that died goes back to the queue after the visibility timeout
+# (Kombu's default: an hour): longer than a chunk, well under an hour. Countdowns (task
+# retries) must stay below it, or Redis hands the waiting message to a second worker.
+LEADHUB_CELERY_VISIBILITY_TIMEOUT = env_int(
+    ENV, "LEADHUB_CELERY_VISIBILITY_TIMEOUT", 600, minimum=2
+)
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = LEADHUB_CELERY_VISIBILITY_TIMEOUT
+LEADHUB_RESCORE_CHUNK_SIZE = env_int(ENV, "LEADHUB_RESCORE_CHUNK_SIZE", 5000, minimum=1)
 
 # Outgoing mail for SLA alerts (leadhub.env.select_email): SMTP with EMAIL_HOST, else console.
 _email = select_email(ENV)

@@ -9,15 +9,21 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import DatabaseError, OperationalError, connection
 
+from qualification.models import RescoreKind
 from qualification.selectors.rescoring import dirty_lead_ids_read
+from qualification.selectors.scoring_specs import published_version_read
 from qualification.selectors.system import system_status_read
 from qualification.services.previews import preview_run_chunks
-from qualification.services.rescoring import (
-    lead_rescore,
-    leads_rescore_nightly,
-    publication_finish_check,
+from qualification.services.rescore_requests import rescore_run_send
+from qualification.services.rescoring import lead_rescore, publication_finish_check
+from qualification.services.rescoring.runs import (
+    RunToSend,
+    rescore_chunk_run,
+    rescore_run_finish,
+    rescore_run_plan,
+    rescore_run_state,
+    rescore_runs_resume,
 )
-from qualification.services.rescoring import publication_rescore as publication_apply
 from qualification.services.sla_clocks import sla_clocks_mark_refreshed, sla_clocks_refresh_chunk
 
 RETRY = {
@@ -37,26 +43,66 @@ def rescore_leads(lead_ids: list[int]) -> dict:
     return lead_rescore(lead_ids=[int(i) for i in lead_ids]).as_dict()
 
 
-@shared_task(name="qualification.rescore_all", **RETRY)
-def rescore_all() -> dict:
-    """Rescore every lead; periodic (nightly by default) so windows and decay move."""
-    return leads_rescore_nightly().as_dict()
+@shared_task(name="qualification.rescore_all", bind=True, **RETRY)
+def rescore_all(self) -> dict:
+    """Rescore every lead; periodic (nightly by default) so windows and decay move.
+
+    It plans the run and sends its chunks (``services.rescoring.runs``); the chord's
+    callback stores the report on the run.
+    """
+    return _run_send(rescore_run_plan(kind=RescoreKind.NIGHTLY, task_id=self.request.id))
 
 
-@shared_task(name="qualification.publication_rescore", **RETRY)
-def publication_rescore(version_id: int) -> dict:
-    """Rescore every lead with a just-published criteria version (progress: the banner)."""
-    return publication_apply(version_id=int(version_id)).as_dict()
+@shared_task(name="qualification.publication_rescore", bind=True, **RETRY)
+def publication_rescore(self, version_id: int) -> dict:
+    """Rescore every lead with a just-published criteria version (progress: the banner).
+
+    A version published again meanwhile is left to its own task.
+    """
+    version = published_version_read()
+    if version is None or version.pk != int(version_id):
+        return {"run": None}
+    planned = rescore_run_plan(
+        kind=RescoreKind.PUBLICATION, version_id=version.pk, task_id=self.request.id
+    )
+    return _run_send(planned)
+
+
+@shared_task(name="qualification.rescore_chunk", **RETRY)
+def rescore_chunk(chunk_id: int) -> dict:
+    """Rescore one chunk of a full rescore (a range of lead ids); done chunks are skipped."""
+    return rescore_chunk_run(chunk_id=int(chunk_id)).as_dict()
+
+
+@shared_task(name="qualification.rescore_run_finish", **RETRY)
+def rescore_run_finish_task(_results: list, run_id: int) -> dict:
+    """The chord callback of a full rescore: sum the chunks' stored reports onto the run."""
+    report = rescore_run_finish(run_id=int(run_id))
+    return {"run": int(run_id), "finished": report is not None}
 
 
 @shared_task(name="qualification.rescore_sweep", **RETRY)
 def rescore_sweep(limit: int = SWEEP_LIMIT) -> dict:
-    """Rescore leads marked dirty but never processed (e.g. the broker was down)."""
+    """Rescore leads marked dirty but never processed (e.g. the broker was down), and
+    re-send the chunks of full rescores that stopped making progress (chunks lost)."""
     ids = dirty_lead_ids_read(limit=limit)
     report = lead_rescore(lead_ids=ids).as_dict()
     report["picked_up"] = len(ids)
+    resumed = rescore_runs_resume()
+    for run in resumed:
+        rescore_run_send(run.run_id, run.chunk_ids)
+    report["runs_resumed"] = len(resumed)
     publication_finish_check()
     return report
+
+
+def _run_send(planned: RunToSend) -> dict:
+    """Send a planned run's chunks (none left: finish it now); what the run holds after."""
+    if planned.chunk_ids:
+        rescore_run_send(planned.run_id, planned.chunk_ids)
+    else:
+        rescore_run_finish(run_id=planned.run_id)
+    return {"chunks": len(planned.chunk_ids), **rescore_run_state(planned.run_id)}
 
 
 @shared_task(name="qualification.system_status", acks_late=True)
@@ -158,7 +204,7 @@ def delivery_send(self, delivery_id: int) -> dict:
     acks_late=True,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
-    retry_backoff_max=600,
+    retry_backoff_max=300,  # below the broker's visibility timeout (settings)
     retry_jitter=True,
     max_retries=5,
 )

@@ -30,6 +30,7 @@ from qualification.models.operations import (
     hash_secret,
     user_display_name,
 )
+from qualification.models.rescore_runs import RescoreChunk, RescoreKind, RescoreRun
 from qualification.models.sla import (
     BusinessCalendar,
     ClockStart,
@@ -77,6 +78,9 @@ __all__ = [
     "Recalibration",
     "RecalibrationStatus",
     "RecalibrationTrigger",
+    "RescoreChunk",
+    "RescoreKind",
+    "RescoreRun",
     "SDRTeam",
     "SLAAlert",
     "SLAPolicy",

@@ -58,7 +58,7 @@ from qualification.services.rescore_requests import enqueue_safely
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
-MAX_BACKOFF_SECONDS = 30 * 60  # below Redis's one-hour visibility timeout
+MAX_BACKOFF_SECONDS = 30 * 60
 WEBHOOK_TIMEOUT_SECONDS = 5
 # A pending row never tried this long after it was made lost its task (broker down).
 SWEEP_UNTRIED_AFTER = timedelta(minutes=5)
@@ -87,9 +87,14 @@ class SendOutcome:
 
 
 def delivery_backoff(attempts: int) -> int:
-    """Seconds before the next attempt after ``attempts`` failures: 60, 120, 240... capped."""
+    """Seconds before the next attempt after ``attempts`` failures: 60, 120, 240... capped.
+
+    Capped below the broker's visibility timeout too: Redis hands a message waiting longer
+    than that to a second worker, and the email would go out twice.
+    """
     base = int(settings.LEADHUB_DELIVERY_RETRY_SECONDS)
-    return min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
+    cap = min(MAX_BACKOFF_SECONDS, settings.LEADHUB_CELERY_VISIBILITY_TIMEOUT * 4 // 5)
+    return min(base * 2 ** max(attempts - 1, 0), cap)
 
 
 def deliveries_enqueue(delivery_ids: Sequence[int]) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 
-from celery import current_app
+from celery import chord, current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -44,6 +44,24 @@ def rescore_enqueue(lead_ids: Sequence[int]) -> bool:
         enqueue_safely("qualification.rescore_leads", ids[start : start + TASK_CHUNK])
         for start in range(0, len(ids), TASK_CHUNK)
     )
+
+
+def rescore_run_send(run_id: int, chunk_ids: Sequence[int]) -> bool:
+    """Send a full rescore's chunks as one group, with a chord that finishes the run.
+
+    Every worker takes chunks from the same queue, so more workers (on any machine sharing
+    the broker) finish sooner. On a broker outage the run stays stored and quiet, and the
+    sweep re-sends its chunks (``services.rescoring.runs.rescore_runs_resume``).
+    """
+    header = [current_app.signature("qualification.rescore_chunk", args=(pk,)) for pk in chunk_ids]
+    # The chord passes the chunks' results first; the callback reads the stored reports.
+    body = current_app.signature("qualification.rescore_run_finish", args=(run_id,))
+    try:
+        chord(header, body).apply_async()
+    except Exception:  # kombu raises several types for an unreachable broker
+        logger.warning("Could not send rescore run %s; the sweep will", run_id, exc_info=True)
+        return False
+    return True
 
 
 def enqueue_safely(task_name: str, *args: object) -> bool:

@@ -144,7 +144,15 @@ class TestWebhook:
 
 def test_backoff_doubles_from_the_setting_and_is_capped(settings):
     settings.LEADHUB_DELIVERY_RETRY_SECONDS = 60
+    settings.LEADHUB_CELERY_VISIBILITY_TIMEOUT = 3600
     assert [delivery_backoff(n) for n in range(1, 7)] == [60, 120, 240, 480, 960, 1800]
+
+
+def test_backoff_stays_below_the_visibility_timeout(settings):
+    """A countdown past the broker's visibility timeout would be delivered twice."""
+    settings.LEADHUB_DELIVERY_RETRY_SECONDS = 60
+    settings.LEADHUB_CELERY_VISIBILITY_TIMEOUT = 600
+    assert [delivery_backoff(n) for n in range(1, 7)] == [60, 120, 240, 480, 480, 480]
 
 
 def test_sweep_requeues_only_lost_pending_deliveries(make_user, mailoutbox, eager_tasks):

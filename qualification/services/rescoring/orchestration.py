@@ -31,7 +31,7 @@ from qualification.selectors.aggregation import (
     account_active_users_read,
 )
 from qualification.selectors.learning_live import LiveModel, live_model_read
-from qualification.selectors.rescoring import lead_ranges_read
+from qualification.selectors.rescoring import lead_range_account_ids_read, lead_ranges_read
 from qualification.selectors.scoring_specs import (
     criteria_specs_read,
     policy_spec_read,
@@ -82,11 +82,14 @@ def lead_rescore_all(
     now: datetime | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     pipeline: bool = False,
+    lead_range: LeadRange | None = None,
 ) -> RescoreReport:
     """Rescore every lead (windows and decay move with time), batch by batch by id.
 
     ``pipeline=True`` (the nightly run, the benchmark) overlaps reads, scoring and writes
     on PostgreSQL outside a transaction; elsewhere it is the same as ``False``.
+    ``lead_range`` limits it to the leads whose ids are in that range (one chunk of a
+    chunked full rescore, ``services.rescoring.runs``).
     """
     started = timezone.now()
     now = now or started
@@ -95,9 +98,16 @@ def lead_rescore_all(
     live = live_model_read()  # once per run: every batch is estimated by the same model
     model_events = _model_events(live)
     # Every lead is scored at the same ``now``: read the account-level activity once.
-    activity = account_active_users_read(None, criteria, policy, now)
+    accounts = None if lead_range is None else lead_range_account_ids_read(lead_range)
+    activity = account_active_users_read(accounts, criteria, policy, now)
     report = RescoreReport()
-    ranges = lead_ranges_read(batch_size=batch_size)
+    ranges = (
+        lead_ranges_read(batch_size=batch_size)
+        if lead_range is None
+        else lead_ranges_read(
+            batch_size=batch_size, after=lead_range.first - 1, upto=lead_range.last
+        )
+    )
     if not (pipeline and connection.vendor == "postgresql" and not connection.in_atomic_block):
         for batch in ranges:
             report.merge(

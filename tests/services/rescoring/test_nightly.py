@@ -1,4 +1,5 @@
-"""The nightly full rescore: one service the ``rescore_all`` task and ``rescore --all`` share."""
+"""The full rescore in this process (``rescore --all``); the ``rescore_all`` task runs the
+same scoring in chunks (``test_runs``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from django.core.management import call_command
 from qualification.management.commands import rescore as rescore_command
 from qualification.models import Lead
 from qualification.services.rescoring import RescoreReport, leads_rescore_nightly, orchestration
-from qualification.tasks import rescore_all
 from tests.factories import AccountFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,21 +33,15 @@ def test_nightly_rescores_everyone_then_maintains_the_table(catalog, monkeypatch
 
 @pytest.fixture
 def nightly_calls(monkeypatch) -> list[int]:
-    """Batch sizes the nightly service was called with, from the task or the command."""
+    """Batch sizes the nightly service was called with by the command."""
     calls: list[int] = []
 
     def fake(*, batch_size: int = orchestration.DEFAULT_BATCH_SIZE) -> RescoreReport:
         calls.append(batch_size)
         return RescoreReport(scored=3, written=1, batches=1)
 
-    monkeypatch.setattr("qualification.tasks.leads_rescore_nightly", fake)
     monkeypatch.setattr(rescore_command, "leads_rescore_nightly", fake)
     return calls
-
-
-def test_the_nightly_task_runs_the_nightly_service(nightly_calls):
-    assert rescore_all.apply().get()["scored"] == 3
-    assert nightly_calls == [orchestration.DEFAULT_BATCH_SIZE]
 
 
 def test_rescore_all_command_runs_the_nightly_service(nightly_calls):
