@@ -3,12 +3,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views import defaults
-
-from qualification.api.segment import error as json_error
 
 admin.site.site_header = "LeadHub administration"
 admin.site.site_title = "LeadHub admin"
@@ -22,14 +19,8 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
-def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """A 404 under the APIs is JSON ``{code, message}`` like their other errors."""
-    if request.path_info.startswith(("/api/", "/v1/")):
-        return json_error(404, "not_found", f"{request.path}: no such API endpoint or object.")
-    return defaults.page_not_found(request, exception)
-
-
-handler404 = not_found
+handler404 = "qualification.web.errors.not_found"
+handler500 = "qualification.web.errors.server_error"
 
 urlpatterns = [
     # Browsers ask for /favicon.ico on every page (the admin has no <link rel="icon">).
