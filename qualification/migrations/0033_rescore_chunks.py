@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('qualification', '0031_saved_views'),
+        ('qualification', '0032_api_tokens'),
     ]
 
     operations = [
