@@ -12,13 +12,14 @@ from __future__ import annotations
 import time
 
 import pytest
+import redis
 
 from leadhub.celery import app
+from qualification.devdata.workers import WorkerProcess
 from qualification.models import Account, Lead, RescoreChunk, RescoreRun
 from qualification.tasks import rescore_all
 from tests import realservices as services
 from tests.services.rescoring.catalog import scoring_catalog
-from tests.tasks.worker_process import WorkerProcess
 
 pytestmark = pytest.mark.celery_worker
 
@@ -29,18 +30,25 @@ WORKER_ENV = {
     "LEADHUB_RESCORE_CHUNK_SIZE": "250",
 }
 FINISH_WITHIN_S = 120
+# Kombu's Redis transport: messages delivered and not yet acknowledged, and their index.
+UNACKED, UNACKED_INDEX = "unacked", "unacked_index"
 
 
 @pytest.fixture
 def broker(redis_url, postgres, transactional_db):
     if app.conf.task_always_eager:
         services.unavailable("Celery runs eagerly: set REDIS_URL to run a real worker")
-    app.control.purge()  # a message an earlier test left would act on this test's ids
+    held = redis.Redis.from_url(redis_url)
+    # A message an earlier test left (queued, or held by a worker it killed) would act on
+    # this test's ids, and would count as held below.
+    app.control.purge()
+    held.delete(UNACKED, UNACKED_INDEX)
     workers: list[WorkerProcess] = []
     yield workers
     for worker in workers:
         worker.stop()
     app.control.purge()
+    held.delete(UNACKED, UNACKED_INDEX)
 
 
 def wait_for(condition, timeout: float, step: float = 0.05) -> bool:
@@ -52,7 +60,7 @@ def wait_for(condition, timeout: float, step: float = 0.05) -> bool:
     return False
 
 
-def test_a_full_rescore_finishes_after_the_whole_worker_is_killed_mid_run(broker):
+def test_a_full_rescore_finishes_after_the_whole_worker_is_killed_mid_run(broker, redis_url):
     scoring_catalog()
     account = Account.objects.create(name="Acme", domain="acme.test", country="FR")
     Lead.objects.bulk_create(
@@ -66,8 +74,12 @@ def test_a_full_rescore_finishes_after_the_whole_worker_is_killed_mid_run(broker
     def done() -> int:
         return RescoreChunk.objects.filter(done_at__isnull=False).count()
 
-    assert wait_for(lambda: done() >= 2, timeout=90), first.output()
+    # Kill while the worker holds a chunk's message (Redis's ``unacked`` hash), not in the
+    # instant between acknowledging one chunk and taking the next.
+    held = redis.Redis.from_url(redis_url)
+    assert wait_for(lambda: done() >= 2 and held.hlen(UNACKED) > 0, timeout=90), first.output()
     first.kill()
+    assert held.hlen(UNACKED) > 0  # what the dead worker held: back after the timeout
     killed_at = time.monotonic()
     chunks = RescoreChunk.objects.count()
     done_at_kill = dict(

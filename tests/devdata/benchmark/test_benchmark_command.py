@@ -26,7 +26,9 @@ pytestmark = pytest.mark.django_db
 
 def _run(*args: str) -> dict:
     out = StringIO()
-    call_command("benchmark", "--json", "--no-ingest", "--no-learning", *args, stdout=out)
+    call_command(
+        "benchmark", "--json", "--no-ingest", "--no-learning", "--no-workers", *args, stdout=out
+    )
     return json.loads(out.getvalue())
 
 

@@ -1,8 +1,9 @@
-"""A real ``celery worker`` in its own process group, against the test's database and Redis.
+"""A real ``celery worker`` process in its own process group, on this process's broker.
 
-The fault tests kill it with ``SIGKILL`` to the whole group (the main process and its pool
-children together), as a crashed machine or an OOM-killed container would, which an
-in-process worker thread (``celery.contrib.testing``) cannot show.
+The benchmark times the chunked full rescore through one and two of them; the fault tests
+kill one with ``SIGKILL`` to the whole group (the main process and its pool children
+together), as a crashed machine or an OOM-killed container would, which an in-process
+worker thread (``celery.contrib.testing``) cannot show. Tooling, not product.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from leadhub.celery import app
 
 
 def database_url() -> str:
-    """The URL of the database this test uses (pytest-django's test database)."""
+    """The URL of the database this process uses (under pytest: the test database)."""
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     return f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
