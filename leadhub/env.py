@@ -72,7 +72,9 @@ def select_runtime(environ: Mapping[str, str], base_dir: Path) -> Runtime:
     database_url = environ.get("DATABASE_URL", "").strip()
     if database_url:
         try:
-            database = dj_database_url.parse(database_url, conn_max_age=60)
+            # Health checks: a kept connection that died while idle (a PostgreSQL restart or
+            # failover) is replaced before the request uses it instead of failing that request.
+            database = dj_database_url.parse(database_url, conn_max_age=60, conn_health_checks=True)
         except ValueError as exc:  # unknown scheme and the like
             raise ImproperlyConfigured(f"DATABASE_URL is not a usable database URL: {exc}") from exc
     else:
