@@ -9,9 +9,12 @@ and when the thread is idle it sweeps leads still marked for rescoring, as beat'
 marked in the database (the rescore mark, a pending delivery row) and is picked up again,
 so nothing is lost. Only for the demo and a single machine: production runs Celery workers.
 
-Tests keep tasks inline (``LEADHUB_BACKGROUND_TASKS = False`` in tests/conftest.py), so a
-test sees a task's effect as soon as its request returns; ``tests/api/test_inprocess.py`` runs
-the thread itself.
+Only a process that serves requests hands tasks to the thread: ``leadhub.wsgi`` and
+``leadhub.asgi`` (which gunicorn and ``runserver`` load) call ``runner.serve()``. Every other
+process (a management command, a shell, the tests) keeps Celery's eager default and runs a
+task where it is sent: a daemon thread dies with a command that exits, so ``recalibrate``
+would end before the rescore its new model needs, and the benchmark would time its next
+figure beside a rescore still running. ``tests/api/test_inprocess.py`` runs the thread.
 """
 
 from __future__ import annotations
@@ -39,6 +42,11 @@ class Runner:
         self._busy = threading.Event()
         self._running = threading.Event()  # cleared by ``paused()``
         self._running.set()
+        self.serving = False  # set by ``serve()`` in a web process
+
+    def serve(self) -> None:
+        """Take tasks from now on (the embedded mode's web process)."""
+        self.serving = True
 
     def submit(self, task_name: str, args: Sequence[object]) -> None:
         """Queue a task for the thread (started on first use, so after any fork)."""

@@ -162,9 +162,8 @@ DJANGO_TABLES2_TEMPLATE = "tables/table.html"
 # it (LEADHUB_CRITERIA_FOUR_EYES=1).
 LEADHUB_CRITERIA_FOUR_EYES = env_bool(ENV, "LEADHUB_CRITERIA_FOUR_EYES", False)
 
-# Celery: the embedded default runs tasks in-process, on one thread after the response
-# (leadhub.inprocess; tests run them inline); REDIS_URL selects a real broker and workers.
-LEADHUB_BACKGROUND_TASKS = RUNTIME.eager_tasks
+# Celery: the embedded default runs tasks in-process: in a web process on one thread after
+# the response, elsewhere inline (leadhub.inprocess); REDIS_URL selects a broker and workers.
 CELERY_BROKER_URL = RUNTIME.broker_url
 CELERY_RESULT_BACKEND = RUNTIME.result_backend
 CELERY_TASK_ALWAYS_EAGER = RUNTIME.eager_tasks

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import override_settings
 
+from leadhub.inprocess import runner
 from qualification.roles import Role
 from tests import factories
 from tests import realservices as services
@@ -21,13 +22,15 @@ def fast_password_hashing():
         yield
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(autouse=True)
 def inline_tasks():
     """Run the embedded mode's tasks inline, not on its background thread
     (``leadhub.inprocess``): a test sees a task's effect when its request returns.
-    tests/api/test_inprocess.py runs the thread itself."""
-    with override_settings(LEADHUB_BACKGROUND_TASKS=False):
-        yield
+    The test process serves no requests, so this is the default; it is kept so even if
+    some test imports ``leadhub.wsgi``. tests/api/test_inprocess.py runs the thread."""
+    runner.serving = False
+    yield
+    runner.serving = False
 
 
 @pytest.fixture(scope="session", autouse=True)

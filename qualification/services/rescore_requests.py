@@ -14,7 +14,6 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from celery import chord, current_app
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -76,7 +75,7 @@ def enqueue_safely(task_name: str, *args: object) -> bool:
     Redis for 19 s during an outage, inside the request) and a failed publish is not
     retried here (``retry=False``; the broker's own timeouts are short, see settings).
     """
-    if current_app.conf.task_always_eager and settings.LEADHUB_BACKGROUND_TASKS:
+    if current_app.conf.task_always_eager and runner.serving:
         runner.submit(task_name, args)  # embedded mode: after the response (leadhub.inprocess)
         return True
     try:

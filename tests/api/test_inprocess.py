@@ -8,7 +8,6 @@ PostgreSQL, with the embedded mode's eager Celery.
 from __future__ import annotations
 
 import pytest
-from django.test import override_settings
 
 from leadhub.celery import app
 from leadhub.inprocess import runner
@@ -18,8 +17,8 @@ from tests.api.conftest import basic
 
 @pytest.fixture
 def embedded_mode(eager_tasks):
-    with override_settings(LEADHUB_BACKGROUND_TASKS=True):
-        yield
+    runner.serve()  # as leadhub.wsgi does in a web process
+    yield
     runner.resume()
     assert runner.wait_idle(30)
 
@@ -72,3 +71,29 @@ def test_a_failing_task_leaves_its_mark_and_the_thread_goes_on(embedded_mode):
     assert runner.wait_idle(30)
     lead.refresh_from_db()
     assert not lead.needs_rescore
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_web_process_a_task_runs_where_it_is_sent(eager_tasks):
+    """A management command (here: the test process) serves nothing: a daemon thread would
+    die with it, so ``recalibrate`` could exit before its model's rescore ran."""
+    from qualification.services.rescore_requests import enqueue_safely
+
+    assert not runner.serving
+    lead = Lead.objects.create(user_id="inline", needs_rescore=True)
+    assert enqueue_safely("qualification.rescore_leads", [lead.pk])
+    lead.refresh_from_db()  # no waiting: it ran inside the call
+    assert not lead.needs_rescore
+    assert lead.scored_at is not None
+
+
+def test_the_web_entry_points_turn_the_thread_on():
+    import importlib
+
+    import leadhub.asgi
+    import leadhub.wsgi
+
+    for module in (leadhub.wsgi, leadhub.asgi):
+        runner.serving = False
+        importlib.reload(module)
+        assert runner.serving, module.__name__
