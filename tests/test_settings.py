@@ -36,6 +36,9 @@ def test_database_and_redis_urls_select_real_services(tmp_path):
     assert runtime.database["HOST"] == "db.internal"
     assert runtime.database["PORT"] == 5433
     assert runtime.database["NAME"] == "leadhub"
+    # Kept connections are checked before reuse, and PostgreSQL compiles no query (JIT).
+    assert runtime.database["CONN_HEALTH_CHECKS"] is True
+    assert runtime.database["OPTIONS"]["options"] == "-c jit=off"
     assert runtime.eager_tasks is False
     assert runtime.broker_url == "redis://127.0.0.1:6379/2"
     assert runtime.result_backend == "redis://127.0.0.1:6379/2"
