@@ -84,7 +84,8 @@ class Runner:
             try:
                 task_name, args = self._queue.get(timeout=IDLE_SWEEP_S)
             except queue.Empty:
-                self._run(SWEEP_TASK, ())
+                if self.serving:  # a process that stopped serving (a test) sweeps nothing
+                    self._run(SWEEP_TASK, ())
                 continue
             try:
                 self._running.wait()

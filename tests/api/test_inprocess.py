@@ -97,3 +97,29 @@ def test_the_web_entry_points_turn_the_thread_on():
         runner.serving = False
         importlib.reload(module)
         assert runner.serving, module.__name__
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_idle_thread_sweeps_marked_leads_only_while_its_process_serves(
+    embedded_mode, monkeypatch
+):
+    """Idle, the thread sweeps as beat would; once the process stops serving (a test suite
+    after these tests) it must not write beside the next test's requests."""
+    import time
+
+    from leadhub import inprocess
+
+    monkeypatch.setattr(inprocess, "IDLE_SWEEP_S", 0.2)
+    runner.submit("qualification.rescore_sweep", ())  # wakes the thread on the short wait
+    assert runner.wait_idle(30)
+    swept = Lead.objects.create(user_id="swept", needs_rescore=True)
+    deadline = time.monotonic() + 15
+    while Lead.objects.filter(pk=swept.pk, needs_rescore=True).exists():
+        assert time.monotonic() < deadline, "the idle thread never swept the marked lead"
+        time.sleep(0.1)
+    runner.serving = False
+    time.sleep(0.5)  # let a sweep under way finish
+    left = Lead.objects.create(user_id="left", needs_rescore=True)
+    time.sleep(1.0)  # five idle waits
+    left.refresh_from_db()
+    assert left.needs_rescore
