@@ -102,11 +102,15 @@ def sla_rules_delete(*, rules: Iterable[SLARule], user: Any) -> bool:
     for model in {type(rule) for rule in rules}:
         _require(user, "delete", model)
     with transaction.atomic():
+        calendars = {rule.calendar_id for rule in rules if isinstance(rule, SLAPolicy)}
         for rule in rules:
             rule._history_user = user
             rule.delete()
-        moved = any(isinstance(rule, SLAPolicy) for rule in rules)
+        moved = bool(calendars)
         if moved:
+            # A deleted policy leaves no ``updated_at`` behind for ``sla_clocks_stale``: its
+            # calendar carries the change, so a refresh lost to a broker outage stays owed.
+            BusinessCalendar.objects.filter(pk__in=calendars).update(updated_at=timezone.now())
             sla_rules_changed()
     return moved
 

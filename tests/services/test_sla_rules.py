@@ -214,3 +214,17 @@ def test_a_refresh_lost_to_a_broker_outage_is_still_owed(
         holidays_import(calendar_id=cal.pk, text=ics(date(2027, 1, 1)), user=ops)
     assert Holiday.objects.count() == 1
     assert sla_clocks_stale()
+
+
+def test_a_refresh_lost_after_deleting_a_policy_is_still_owed(
+    ops, broker_down, django_capture_on_commit_callbacks
+):
+    """Deleting a policy moves its leads' clocks (they lose the deadline); the calendar
+    carries the change, so the alert scan asks for the refresh the outage lost."""
+    cal = factories.calendar()
+    policy = factories.sla(calendar=cal)
+    BusinessCalendar.objects.update(clocks_refreshed_at=timezone.now())
+    assert not sla_clocks_stale()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sla_rules_delete(rules=[policy], user=ops)
+    assert sla_clocks_stale()
