@@ -179,6 +179,27 @@ def test_ops_revoke_tokens_and_see_their_last_use(client_as, make_user):
     assert _get(raw).status_code == 401
 
 
+def test_the_admin_lists_an_expired_token_as_expired_not_active(client_as, make_user):
+    ops_client = client_as(Role.OPS)
+    sdr = make_user(Role.SDR, username="sam")
+    api_token_create(user=sdr, name="Live script")
+    expired, _ = api_token_create(user=sdr, name="Trial script")
+    ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    revoked, _ = api_token_create(user=sdr, name="Old script")
+    api_token_revoke(token=revoked)
+
+    def listed(status: str) -> list[str]:
+        response = ops_client.get(admin_url(ApiToken, "changelist"), {"status": status})
+        return sorted(t.name for t in response.context["cl"].result_list)
+
+    assert listed("active") == ["Live script"]
+    assert listed("expired") == ["Trial script"]
+    assert listed("revoked") == ["Old script"]
+    page = ops_client.get(admin_url(ApiToken, "changelist")).content.decode()
+    for status in ("Active", "Expired", "Revoked"):
+        assert f">{status}<" in page
+
+
 @pytest.mark.parametrize("role", [Role.SDR, Role.MANAGER, Role.MARKETING, Role.PRODUCT])
 def test_only_ops_see_the_tokens(client_as, role):
     assert client_as(role).get(admin_url(ApiToken, "changelist")).status_code in (302, 403)

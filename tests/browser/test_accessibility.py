@@ -84,10 +84,16 @@ def _check(axe, page, url: str, *, status: int = 200, shot=None) -> list[str]:
     assert response.status == status, (url, response.status)
     if "/api/docs/" in url:  # Swagger UI builds the page from the schema it fetches
         page.locator("#swagger-ui .opblock").first.wait_for()
+    return _check_widths(axe, page, url, shot=shot)
+
+
+def _check_widths(axe, page, label: str, *, shot=None) -> list[str]:
+    """Run axe on the page as it is now at both widths (``_check`` without the ``goto``:
+    for a page reached by a form post); ``shot`` as in ``_check``."""
     found = []
     for device, size in WIDTHS.items():
         page.set_viewport_size(size)
-        found += _violations(axe, page, f"{url} [{device}]")
+        found += _violations(axe, page, f"{label} [{device}]")
         if shot is not None:
             shoot, name = shot
             shoot(page, f"{name}-{device}")
