@@ -50,6 +50,7 @@ SCORE_COLUMNS: dict[str, str] = {
     "sla_started_at": "timestamptz",
     "sla_warn_at": "timestamptz",
     "sla_due_at": "timestamptz",
+    "sla_stopped_at": "timestamptz",
     # The live model's likelihood, written with the score it was estimated beside.
     "likelihood": "double precision",
     "likelihood_model_id": "bigint",

@@ -19,6 +19,11 @@ from qualification.models.choices import (
 from qualification.models.fields import DocumentJSONField
 from qualification.roles import Perm
 
+# A clock that still runs: nobody has touched the lead, and it has not left the SDR queues
+# untouched (``Lead.sla_stopped_at``). The open-clock indexes carry this condition, so the
+# alert scan, the queues' SLA filters and the dashboard's open alerts use this one Q.
+CLOCK_RUNNING = models.Q(first_touched_at__isnull=True, sla_stopped_at__isnull=True)
+
 
 class Account(models.Model):
     """A company. Named fields for what criteria commonly use; ``traits`` for anything else."""
@@ -99,6 +104,15 @@ class Lead(models.Model):
     sla_started_at = models.DateTimeField(null=True, blank=True)
     sla_warn_at = models.DateTimeField(null=True, blank=True)
     sla_due_at = models.DateTimeField(null=True, blank=True)
+    # When the clock stopped without a touch: the lead left the SDR queues (disqualified,
+    # recycled, passed to sales) while its clock ran. The clock is kept and judged at
+    # that moment (missed if its deadline had passed), so a miss does not vanish from
+    # the figures when the lead moves on; policy edits no longer move it.
+    sla_stopped_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the SLA clock stopped untouched (the lead left the SDR queues).",
+    )
     # Set at first touch: business minutes it took, and whether that was by the deadline.
     sla_response_minutes = models.PositiveIntegerField(null=True, blank=True)
     sla_met = models.BooleanField(null=True, blank=True)
@@ -223,13 +237,13 @@ class Lead(models.Model):
             # Open clocks by deadline: the SLA sort, the Overdue filter and the alert scan.
             models.Index(
                 fields=["sla_due_at"],
-                condition=models.Q(first_touched_at__isnull=True, sla_due_at__isnull=False),
-                name="lead_sla_open_due",
+                condition=CLOCK_RUNNING & models.Q(sla_due_at__isnull=False),
+                name="lead_sla_running_due",
             ),
             models.Index(
                 fields=["sla_warn_at"],
-                condition=models.Q(first_touched_at__isnull=True, sla_warn_at__isnull=False),
-                name="lead_sla_open_warn",
+                condition=CLOCK_RUNNING & models.Q(sla_warn_at__isnull=False),
+                name="lead_sla_running_warn",
             ),
             # The dashboard's period scans: leads qualified in a date range. The columns its
             # aggregates read ride along (PostgreSQL), so each of its dozen scans of a
@@ -242,6 +256,7 @@ class Lead(models.Model):
                     "first_touched_at",
                     "sla_due_at",
                     "sla_started_at",
+                    "sla_stopped_at",
                     "sla_met",
                     "sla_response_minutes",
                     "owner",

@@ -17,6 +17,7 @@ from django.db.models import Case, DateTimeField, F, IntegerField, Q, QuerySet, 
 
 from qualification.core.vocabulary import QUEUE_PRIORITY, QUEUE_SCOPES, SDR_WORKABLE_STAGES
 from qualification.models import Account, GlossaryTerm, Lead, SavedView
+from qualification.models.accounts import CLOCK_RUNNING
 from qualification.roles import Perm
 from qualification.selectors.leads import LeadFilters, lead_list
 
@@ -119,13 +120,16 @@ def sla_state_q(state: str, now: datetime) -> Q:
     columns, so a row marked "Overdue" is exactly a row the Overdue filter lists: due at
     10:00 is overdue at 10:00 (``sla_due_at <= now``), due soon from ``sla_warn_at`` on.
     Comparing stored columns also orders and filters across policies without reading them.
-    ``met`` means "touched" (in time or late); ``none``: untouched with no clock running.
+    ``met`` means "touched" (in time or late); ``none``: untouched with no clock running
+    (none at all, or one that stopped when the lead left the queues).
     """
-    untouched = Q(first_touched_at__isnull=True)
+    untouched = CLOCK_RUNNING
     if state == "met":
         return Q(first_touched_at__isnull=False)
     if state == "none":
-        return untouched & Q(sla_due_at__isnull=True)
+        return Q(first_touched_at__isnull=True) & (
+            Q(sla_due_at__isnull=True) | Q(sla_stopped_at__isnull=False)
+        )
     if state == "breached":
         return untouched & Q(sla_due_at__lte=now)
     if state == "warning":
@@ -149,7 +153,7 @@ OVERDUE, DUE_SOON, ON_TRACK = 0, 1, 2
 
 def sla_urgency(now: datetime) -> Case:
     """Overdue (0), due soon (1) or neither (2) for each lead, by its stored clock at ``now``."""
-    untouched = Q(first_touched_at__isnull=True)
+    untouched = CLOCK_RUNNING
     return Case(
         When(untouched & Q(sla_due_at__lte=now), then=Value(OVERDUE)),
         When(untouched & Q(sla_warn_at__lte=now), then=Value(DUE_SOON)),
@@ -166,7 +170,7 @@ def mine_order(leads: QuerySet[Lead], *, now: datetime) -> QuerySet[Lead]:
     clock has time left, the breach's has none.
     """
     urgency = sla_urgency(now)
-    urgent = Q(first_touched_at__isnull=True) & (Q(sla_warn_at__lte=now) | Q(sla_due_at__lte=now))
+    urgent = CLOCK_RUNNING & (Q(sla_warn_at__lte=now) | Q(sla_due_at__lte=now))
     urgent_due = Case(
         When(urgent, then=F("sla_due_at")),
         default=None,
@@ -188,7 +192,7 @@ def shared_order(leads: QuerySet[Lead], *, now: datetime) -> QuerySet[Lead]:
     """
     due_soon = Case(
         When(
-            Q(first_touched_at__isnull=True, sla_warn_at__lte=now, sla_due_at__gt=now),
+            CLOCK_RUNNING & Q(sla_warn_at__lte=now, sla_due_at__gt=now),
             then=Value(0),
         ),
         default=Value(1),
@@ -199,10 +203,10 @@ def shared_order(leads: QuerySet[Lead], *, now: datetime) -> QuerySet[Lead]:
 
 
 def sla_order(leads: QuerySet[Lead], *, descending: bool = False) -> QuerySet[Lead]:
-    """Sorted by the real deadline across policies: untouched leads by ``sla_due_at``, then
-    touched ones (their clock stopped) by theirs, leads with no clock last either way."""
+    """Sorted by the real deadline across policies: running clocks by ``sla_due_at``, then
+    stopped ones (touched, or left the queues) by theirs, leads with no clock last."""
     touched = Case(
-        When(first_touched_at__isnull=True, then=Value(0)),
+        When(CLOCK_RUNNING, then=Value(0)),
         default=Value(1),
         output_field=IntegerField(),
     )

@@ -69,6 +69,7 @@ class LeadState(NamedTuple):
     sla_started_at: datetime | None = None
     sla_warn_at: datetime | None = None
     sla_due_at: datetime | None = None
+    sla_stopped_at: datetime | None = None
 
 
 # Read with the facts, in the same query.

@@ -41,6 +41,7 @@ OUTCOME_STAGE: dict[str, str] = {
     FeedbackOutcome.LOST: LifecycleStage.RECYCLED,
 }
 MAX_REASON = 300
+EXIT_FIELDS = ("stage", "queue", "sla_stopped_at")  # what ``_move`` changes on the lead
 
 
 class LeadChanged(Exception):
@@ -144,6 +145,9 @@ def _move(lead: Lead, *, to_stage: str, cause: str, user, reason: str, now: date
     if to_stage not in SDR_WORKABLE_STAGES and lead.queue in SDR_QUEUES:
         # Out of the SDR queues at once, not only after the rescore this action enqueues.
         lead.queue = "none"
+        running = lead.first_touched_at is None and lead.sla_stopped_at is None
+        if running and lead.sla_due_at is not None:
+            lead.sla_stopped_at = now  # judged here, so a miss stays a miss (sla_clocks)
 
 
 @transaction.atomic
@@ -252,7 +256,7 @@ def feedback_record(
             reason=label,
             now=feedback.created_at,
         )
-    lead.save(update_fields=["stage", "queue", "updated_at"])
+    lead.save(update_fields=[*EXIT_FIELDS, "updated_at"])
     leads_mark_for_rescore(lead_ids=[lead.pk])
     return feedback
 
@@ -284,7 +288,7 @@ def _manual_exit(
         reason=reason,
         now=timezone.now(),
     )
-    lead.save(update_fields=["stage", "queue", "updated_at"])
+    lead.save(update_fields=[*EXIT_FIELDS, "updated_at"])
     leads_mark_for_rescore(lead_ids=[lead.pk])
     return lead
 

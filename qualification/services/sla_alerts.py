@@ -2,9 +2,9 @@
 
 Runs every minute (Celery beat, ``qualification.sla_alerts_scan``). It never computes a
 clock: each lead stores ``sla_warn_at`` / ``sla_due_at`` (``services.sla_clocks``) and the
-scan reads index ranges on them (the partial indexes ``lead_sla_open_warn`` and
-``lead_sla_open_due``, both "untouched"), in batches, a fixed number of queries per batch
-whatever its size.
+scan reads index ranges on them (the partial indexes ``lead_sla_running_warn`` and
+``lead_sla_running_due``, both "clock running"), in batches, a fixed number of queries
+per batch whatever its size.
 
 Once-only rests on one database guarantee:
 
@@ -50,6 +50,7 @@ from qualification.models import (
     SDRTeam,
     SLAAlert,
 )
+from qualification.models.accounts import CLOCK_RUNNING
 from qualification.models.choices import Tier
 from qualification.selectors.sla import PolicyInfo, sla_policy_info_read
 from qualification.services.alert_delivery import deliveries_enqueue
@@ -117,12 +118,12 @@ def _candidates(kind: str, now: datetime) -> QuerySet[Lead]:
 
     "Alerted" is an ``SLAAlert`` of that kind for the lead's current deadline (an anti-join
     on its unique index), so a scan writes no lead row and a moved deadline is alerted
-    afresh by itself. Written so the planner can use the partial indexes:
-    ``first_touched_at IS NULL`` plus a range on the indexed column (which implies it is
-    not null).
+    afresh by itself. Written so the planner can use the partial indexes: their condition
+    ``CLOCK_RUNNING`` (untouched, not stopped) plus a range on the indexed column (which
+    implies it is not null). A lead that left the queues is never alerted again.
     """
     alerted = SLAAlert.objects.filter(lead=OuterRef("pk"), kind=kind, due_at=OuterRef("sla_due_at"))
-    open_leads = Lead.objects.filter(first_touched_at__isnull=True, stage__in=SDR_WORKABLE_STAGES)
+    open_leads = Lead.objects.filter(CLOCK_RUNNING, stage__in=SDR_WORKABLE_STAGES)
     if kind == AlertKind.BREACH:
         open_leads = open_leads.filter(sla_due_at__lte=now)
     else:

@@ -441,16 +441,18 @@ def test_docs_page_sends_anonymous_visitors_to_login(client):
 
 
 @pytest.mark.parametrize(
-    ("due_in", "warn_in", "stage", "touched", "state"),
+    ("due_in", "warn_in", "stage", "touched", "state", "stopped"),
     [
-        (timedelta(hours=2), timedelta(hours=1), "mql", False, "ok"),
-        (timedelta(minutes=10), -timedelta(minutes=5), "mql", False, "warning"),
-        (-timedelta(minutes=1), -timedelta(minutes=20), "mql", False, "breached"),
-        (-timedelta(minutes=1), -timedelta(minutes=20), "disqualified", False, "none"),
-        (-timedelta(minutes=1), -timedelta(minutes=20), "sql", True, "met"),
+        (timedelta(hours=2), timedelta(hours=1), "mql", False, "ok", False),
+        (timedelta(minutes=10), -timedelta(minutes=5), "mql", False, "warning", False),
+        (-timedelta(minutes=1), -timedelta(minutes=20), "mql", False, "breached", False),
+        (-timedelta(minutes=1), -timedelta(minutes=20), "disqualified", False, "none", False),
+        # Out of the queue untouched (its score fell, stage unchanged): the clock stopped.
+        (-timedelta(minutes=1), -timedelta(minutes=20), "mql", False, "none", True),
+        (-timedelta(minutes=1), -timedelta(minutes=20), "sql", True, "met", False),
     ],
 )
-def test_leads_carry_their_stored_sla_clock(api, due_in, warn_in, stage, touched, state):
+def test_leads_carry_their_stored_sla_clock(api, due_in, warn_in, stage, touched, state, stopped):
     now = timezone.now()
     lead = hot_mql(
         stage=stage,
@@ -460,6 +462,7 @@ def test_leads_carry_their_stored_sla_clock(api, due_in, warn_in, stage, touched
         first_touched_at=now - timedelta(hours=2) if touched else None,
         sla_met=True if touched else None,
         sla_response_minutes=12 if touched else None,
+        sla_stopped_at=now if stopped else None,
     )
     client = api()
     listed = client.get("/api/leads/").json()["results"][0]["sla"]
@@ -468,3 +471,4 @@ def test_leads_carry_their_stored_sla_clock(api, due_in, warn_in, stage, touched
     assert detail["state"] == state
     assert detail["due_at"] == (now + due_in).isoformat().replace("+00:00", "Z")
     assert detail["response_business_minutes"] == (12 if touched else None)
+    assert detail["stopped_at"] == (now.isoformat().replace("+00:00", "Z") if stopped else None)

@@ -40,6 +40,7 @@ def _row(lead: Lead, **changes) -> dict:
         "sla_started_at": STARTED - timedelta(days=2),
         "sla_warn_at": STARTED - timedelta(days=2) + timedelta(minutes=45),
         "sla_due_at": STARTED - timedelta(days=2) + timedelta(hours=1),
+        "sla_stopped_at": STARTED - timedelta(hours=1),
         "likelihood": 0.4213,
         "likelihood_model_id": None,
         "likelihood_factors": orjson.dumps([{"label": "Asked for a demo", "weight": 0.8}]).decode(),

@@ -141,6 +141,11 @@ class SLASerializer(serializers.Serializer):
     started_at = serializers.DateTimeField(allow_null=True)
     warn_at = serializers.DateTimeField(allow_null=True)
     due_at = serializers.DateTimeField(allow_null=True)
+    stopped_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the clock stopped untouched: the lead left the SDR queues. "
+        "Missed if this is after due_at.",
+    )
     response_business_minutes = serializers.IntegerField(allow_null=True)
     met = serializers.BooleanField(allow_null=True)
 
@@ -157,12 +162,14 @@ def lead_sla(lead: Lead, now) -> dict[str, Any]:
             met=lead.sla_met,
             now=now,
             spec=None,
+            stopped_at=lead.sla_stopped_at,
         ).state
     return {
         "state": state,
         "started_at": lead.sla_started_at,
         "warn_at": lead.sla_warn_at,
         "due_at": lead.sla_due_at,
+        "stopped_at": lead.sla_stopped_at,
         "response_business_minutes": lead.sla_response_minutes,
         "met": lead.sla_met,
     }

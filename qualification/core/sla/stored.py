@@ -27,6 +27,14 @@ def _wall_minutes(start: datetime, end: datetime) -> int:
     return max(0, math.ceil(seconds / 60))
 
 
+def missed_at_stop(due_at: datetime | None, stopped_at: datetime | None) -> bool:
+    """Whether a clock that stopped untouched had already passed its deadline (a miss).
+
+    The dashboard's "missed" makes the same comparison in SQL (``selectors.dashboard.sla``).
+    """
+    return due_at is not None and stopped_at is not None and due_at < stopped_at
+
+
 def stored_state(
     *,
     warn_at: datetime | None,
@@ -35,14 +43,16 @@ def stored_state(
     met: bool | None,
     now: datetime,
     spec: SLASpec | None,
+    stopped_at: datetime | None = None,
 ) -> SLAState:
     """The state of a stored clock at ``now``.
 
     ``met`` is what the first touch recorded (``Lead.sla_met``); a touch recorded before that
     column existed (``None``) is judged by the stored deadline. No stored deadline means no
-    clock runs: no policy, or one that starts at assignment on an unowned lead.
+    clock runs: no policy, or one that starts at assignment on an unowned lead. Nor does
+    one that stopped untouched (``stopped_at``: the lead left the SDR queues).
     """
-    if due_at is None:
+    if due_at is None or (touched_at is None and stopped_at is not None):
         return SLAState("none")
     warn = warn_at or due_at
     if touched_at is not None:

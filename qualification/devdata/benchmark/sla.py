@@ -85,7 +85,8 @@ def _largest_aggregate() -> tuple[str, str, list[Any]]:
     sql = (
         f"SELECT owner_id, queue, tier, COUNT(*), "
         f"SUM(CASE WHEN sla_met THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN sla_met = false OR (first_touched_at IS NULL AND sla_due_at < %s) "
+        f"SUM(CASE WHEN sla_met = false OR (first_touched_at IS NULL AND "
+        f"sla_stopped_at IS NULL AND sla_due_at < %s) OR sla_due_at < sla_stopped_at "
         f"THEN 1 ELSE 0 END), AVG(sla_response_minutes) "
         f"FROM {Lead._meta.db_table} WHERE qualified_at >= %s AND sla_due_at IS NOT NULL "
         f"GROUP BY owner_id, queue, tier"
@@ -140,7 +141,7 @@ def _scan_sql(now: datetime) -> float:
     table = Lead._meta.db_table
     stages = list(SDR_WORKABLE_STAGES)
     marks = ", ".join(["%s"] * len(stages))
-    open_rows = f"first_touched_at IS NULL AND stage IN ({marks})"
+    open_rows = f"first_touched_at IS NULL AND sla_stopped_at IS NULL AND stage IN ({marks})"
     alerts = SLAAlert._meta.db_table
     not_alerted = (
         f"NOT EXISTS (SELECT 1 FROM {alerts} a WHERE a.lead_id = l.id AND a.kind = %s "

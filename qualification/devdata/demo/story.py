@@ -35,6 +35,7 @@ from qualification.devdata.demo.records import SalesRecords, sales_records_write
 from qualification.devdata.demo.replay import qualified_since
 from qualification.devdata.demo.seeds import LeadSeed, TransitionSeed
 from qualification.models import Criterion, Lead, StageTransition
+from qualification.models.accounts import CLOCK_RUNNING
 from qualification.models.choices import TransitionCause
 from qualification.selectors.sla import PolicyMap, sla_policies_read
 from qualification.services.sla_clocks import lead_clock, sla_clocks_refresh, touch_figures
@@ -117,7 +118,7 @@ def _touched_clock(lead: Lead, seed: LeadSeed, policies: PolicyMap) -> None:
 
 
 def _running(ids: Sequence[int], now: datetime) -> tuple[Q, Q]:
-    base = Q(pk__in=ids, first_touched_at=None, stage__in=SDR_WORKABLE_STAGES)
+    base = CLOCK_RUNNING & Q(pk__in=ids, stage__in=SDR_WORKABLE_STAGES)
     return base & Q(sla_warn_at__lte=now, sla_due_at__gt=now), base & Q(sla_due_at__lte=now)
 
 

@@ -20,6 +20,7 @@ from qualification.core.vocabulary import SDR_WORKABLE_STAGES
 from qualification.devdata.demo.loader import load_demo
 from qualification.devdata.demo.people import DEFAULT_PASSWORD, demo_password
 from qualification.models import Lead, Recalibration, RecalibrationStatus, RecalibrationTrigger
+from qualification.models.accounts import CLOCK_RUNNING
 from qualification.services.recalibration import recalibration_next, recalibration_run
 from qualification.services.rescoring import lead_rescore_all
 
@@ -103,7 +104,7 @@ class Command(BaseCommand):
             f"{queues.get('cs', 0)} for customer success"
         )
         now = timezone.now()
-        running = Lead.objects.filter(first_touched_at=None, stage__in=SDR_WORKABLE_STAGES)
+        running = Lead.objects.filter(CLOCK_RUNNING, stage__in=SDR_WORKABLE_STAGES)
         warning = running.filter(sla_warn_at__lte=now, sla_due_at__gt=now).count()
         overdue = running.filter(sla_due_at__lte=now).count()
         self.stdout.write(f"  SLA clocks now: {warning} in warning, {overdue} overdue")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from qualification.core.vocabulary import SDR_WORKABLE_STAGES
 from qualification.models import Lead
+from qualification.models.accounts import CLOCK_RUNNING
 from qualification.selectors.dashboard.expressions import percentiles
 from qualification.selectors.dashboard.period import DEFAULT_DAYS, DashboardFilters, default_period
 from qualification.selectors.dashboard.sla import clocked_leads, met_q, missed_q
@@ -48,12 +49,8 @@ def rep_strip_read(*, user, now: datetime) -> RepStrip | None:
         ),
         overdue=Count(
             "id",
-            filter=Q(
-                owner=user,
-                first_touched_at__isnull=True,
-                stage__in=SDR_WORKABLE_STAGES,
-                sla_due_at__lte=now,
-            ),
+            filter=CLOCK_RUNNING
+            & Q(owner=user, stage__in=SDR_WORKABLE_STAGES, sla_due_at__lte=now),
         ),
     )
     median = percentiles(touched_qs, F("sla_response_minutes"), [], (0.5,)).get((), {}).get(0.5)

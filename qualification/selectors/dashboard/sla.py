@@ -5,8 +5,11 @@ Definitions (the page repeats them in plain words):
 * The cohort is leads whose ``qualified_at`` falls in the period and that have a clock
   (``sla_due_at`` set: a policy covered their queue and tier).
 * *Met*: touched by the deadline (``sla_met`` true, stored at first touch). *Missed*: touched
-  late (``sla_met`` false) or still untouched after ``sla_due_at``. Leads still inside their
-  allowance count in neither. Attainment = met / (met + missed).
+  late (``sla_met`` false), still untouched after ``sla_due_at``, or out of the SDR queues
+  untouched when the deadline had passed (``sla_stopped_at`` after ``sla_due_at``: a breach
+  stays a miss when the lead is then disqualified, recycled or passed to sales). Leads
+  still inside their allowance, or that left the queues before it ran out, count in
+  neither. Attainment = met / (met + missed).
 * Queue is the one the lead qualified into (its move into MQL or PQL at ``qualified_at``;
   the stored ``queue`` is cleared once sales takes the lead, and ``qualification`` is the
   score now); tier is the lead's current tier.
@@ -45,6 +48,7 @@ from qualification.core.vocabulary import (
     tier_name,
 )
 from qualification.models import Lead, StageTransition, user_display_name
+from qualification.models.accounts import CLOCK_RUNNING
 from qualification.selectors.dashboard.expressions import (
     WallMinutes,
     in_database_percentiles,
@@ -57,7 +61,7 @@ from qualification.selectors.dashboard.tables import Column, Table, share
 
 # Only what the lists show: a lead row also carries large JSON (breakdown, reasons).
 LIST_FIELDS = (
-    "first_name", "last_name", "email", "user_id", "stage", "qualification", "tier",
+    "first_name", "last_name", "email", "user_id", "stage", "qualification", "queue", "tier",
     "qualified_at", "sla_due_at", "owner__first_name", "owner__last_name", "owner__username",
 )  # fmt: skip
 LIST_LIMIT = 100  # leads listed (and exported) in the open-alerts and never-touched tables
@@ -82,7 +86,12 @@ def met_q() -> Q:
 
 
 def missed_q(now: datetime) -> Q:
-    return Q(sla_met=False) | Q(first_touched_at__isnull=True, sla_due_at__lt=now)
+    """Late, overdue, or stopped past the deadline (``core.sla.stored.missed_at_stop``)."""
+    return (
+        Q(sla_met=False)
+        | (CLOCK_RUNNING & Q(sla_due_at__lt=now))
+        | Q(sla_stopped_at__isnull=False, sla_due_at__lt=F("sla_stopped_at"))
+    )
 
 
 def clocked_leads(filters: DashboardFilters) -> QuerySet[Lead]:
@@ -101,7 +110,7 @@ def _counts(now: datetime) -> dict[str, Count]:
         "clocked": Count("id"),
         "met": Count("id", filter=met_q()),
         "missed": Count("id", filter=missed_q(now)),
-        "running": Count("id", filter=Q(first_touched_at__isnull=True, sla_due_at__gte=now)),
+        "running": Count("id", filter=CLOCK_RUNNING & Q(sla_due_at__gte=now)),
         "never_touched": Count("id", filter=Q(first_touched_at__isnull=True)),
     }
 
@@ -215,8 +224,8 @@ class OpenAlerts:
 
 def open_alerts(filters: DashboardFilters, now: datetime) -> OpenAlerts:
     qs = Lead.objects.filter(
+        CLOCK_RUNNING,
         filters.worked_by(),
-        first_touched_at__isnull=True,
         stage__in=SDR_WORKABLE_STAGES,
         sla_warn_at__lte=now,
     ).order_by()
@@ -245,7 +254,7 @@ def open_alerts(filters: DashboardFilters, now: datetime) -> OpenAlerts:
             [
                 lead.display_name,
                 state,
-                QUEUE_LABELS.get(lead.qualification, lead.qualification),
+                QUEUE_LABELS.get(lead.queue, lead.queue),  # a running clock's queue
                 tier_name(lead.tier),
                 owner,
                 lead.sla_due_at,
@@ -272,14 +281,18 @@ def never_touched(filters: DashboardFilters) -> tuple[int, Table]:
         ],
     )
     total = qs.count()
-    for lead in (
-        qs.select_related("owner").only(*LIST_FIELDS).order_by("qualified_at", "id")[:LIST_LIMIT]
-    ):
+    listed = (
+        qs.select_related("owner")
+        .only(*LIST_FIELDS)
+        .annotate(qualified_into=qualified_into())
+        .order_by("qualified_at", "id")[:LIST_LIMIT]
+    )
+    for lead in listed:
         table.rows.append(
             [
                 lead.display_name,
                 lead.get_stage_display(),
-                QUEUE_LABELS.get(lead.qualification, lead.qualification),
+                QUEUE_LABELS.get(lead.qualified_into, lead.qualified_into),
                 tier_name(lead.tier),
                 user_display_name(lead.owner) if lead.owner else "Unassigned",
                 lead.qualified_at,

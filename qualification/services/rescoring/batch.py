@@ -48,7 +48,7 @@ from qualification.services.rescoring.likelihood import (
     likelihood_columns,
     likelihood_fingerprint,
 )
-from qualification.services.sla_clocks import lead_clock
+from qualification.services.sla_clocks import CLOCK_COLUMNS, StoredClock, next_clock
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ def batch_score(
             row = _row(lead_id, result, item.decided, item.breakdown, now)
             row.update(likelihood_columns(estimate))
             row["score_digest"] = digest
-            row.update(_clock_columns(state, item.decided, result.tier, sla_policies))
+            row.update(_clock_columns(state, item.decided, result.tier, sla_policies, now))
         except Exception:  # one bad lead must not abort the batch
             logger.exception("Rescoring lead %s failed; it stays marked for rescoring", lead_id)
             scored.failed.append(lead_id)
@@ -171,38 +171,34 @@ def batch_score(
 
 
 def _clock_columns(
-    state: LeadState, decided: dict[str, Any], tier: int, policies: PolicyMap | None
+    state: LeadState, decided: dict[str, Any], tier: int, policies: PolicyMap | None, now: datetime
 ) -> dict[str, Any]:
     """The lead's SLA clock after this score: kept unless its inputs moved.
 
-    A touched lead keeps the clock it was touched against (its figures are history). A new
-    deadline is alerted afresh (alerts are per deadline). Policy and calendar edits
+    A touched lead keeps the clock it was touched against (its figures are history). One
+    that leaves the SDR queues untouched stops its clock here (``sla_clocks.next_clock``).
+    A new deadline is alerted afresh (alerts are per deadline). Policy and calendar edits
     are not inputs here: ``services.sla_clocks`` refreshes every open clock for those.
     """
-    kept = {
-        "sla_started_at": state.sla_started_at,
-        "sla_warn_at": state.sla_warn_at,
-        "sla_due_at": state.sla_due_at,
-    }
+    stored = StoredClock(
+        state.sla_started_at, state.sla_warn_at, state.sla_due_at, state.sla_stopped_at
+    )
     inputs = (decided["queue"], tier, decided["qualified_at"])
     if (
-        policies is None
-        or state.first_touched_at is not None
-        or inputs == (state.queue, state.tier, state.qualified_at)
+        policies is not None
+        and state.first_touched_at is None
+        and inputs != (state.queue, state.tier, state.qualified_at)
     ):
-        return kept
-    clock = lead_clock(
-        policies,
-        queue=decided["queue"],
-        tier=tier,
-        qualified_at=decided["qualified_at"],
-        claimed_at=state.claimed_at,
-    )
-    return {
-        "sla_started_at": clock.started_at if clock else None,
-        "sla_warn_at": clock.warn_at if clock else None,
-        "sla_due_at": clock.due_at if clock else None,
-    }
+        stored = next_clock(
+            policies,
+            stored,
+            queue=decided["queue"],
+            tier=tier,
+            qualified_at=decided["qualified_at"],
+            claimed_at=state.claimed_at,
+            now=now,
+        )
+    return dict(zip(CLOCK_COLUMNS, stored, strict=True))
 
 
 def _count_moves(moves: Counter[str], before: str, after: str) -> None:

@@ -25,7 +25,7 @@ from qualification.core.scoring.priority import (
     fresh_since,
 )
 from qualification.core.sla.display import ClockText, describe_clock
-from qualification.core.sla.stored import stored_state
+from qualification.core.sla.stored import missed_at_stop, stored_state
 from qualification.core.vocabulary import QUEUE_PRIORITY, SDR_WORKABLE_STAGES, tier_name
 from qualification.core.wording import reason_now
 from qualification.models import Lead, user_display_name
@@ -55,14 +55,10 @@ def lead_clock_text(
     left the SDR stages untouched shows that no clock runs rather than one counting down.
     """
     viewer = viewer_timezone or timezone.get_current_timezone_name()
-    if lead.first_touched_at is None and lead.stage not in SDR_WORKABLE_STAGES:
-        why = _NO_CLOCK_STAGE.get(lead.stage, "with sales")
-        stage = lead.get_stage_display()
-        return ClockText(
-            f"No clock: {why}",
-            f"No SLA clock runs: the lead's stage is {stage}, so it is not in an SDR queue.",
-            "none",
-        )
+    if lead.first_touched_at is None and (
+        lead.stage not in SDR_WORKABLE_STAGES or lead.sla_stopped_at is not None
+    ):
+        return _stopped_text(lead)
     spec = policies.get((lead.queue, lead.tier))
     state = stored_state(
         warn_at=lead.sla_warn_at,
@@ -87,6 +83,21 @@ def lead_clock_text(
     return describe_clock(
         state, now=now, viewer_timezone=viewer, spec=spec, touched_at=lead.first_touched_at
     )
+
+
+def _stopped_text(lead: Lead) -> ClockText:
+    """An untouched lead out of the SDR queues: no clock runs, and how its clock ended."""
+    if lead.stage in SDR_WORKABLE_STAGES:
+        why, where = "left the queue", "it no longer qualifies for an SDR queue"
+    else:
+        why = _NO_CLOCK_STAGE.get(lead.stage, "with sales")
+        where = f"the lead's stage is {lead.get_stage_display()}, so it is not in an SDR queue"
+    title = f"No SLA clock runs: {where}."
+    if missed_at_stop(lead.sla_due_at, lead.sla_stopped_at):
+        title += " Its clock had passed the deadline when it stopped, so it counts as missed."
+    elif lead.sla_stopped_at is not None:
+        title += " Its clock stopped before the deadline: it counts as neither met nor missed."
+    return ClockText(f"No clock: {why}", title, "none")
 
 
 def likelihood_order(leads: QuerySet[Lead], *, descending: bool) -> QuerySet[Lead]:
