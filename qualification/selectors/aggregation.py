@@ -21,6 +21,7 @@ from django.db.models.functions import Power, TruncDate
 from qualification.core.learning.inputs import EVENT_WINDOWS
 from qualification.core.scoring.types import CriterionSpec, PolicySpec
 from qualification.core.vocabulary import KIND_USAGE
+from qualification.db.rows import tuple_rows
 from qualification.models import Event
 
 SECONDS_PER_DAY = 86400.0
@@ -90,18 +91,13 @@ def event_aggregates(
     criteria: Sequence[CriterionSpec],
     policy: PolicySpec,
     now: datetime,
-    *,
-    model_events: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The filtered aggregates of the pass, by alias (also used by the benchmark's bare SQL).
 
     Aliases: ``c{i}_n``, ``c{i}_l``, ``c{i}_d``, ``c{i}_s`` for the i-th criterion (count,
     last seen, distinct days, decayed sum), ``p{i}_n``, ``p{i}_l`` for the i-th policy event
-    name, ``product_n``, ``latest_l`` (the latest event of those read), and ``m{i}_{w}``
-    for the i-th of ``model_events`` (the live
-    likelihood model's event names): its events in the last ``w`` days for each of
-    ``core.learning.EVENT_WINDOWS``. Those are more filtered counts of the same scan, not a
-    second pass over the events.
+    name, ``product_n`` and ``latest_l`` (the latest event of those read). The likelihood
+    model's window counts are a query of their own (``model_event_windows_read``).
     """
     now_days = Value(now.timestamp() / SECONDS_PER_DAY, output_field=FloatField())
     aggregates: dict[str, Any] = {}
@@ -124,15 +120,46 @@ def event_aggregates(
         flt = Q(name=name, occurred_at__lte=now)
         aggregates[f"p{index}_n"] = Count("id", filter=flt)
         aggregates[f"p{index}_l"] = Max("occurred_at", filter=flt)
-    for index, name in enumerate(model_events):
-        for days in EVENT_WINDOWS:
-            flt = Q(name=name, occurred_at__gte=now - timedelta(days=days), occurred_at__lte=now)
-            aggregates[f"m{index}_{days}"] = Count("id", filter=flt)
     # Any product event means the lead signed up (the active-user stage).
     aggregates["product_n"] = Count("id", filter=Q(source="product", occurred_at__lte=now))
     # The latest of the events read: the queue's "Last signal" (not the strongest's time).
     aggregates["latest_l"] = Max("occurred_at", filter=Q(occurred_at__lte=now))
     return aggregates
+
+
+def model_event_windows_read(
+    batch: LeadBatch, names: Sequence[str], now: datetime
+) -> list[tuple[int, str, int, int, int]]:
+    """``(lead_id, name, n7, n30, n90)``: each lead's events of each of ``names`` (the live
+    likelihood model's event names) in each of the ``EVENT_WINDOWS``, for the leads of
+    ``batch`` with such events in the longest window.
+
+    Why a query of its own rather than more filtered counts in the aggregation pass: there,
+    each window of each name was one ``FILTER`` evaluated on every event row (48 of them for
+    16 names, a fifth more database time per batch, measured), while here the (lead, name,
+    occurred_at) index serves the rows in groups, index only (no table page is read), and
+    each (lead, name) group counts its windows with three filters on the time alone.
+    """
+    if not names:
+        return []
+    longest = max(EVENT_WINDOWS)
+    # occurred_at rather than id: the index holds it, so no table page is read.
+    windows = {
+        f"n{days}": Count("occurred_at", filter=Q(occurred_at__gte=now - timedelta(days=days)))
+        for days in EVENT_WINDOWS
+    }
+    query = (
+        Event.objects.filter(
+            batch_q(batch, "lead_id"),
+            name__in=list(names),
+            occurred_at__gte=now - timedelta(days=longest),
+            occurred_at__lte=now,
+        )
+        .values("lead_id", "name")
+        .annotate(**windows)
+        .order_by()
+    )
+    return tuple_rows(query)[1]
 
 
 def relevant_events(names: Sequence[str]) -> Q:

@@ -8,10 +8,9 @@ fetch on reader threads while the scoring thread builds and scores.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from operator import itemgetter
 from typing import Any, NamedTuple
 
 from qualification.core.domains import email_domain
@@ -33,6 +32,7 @@ from qualification.selectors.aggregation import (
     account_active_users_read,
     batch_q,
     event_aggregates,
+    model_event_windows_read,
     policy_event_names,
     relevant_event_names,
     relevant_events,
@@ -84,6 +84,7 @@ class BatchRows:
     columns: dict[str, int]  # aggregation alias (``event_aggregates``) -> position in a row
     aggregates: list[tuple]
     model_events: tuple[str, ...] = ()  # the event names counted per learning window
+    model_windows: list[tuple] = field(default_factory=list)  # model_event_windows_read
 
 
 class LeadBatchSignals(NamedTuple):
@@ -92,8 +93,9 @@ class LeadBatchSignals(NamedTuple):
     ``model_counts``: per lead with events, its events of each of ``model_events`` in
     the ``core.learning.EVENT_WINDOWS`` (7, 30, 90 days), flat and in that order (name 0's
     three windows, then name 1's...): what the likelihood model reads beside the criteria,
-    kept as the aggregation row's own slice (no per-lead dict: 100,000 of them were a
-    tenth of a full rescore). Empty when no model events were asked.
+    as a flat list (no per-lead dict: 100,000 of them were a tenth of a full rescore);
+    all zeros for a lead whose events read include none of them. Empty when no model
+    events were asked.
     ``rows``: the fetched lead rows (``LEAD_FACT_COLUMNS`` and state), by id, from which
     ``selectors.lead_inputs.lead_columns_build`` lays out the model's inputs.
     """
@@ -101,7 +103,7 @@ class LeadBatchSignals(NamedTuple):
     signals: dict[int, LeadSignals]
     states: dict[int, LeadState]
     # Shared empty defaults, never mutated.
-    model_counts: dict[int, tuple[int, ...]] = {}
+    model_counts: dict[int, Sequence[int]] = {}
     rows: dict[int, dict[str, Any]] = {}
     model_events: tuple[str, ...] = ()
     latest: dict[int, datetime] = {}  # per lead with events: its latest event read
@@ -127,8 +129,9 @@ def lead_batch_fetch(
 ) -> BatchRows:
     """The two queries of a batch: its leads, and the aggregation pass over their events.
 
-    ``model_events``: event names the live likelihood model reads, counted per learning
-    window in the same pass (``event_aggregates``).
+    ``model_events``: event names the live likelihood model reads; with any, a third
+    query counts them per learning window (``model_event_windows_read``), and the pass
+    reads their events too (the latest of them is the lead's last signal).
     """
     model_events = tuple(model_events)
     leads = dict_rows(
@@ -140,11 +143,17 @@ def lead_batch_fetch(
         Event.objects.filter(batch_q(batch, "lead_id"))
         .filter(relevant_events(relevant_event_names(criteria, policy, model_events)))
         .values("lead_id")
-        .annotate(**event_aggregates(criteria, policy, now, model_events=model_events))
+        .annotate(**event_aggregates(criteria, policy, now))
         .order_by()
     )
     names, aggregates = tuple_rows(query)
-    return BatchRows(leads, {name: i for i, name in enumerate(names)}, aggregates, model_events)
+    return BatchRows(
+        leads,
+        {name: i for i, name in enumerate(names)},
+        aggregates,
+        model_events,
+        model_event_windows_read(batch, model_events, now),
+    )
 
 
 def lead_batch_build(
@@ -183,12 +192,11 @@ def lead_batch_build(
     ]
     product_n = at["product_n"]
     latest_l = at["latest_l"]
-    model_counts_of = _model_counts_getter(
-        [at[f"m{i}_{days}"] for i in range(len(fetched.model_events)) for days in EVENT_WINDOWS]
-    )
+    window_counts = _model_window_counts(fetched)
+    no_counts = (0,) * (len(fetched.model_events) * len(EVENT_WINDOWS))
     signals: dict[int, LeadSignals] = {}
     states: dict[int, LeadState] = {}
-    model_counts: dict[int, tuple[int, ...]] = {}
+    model_counts: dict[int, Sequence[int]] = {}
     latest: dict[int, datetime] = {}
     by_id: dict[int, dict[str, Any]] = {}
     for lead in leads:
@@ -213,8 +221,8 @@ def lead_batch_build(
             for name, n, last in policy_columns:
                 if row[n]:
                     policy_events[name] = EventSignal(count=row[n], last_seen=row[last])
-            if model_counts_of is not None:
-                model_counts[lead_id] = model_counts_of(row)
+            if fetched.model_events:
+                model_counts[lead_id] = window_counts.get(lead_id, no_counts)
             if row[latest_l] is not None:
                 latest[lead_id] = row[latest_l]
         signals[lead_id] = LeadSignals(
@@ -230,17 +238,20 @@ def lead_batch_build(
     return LeadBatchSignals(signals, states, model_counts, by_id, fetched.model_events, latest)
 
 
-def _model_counts_getter(positions: list[int]) -> Callable[[tuple], tuple[int, ...]] | None:
-    """Reads the model's counts out of an aggregation row: a slice when they sit side by
-    side (as ``event_aggregates`` puts them), else an ``itemgetter``; None without any."""
-    if not positions:
-        return None
-    first = positions[0]
-    if positions == list(range(first, first + len(positions))):
-        window = slice(first, first + len(positions))
-        return lambda row: row[window]
-    pick = itemgetter(*positions)
-    return (lambda row: (pick(row),)) if len(positions) == 1 else pick
+def _model_window_counts(fetched: BatchRows) -> dict[int, list[int]]:
+    """Per lead with any, its flat counts of the model's events (``model_counts``'s layout)
+    from the rows of ``model_event_windows_read``: one row per (lead, name)."""
+    windows = len(EVENT_WINDOWS)
+    size = len(fetched.model_events) * windows
+    offset = {name: i * windows for i, name in enumerate(fetched.model_events)}
+    counts: dict[int, list[int]] = {}
+    for lead_id, name, *numbers in fetched.model_windows:
+        flat = counts.get(lead_id)
+        if flat is None:
+            flat = counts[lead_id] = [0] * size
+        start = offset[name]
+        flat[start : start + windows] = numbers
+    return counts
 
 
 def _float(value: Any) -> float | None:
