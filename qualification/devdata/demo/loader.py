@@ -23,6 +23,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
+from qualification.db.maintenance import tables_analyze
 from qualification.devdata.demo.catalog import (
     CALENDAR,
     MESSAGE_TEMPLATES,
@@ -51,6 +52,7 @@ from qualification.models import (
     GlossaryTerm,
     Holiday,
     Lead,
+    LeadActivity,
     MessageTemplate,
     QualificationPolicy,
     SDRTeam,
@@ -353,12 +355,15 @@ def load_demo(*, password: str, now: datetime | None = None) -> LoadResult:
         Event.objects.bulk_create(
             _event_rows(data, leads, accounts), batch_size=EVENT_BATCH, ignore_conflicts=True
         )
+        tables_analyze(Account, Lead, Event)  # the publication below scores these leads
         fresh = demo_versions_needed()
         if fresh:  # publish and apply the demo's two versions over its leads
             publish_versions(terms=terms, users=users)
         criteria = _published_criteria()
         _load_history(data, leads, users, criteria)
         _backdate(leads, load_started)
+        # The story reads the history and rescores the leads it settles.
+        tables_analyze(Lead, Event, StageTransition, LeadActivity, Feedback)
         if not fresh and leads:  # a publication scored the leads of a fresh database
             lead_rescore(lead_ids=[lead.pk for lead in leads.values()], now=now)
         story = story_settle(
