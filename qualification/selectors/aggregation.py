@@ -21,7 +21,7 @@ from django.db.models.functions import Power, TruncDate
 from qualification.core.learning.inputs import EVENT_WINDOWS
 from qualification.core.scoring.types import CriterionSpec, PolicySpec
 from qualification.core.vocabulary import KIND_USAGE
-from qualification.db.rows import tuple_rows
+from qualification.db.windows import packed_window_counts
 from qualification.models import Event
 
 SECONDS_PER_DAY = 86400.0
@@ -129,10 +129,10 @@ def event_aggregates(
 
 def model_event_windows_read(
     batch: LeadBatch, names: Sequence[str], now: datetime
-) -> list[tuple[int, str, int, int, int]]:
-    """``(lead_id, name, n7, n30, n90)``: each lead's events of each of ``names`` (the live
-    likelihood model's event names) in each of the ``EVENT_WINDOWS``, for the leads of
-    ``batch`` with such events in the longest window.
+) -> dict[int, str]:
+    """Per lead of ``batch`` with events of ``names`` (the live likelihood model's event
+    names) in the longest window: its counts of each name in each of the
+    ``EVENT_WINDOWS``, packed (``core.learning.columns.pack_window_counts``).
 
     Why a query of its own rather than more filtered counts in the aggregation pass: there,
     each window of each name was one ``FILTER`` evaluated on every event row (48 of them for
@@ -141,7 +141,7 @@ def model_event_windows_read(
     each (lead, name) group counts its windows with three filters on the time alone.
     """
     if not names:
-        return []
+        return {}
     longest = max(EVENT_WINDOWS)
     # occurred_at rather than id: the index holds it, so no table page is read.
     windows = {
@@ -159,7 +159,7 @@ def model_event_windows_read(
         .annotate(**windows)
         .order_by()
     )
-    return tuple_rows(query)[1]
+    return packed_window_counts(query, names)
 
 
 def relevant_events(names: Sequence[str]) -> Q:
@@ -176,12 +176,12 @@ def policy_event_names(policy: PolicySpec) -> list[str]:
     return names
 
 
-def relevant_event_names(
-    criteria: Sequence[CriterionSpec], policy: PolicySpec, model_events: Sequence[str] = ()
-) -> list[str]:
+def relevant_event_names(criteria: Sequence[CriterionSpec], policy: PolicySpec) -> list[str]:
+    """The event names the criteria and the policy read. Not the likelihood model's: its
+    counts are a query of their own, and a lead's last signal (``latest_l``) must not move
+    when a model goes live."""
     names = {spec.event_name for spec in criteria if spec.is_event}
     names.update(policy_event_names(policy))
-    names.update(model_events)
     return sorted(names)
 
 

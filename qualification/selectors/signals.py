@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from qualification.core.domains import email_domain
-from qualification.core.learning.inputs import EVENT_WINDOWS
 from qualification.core.scoring.types import (
     CriterionSpec,
     EventSignal,
@@ -84,18 +83,18 @@ class BatchRows:
     columns: dict[str, int]  # aggregation alias (``event_aggregates``) -> position in a row
     aggregates: list[tuple]
     model_events: tuple[str, ...] = ()  # the event names counted per learning window
-    model_windows: list[tuple] = field(default_factory=list)  # model_event_windows_read
+    model_windows: dict[int, str] = field(default_factory=dict)  # model_event_windows_read
 
 
 class LeadBatchSignals(NamedTuple):
     """A built batch: each lead's signals for the engine, and its stored state, by lead id.
 
-    ``model_counts``: per lead with events, its events of each of ``model_events`` in
-    the ``core.learning.EVENT_WINDOWS`` (7, 30, 90 days), flat and in that order (name 0's
-    three windows, then name 1's...): what the likelihood model reads beside the criteria,
-    as a flat list (no per-lead dict: 100,000 of them were a tenth of a full rescore);
-    all zeros for a lead whose events read include none of them. Empty when no model
-    events were asked.
+    ``model_counts``: per lead with any, its events of each of ``model_events`` in the
+    ``core.learning.EVENT_WINDOWS`` (7, 30, 90 days), packed as text
+    (``core.learning.columns.pack_window_counts``): what the likelihood model reads beside
+    the criteria. Hashed as is into every lead's digest and parsed only for the leads a
+    rescore estimates (``EventCounts.from_packed``); a lead without is absent. Empty when
+    no model events were asked.
     ``rows``: the fetched lead rows (``LEAD_FACT_COLUMNS`` and state), by id, from which
     ``selectors.lead_inputs.lead_columns_build`` lays out the model's inputs.
     """
@@ -103,7 +102,7 @@ class LeadBatchSignals(NamedTuple):
     signals: dict[int, LeadSignals]
     states: dict[int, LeadState]
     # Shared empty defaults, never mutated.
-    model_counts: dict[int, Sequence[int]] = {}
+    model_counts: dict[int, str] = {}
     rows: dict[int, dict[str, Any]] = {}
     model_events: tuple[str, ...] = ()
     latest: dict[int, datetime] = {}  # per lead with events: its latest event read
@@ -130,8 +129,9 @@ def lead_batch_fetch(
     """The two queries of a batch: its leads, and the aggregation pass over their events.
 
     ``model_events``: event names the live likelihood model reads; with any, a third
-    query counts them per learning window (``model_event_windows_read``), and the pass
-    reads their events too (the latest of them is the lead's last signal).
+    query counts them per learning window (``model_event_windows_read``). The pass does
+    not read them: what the scoring reads, and so the lead's last signal, is the same
+    with a model live or not.
     """
     model_events = tuple(model_events)
     leads = dict_rows(
@@ -141,7 +141,7 @@ def lead_batch_fetch(
     )
     query = (
         Event.objects.filter(batch_q(batch, "lead_id"))
-        .filter(relevant_events(relevant_event_names(criteria, policy, model_events)))
+        .filter(relevant_events(relevant_event_names(criteria, policy)))
         .values("lead_id")
         .annotate(**event_aggregates(criteria, policy, now))
         .order_by()
@@ -192,11 +192,8 @@ def lead_batch_build(
     ]
     product_n = at["product_n"]
     latest_l = at["latest_l"]
-    window_counts = _model_window_counts(fetched)
-    no_counts = (0,) * (len(fetched.model_events) * len(EVENT_WINDOWS))
     signals: dict[int, LeadSignals] = {}
     states: dict[int, LeadState] = {}
-    model_counts: dict[int, Sequence[int]] = {}
     latest: dict[int, datetime] = {}
     by_id: dict[int, dict[str, Any]] = {}
     for lead in leads:
@@ -221,8 +218,6 @@ def lead_batch_build(
             for name, n, last in policy_columns:
                 if row[n]:
                     policy_events[name] = EventSignal(count=row[n], last_seen=row[last])
-            if fetched.model_events:
-                model_counts[lead_id] = window_counts.get(lead_id, no_counts)
             if row[latest_l] is not None:
                 latest[lead_id] = row[latest_l]
         signals[lead_id] = LeadSignals(
@@ -235,23 +230,9 @@ def lead_batch_build(
         )
         states[lead_id] = LeadState(*(lead[name] for name in STATE_FIELDS))
         by_id[lead_id] = lead
-    return LeadBatchSignals(signals, states, model_counts, by_id, fetched.model_events, latest)
-
-
-def _model_window_counts(fetched: BatchRows) -> dict[int, list[int]]:
-    """Per lead with any, its flat counts of the model's events (``model_counts``'s layout)
-    from the rows of ``model_event_windows_read``: one row per (lead, name)."""
-    windows = len(EVENT_WINDOWS)
-    size = len(fetched.model_events) * windows
-    offset = {name: i * windows for i, name in enumerate(fetched.model_events)}
-    counts: dict[int, list[int]] = {}
-    for lead_id, name, *numbers in fetched.model_windows:
-        flat = counts.get(lead_id)
-        if flat is None:
-            flat = counts[lead_id] = [0] * size
-        start = offset[name]
-        flat[start : start + windows] = numbers
-    return counts
+    return LeadBatchSignals(
+        signals, states, fetched.model_windows, by_id, fetched.model_events, latest
+    )
 
 
 def _float(value: Any) -> float | None:

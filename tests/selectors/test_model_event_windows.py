@@ -25,12 +25,20 @@ def test_each_lead_and_name_counts_its_7_30_and_90_day_windows():
         ["Page Viewed", "Webinar Attended"],
         NOW,
     )
-    assert sorted(rows) == [
-        (lead.pk, "Page Viewed", 0, 0, 1),
-        (lead.pk, "Webinar Attended", 1, 3, 4),
-    ]
+    # Packed as "code,n7,n30,n90" per name, by the name's position in the model's names;
+    # ``other`` has none in the longest window, so it has no entry.
+    assert rows == {lead.pk: "0,0,0,1,1,1,3,4"}
+
+
+def test_a_batch_of_ids_packs_each_lead_by_code_whatever_the_name_order():
+    first, second = LeadFactory(), LeadFactory()
+    events(first, "B Event", days_ago(NOW, 1, 2))
+    events(first, "A Event", days_ago(NOW, 50))
+    events(second, "A Event", days_ago(NOW, 20))
+    rows = model_event_windows_read([first.pk, second.pk], ["B Event", "A Event"], NOW)
+    assert rows == {first.pk: "0,2,2,2,1,0,0,1", second.pk: "1,0,1,1"}
 
 
 def test_without_model_names_nothing_is_read(django_assert_num_queries):
     with django_assert_num_queries(0):
-        assert model_event_windows_read(LeadRange(1, 10), [], NOW) == []
+        assert model_event_windows_read(LeadRange(1, 10), [], NOW) == {}

@@ -57,6 +57,39 @@ class EventCounts(NamedTuple):
             counts[rows, cols] = np.array([c for _, _, c in at], dtype=np.float64)
         return cls(tuple(names), counts)
 
+    @classmethod
+    def from_packed(cls, packed: Sequence[str], names: Sequence[str]) -> EventCounts:
+        """From per-row packed counts (``pack_window_counts``; "" for none), for ``names``.
+
+        The live rescore's form: parsed in one ``np.fromstring`` for the batch rather than
+        a tuple per (lead, name), and only for the leads it writes.
+        """
+        windows = len(EVENT_WINDOWS)
+        group = windows + 1
+        counts = np.zeros((len(packed), len(names), windows), dtype=np.float64)
+        joined = ",".join(text for text in packed if text)
+        if not joined:
+            return cls(tuple(names), counts)
+        numbers = np.fromstring(joined, dtype=np.int64, sep=",")
+        if len(numbers) % group:
+            raise ValueError(f"Packed window counts are not groups of {group}: {joined[:80]!r}")
+        per_row = [(text.count(",") + 1) // group if text else 0 for text in packed]
+        groups = numbers.reshape(-1, group)
+        rows = np.repeat(np.arange(len(packed), dtype=np.intp), per_row)
+        counts[rows, groups[:, 0]] = groups[:, 1:]
+        return cls(tuple(names), counts)
+
+
+def pack_window_counts(groups: Sequence[Sequence[int]]) -> str:
+    """One lead's window counts as text: ``"code,n7,n30,n90,code,..."``, ascending by
+    code (the event name's position in the model's names), "" when it has none.
+
+    Why text: a rescore needs these counts only for the leads it writes, but every lead's
+    for its digest; one string per lead (built by PostgreSQL, ``db.windows``) is one value
+    to read and hash, parsed in bulk only where an estimate is made (``from_packed``).
+    """
+    return ",".join(",".join(map(str, group)) for group in sorted(groups))
+
 
 class FiredCriteria(NamedTuple):
     """The criteria that fired on the rows, one entry per (row, criterion): ``rows[k]``

@@ -55,6 +55,25 @@ LARGE_ROWS = 10_000
 BOOSTING_ROWS = 60_000  # gradient boosting is the comparison, fitted on at most this many
 
 
+class Strongest(NamedTuple):
+    """Rows' strongest factors as arrays (``LikelihoodModel.strongest_of``): slot ``s`` of
+    row ``i`` is column ``columns[i, s]`` with weight ``weights[i, s]``, a factor where
+    ``kept[i, s]``; raising slots come first, each side strongest first."""
+
+    columns: np.ndarray
+    weights: np.ndarray
+    kept: np.ndarray
+
+    def pairs(self) -> list[list[tuple[int, float]]]:
+        """Each row's kept (column, weight) pairs, in slot order."""
+        return [
+            [(j, w) for j, w, keep in zip(cols, weights, kept, strict=True) if keep]
+            for cols, weights, kept in zip(
+                self.columns.tolist(), self.weights.tolist(), self.kept.tolist(), strict=True
+            )
+        ]
+
+
 class Factor(NamedTuple):
     """One reason a lead's likelihood is what it is; weight > 0 raises it (log-odds)."""
 
@@ -122,40 +141,38 @@ class LikelihoodModel:
         """``factors_many`` for rows already transformed."""
         labels = self.space.labels
         return [
-            [Factor(labels[j], w) for j, w in (*ups, *downs)]
-            for ups, downs in self.strongest_of(matrix, up=top, down=top)
+            [Factor(labels[j], w) for j, w in pairs]
+            for pairs in self.strongest_of(matrix, up=top, down=top).pairs()
         ]
 
-    def strongest_of(
-        self, matrix: np.ndarray, *, up: int, down: int
-    ) -> list[tuple[list[tuple[int, float]], list[tuple[int, float]]]]:
+    def strongest_of(self, matrix: np.ndarray, *, up: int, down: int) -> Strongest:
         """Per row: the ``up`` strongest raising (column, weight) pairs, strongest first,
-        and the ``down`` strongest lowering ones. Weights are rounded to 4 places and a
-        factor that rounds to 0 (or is not finite) is left out: it says nothing.
+        then the ``down`` strongest lowering ones. Weights are rounded to 4 places and a
+        factor that rounds to 0 (or is not finite) is left out: it says nothing. Ties
+        between equal weights go to the lower column, the same every run.
 
-        One sort for the whole batch (the rescore stores factors for every lead it writes
-        and reuses the rows it estimated from); only the few kept cells reach Python.
+        Picked by repeated ``argmax`` / ``argmin`` over the batch (a handful of passes,
+        each a vectorized scan) rather than sorting every row's columns: the rescore
+        stores factors for every lead it writes, and a full sort was most of their cost.
         """
-        if not len(matrix):
-            return []
         weights = np.where(matrix != 0, (matrix - self.mean) * (self.coef / self.scale), 0.0)
-        order = np.argsort(-weights, axis=1, kind="stable")
-        ups_at = order[:, : min(up, weights.shape[1])]
-        downs_at = order[:, ::-1][:, : min(down, weights.shape[1])]
-        ups_w = np.round(np.take_along_axis(weights, ups_at, axis=1), 4)
-        downs_w = np.round(np.take_along_axis(weights, downs_at, axis=1), 4)
-        ups_w[~np.isfinite(ups_w)] = 0.0
-        downs_w[~np.isfinite(downs_w)] = 0.0
-        # Plain lists: indexing numpy scalars row by row costs more than the sort.
-        return [
-            (
-                [(j, w) for j, w in zip(ua, uw, strict=True) if w > 0],
-                [(j, w) for j, w in zip(da, dw, strict=True) if w < 0],
-            )
-            for ua, uw, da, dw in zip(
-                ups_at.tolist(), ups_w.tolist(), downs_at.tolist(), downs_w.tolist(), strict=True
-            )
-        ]
+        weights[~np.isfinite(weights)] = 0.0
+        rows = np.arange(len(weights))
+        columns: list[np.ndarray] = []
+        for count, pick, spent in ((up, np.argmax, -np.inf), (down, np.argmin, np.inf)):
+            left = weights.copy()
+            for _ in range(min(count, weights.shape[1])):
+                at = pick(left, axis=1)
+                columns.append(at)
+                left[rows, at] = spent
+        if not columns:
+            empty = np.zeros((len(weights), 0))
+            return Strongest(empty.astype(np.intp), empty, empty.astype(bool))
+        at = np.stack(columns, axis=1)
+        picked = np.round(np.take_along_axis(weights, at, axis=1), 4)
+        raising = min(up, weights.shape[1])
+        kept = np.concatenate([picked[:, :raising] > 0, picked[:, raising:] < 0], axis=1)
+        return Strongest(at, picked, kept)
 
     def top_factors(self, top: int = 10) -> list[dict[str, Any]]:
         """The columns with the largest effect per standard deviation, across all leads."""

@@ -21,7 +21,7 @@ import numpy as np
 import orjson
 
 from qualification.core.learning.columns import EventCounts
-from qualification.core.learning.inputs import EVENT_WINDOWS
+from qualification.core.learning.model import Strongest
 from qualification.core.scoring import ScoreResult
 from qualification.selectors.lead_inputs import fired_criteria, lead_columns_build
 from qualification.selectors.learning_live import LiveModel
@@ -71,7 +71,7 @@ def likelihood_fingerprint(
     return orjson.dumps(
         [
             live.recalibration_id,
-            built.model_counts.get(lead_id),
+            built.model_counts.get(lead_id, ""),
             _facts_of(row),
         ],
         default=str,
@@ -92,13 +92,13 @@ def batch_likelihoods(
     if live is None or not scored:
         return BatchEstimates([None] * len(scored))
     try:
-        names = built.model_events
-        none = (0,) * (len(names) * len(EVENT_WINDOWS))
-        counts = np.array([built.model_counts.get(lead_id, none) for lead_id, _ in scored])
+        packed = built.model_counts
         columns = lead_columns_build(
             [built.rows[lead_id] for lead_id, _ in scored],
             criteria=fired_criteria([result for _, result in scored]),
-            events=EventCounts(names, counts.reshape(len(scored), len(names), len(EVENT_WINDOWS))),
+            events=EventCounts.from_packed(
+                [packed.get(lead_id, "") for lead_id, _ in scored], built.model_events
+            ),
         )
         matrix = live.model.space.transform_columns(columns)
         predicted = live.model.predict_matrix(matrix).round(LIKELIHOOD_PLACES).tolist()
@@ -142,33 +142,41 @@ def factors_fill(
     if live is None or batch.matrix is None or not rows:
         return
     try:
-        per_lead = live.model.strongest_of(
+        strongest = live.model.strongest_of(
             batch.matrix[[e.row for e in estimates]], up=TOP_POSITIVE, down=TOP_NEGATIVE
         )
     except Exception:
         logger.exception("Likelihood factors failed on a batch; they are left empty")
         return
-    text = FactorsText(live.model.space.labels)
-    for row, (ups, downs) in zip(rows, per_lead, strict=True):
-        row["likelihood_factors"] = text.of((*ups, *downs))
+    for row, text in zip(rows, FactorsText(live.model.space.labels).texts(strongest), strict=True):
+        row["likelihood_factors"] = text
 
 
 class FactorsText:
-    """Stored factors, ``[{"label": ..., "weight": ...}]``, as JSON text from (column,
-    weight) pairs. A column's weight is the same for every lead with the same value (all
-    the leads a criterion fired on, say), so each pair is encoded once per batch."""
+    """Stored factors, ``[{"label": ..., "weight": ...}]``, as JSON text per row.
+
+    A column's weight is the same for every lead with the same value (all the leads a
+    criterion fired on, say), so each distinct (column, weight) is encoded once per batch
+    (``np.unique`` over the batch's kept slots) and a row's text is its pieces joined.
+    """
 
     def __init__(self, labels: Sequence[str]) -> None:
         self.labels = labels
-        self.pieces: dict[tuple[int, float], str] = {}
 
-    def of(self, factors: Sequence[tuple[int, float]]) -> str:
-        pieces = self.pieces
-        parts = []
-        for factor in factors:
-            piece = pieces.get(factor)
-            if piece is None:
-                label, weight = orjson.dumps(self.labels[factor[0]]).decode(), factor[1]
-                piece = pieces[factor] = f'{{"label":{label},"weight":{weight!r}}}'
-            parts.append(piece)
-        return "[" + ",".join(parts) + "]"
+    def piece(self, column: int, weight: float) -> str:
+        label = orjson.dumps(self.labels[column]).decode()
+        return f'{{"label":{label},"weight":{weight!r}}}'
+
+    def texts(self, strongest: Strongest) -> list[str]:
+        """Each row's factors text, in slot order (``strongest.kept`` slots only)."""
+        kept = strongest.kept
+        # A (column, weight) pair as one complex number: np.unique sorts it as a pair.
+        pairs = strongest.columns[kept] + 1j * strongest.weights[kept]
+        distinct, which = np.unique(pairs, return_inverse=True)
+        pieces = np.array(
+            [self.piece(int(c.real), float(c.imag)) for c in distinct.tolist()] + [""],
+            dtype=object,
+        )
+        slots = np.full(kept.shape, len(distinct), dtype=np.intp)  # "" where not kept
+        slots[kept] = which
+        return ["[" + ",".join(filter(None, row)) + "]" for row in pieces[slots].tolist()]

@@ -64,7 +64,7 @@ def test_live_model_estimates_from_criteria_model_events_and_traits(catalog):
     assert report.written == 2
     student.refresh_from_db()
     plain.refresh_from_db()
-    # Two webinars in the 30-day window: the aggregation pass counted an event no criterion names.
+    # Two webinars in the 30-day window: the model's own query counted an event no criterion names.
     assert student.likelihood == pytest.approx(
         expected(pricing=True, webinars_30d=2, student=True), abs=1e-4
     )
@@ -82,6 +82,21 @@ def test_live_model_estimates_from_criteria_model_events_and_traits(catalog):
     assert plain.likelihood_factors == []  # nothing it has moves the estimate
     # The score itself is what it would be without a model.
     assert student.total_score == 30
+
+
+def test_a_live_model_does_not_move_the_leads_last_signal(catalog):
+    """The newest event is one only the model reads: the last signal stays the newest
+    event the scoring reads, with a model live or not."""
+    lead = _pricing_webinar_student()
+    events(lead, WEBINAR, days_ago(NOW, 0.5))
+    lead_rescore(lead_ids=[lead.pk], now=NOW)
+    lead.refresh_from_db()
+    without = lead.last_signal_at
+    live_recalibration()
+    assert lead_rescore(lead_ids=[lead.pk], now=NOW).written == 1
+    lead.refresh_from_db()
+    assert lead.likelihood is not None
+    assert lead.last_signal_at == without == days_ago(NOW, 1)[0]
 
 
 def test_unchanged_score_and_likelihood_skip_the_write_and_keep_the_likelihood(catalog):
@@ -208,9 +223,9 @@ def test_stored_factors_keep_the_strongest_raising_then_lowering(weights, kept):
     space = FeatureSpace([["fired", f"k{i}"] for i in range(len(weights))], labels)
     size = len(weights)
     model = LikelihoodModel(space, np.zeros(size), np.ones(size), np.array(weights, float), 0.0)
-    ((ups, downs),) = model.strongest_of(np.ones((1, size)), up=TOP_POSITIVE, down=TOP_NEGATIVE)
-    text = FactorsText(labels)
-    stored = orjson.loads(text.of((*ups, *downs)))
+    strongest = model.strongest_of(np.ones((1, size)), up=TOP_POSITIVE, down=TOP_NEGATIVE)
+    (text,) = FactorsText(labels).texts(strongest)
+    stored = orjson.loads(text)
     assert tuple(f["weight"] for f in stored) == kept
     assert [f["label"] for f in stored] == [labels[weights.index(w)] for w in kept]
 
@@ -235,3 +250,20 @@ def test_pipelined_full_rescore_writes_likelihoods_through_the_binary_path(postg
     }
     again = lead_rescore_all(now=NOW, batch_size=2, pipeline=True)
     assert (again.scored, again.written) == (5, 0)
+
+
+def test_factor_texts_of_a_batch_match_each_rows_own_factors():
+    """Many rows sharing (column, weight) pairs: each row's text holds its own factors."""
+    rng = np.random.default_rng(5)
+    size = 8
+    labels = [f"Column {i} \u2013 \u00e9" for i in range(size)]
+    space = FeatureSpace([["fired", f"k{i}"] for i in range(size)], labels)
+    coef = rng.choice([-0.5, -0.2, 0.1, 0.4, 0.9], size)
+    model = LikelihoodModel(space, np.zeros(size), np.ones(size), coef, 0.0)
+    matrix = rng.choice([0.0, 1.0, 2.0], (60, size))
+    strongest = model.strongest_of(matrix, up=TOP_POSITIVE, down=TOP_NEGATIVE)
+    texts = FactorsText(labels).texts(strongest)
+    assert [orjson.loads(text) for text in texts] == [
+        [{"label": labels[j], "weight": w} for j, w in pairs] for pairs in strongest.pairs()
+    ]
+    assert len(set(texts)) > 5  # the rows differ: no text is shared by mistake
