@@ -11,6 +11,8 @@ times cheaper than the ORM (the benchmark, ``manage.py benchmark``, is their gua
 - ``inserts``: the SLA alert scan's alerts, notifications and deliveries as one
   ``unnest`` insert per table, ``ON CONFLICT DO NOTHING RETURNING`` naming the alerts it
   created (generic path: ``bulk_create`` and a read before and after).
+- ``windows``: the likelihood model's window counts as one ``string_agg`` text per lead
+  (generic path: the grouped rows, packed in Python).
 - ``maintenance``: ``VACUUM (ANALYZE)`` after a rescore rewrote much of a table, and
   ``ANALYZE`` inside a bulk load's transaction (the demo) before it queries what it loaded.
 

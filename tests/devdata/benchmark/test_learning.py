@@ -3,6 +3,7 @@ recalibration with the rescore around it, and the database left as it was found.
 
 from __future__ import annotations
 
+import statistics
 from datetime import timedelta
 
 import pytest
@@ -89,6 +90,19 @@ def test_learning_figures_time_a_recalibration_and_restore_the_live_model(worked
             (with_model + slack) / (without - slack),
         )
         assert low - 1 - 0.001 <= figures[f"likelihood_overhead_{kind}"] <= high - 1 + 0.001
+    # Alternated rounds, each side timed as often; the figures are their medians.
+    runs = figures["rescore_runs_s"]
+    assert figures["likelihood_rounds"] == learning.ROUNDS >= 2
+    assert {key: len(times) for key, times in runs.items()} == {
+        f"{kind}_{side}": learning.ROUNDS
+        for kind in ("written", "nightly")
+        for side in ("no_model", "likelihood")
+    }
+    for kind in ("nightly", "written"):
+        for side in ("no_model", "likelihood"):
+            assert figures[f"rescore_{kind}_{side}_s"] == pytest.approx(
+                statistics.median(runs[f"{kind}_{side}"]), abs=0.001
+            )
     # Left as found: the benchmark's run is gone, the earlier one live again, and the leads
     # rescored with it (its model does not load, so no lead has a likelihood).
     assert list(Recalibration.objects.values_list("pk", "is_live")) == [(previous.pk, True)]
