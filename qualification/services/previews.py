@@ -13,8 +13,10 @@ writes nothing to leads, and works through the leads in id chunks. A lead the dr
 provably leaves alone (``selectors.preview.draft_result_reusable``) is scored once. After each chunk it
 stores the tally, the cursor and the count in one UPDATE, so a worker that dies resumes
 where the last chunk ended (every lead is scored at the run's fixed ``scored_at``, so the
-resumed half agrees with the first). At the end the backtest scores the leads with a
-sales outcome on both sides. A failure is stored on the row as one plain line and not
+resumed half agrees with the first). The leads with a sales outcome are scored in that
+same pass; what the backtest needs of them (each side's total, tier and queue) is kept
+with the tally between chunks, so the backtest reads and scores nothing again (a second
+pass over 40,000 outcome leads was two fifths of a preview). A failure is stored on the row as one plain line and not
 retried: the page offers "Run again", which is a new preview.
 
 On PostgreSQL outside a transaction the chunks are fetched on the rescore's reader threads
@@ -29,6 +31,7 @@ import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -36,11 +39,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from qualification.core.governance import OutcomeLead, PreviewTally, backtest
+from qualification.core.governance.backtest import Side
 from qualification.core.scoring import LeadSignals, ScoreResult, score_lead
 from qualification.models import CriteriaPreview, CriteriaVersion, PreviewStatus, VersionStatus
 from qualification.selectors.aggregation import LeadRange
 from qualification.selectors.preview import (
-    PreviewActivity,
     PreviewInput,
     PreviewRules,
     draft_result_reusable,
@@ -67,8 +70,8 @@ logger = logging.getLogger(__name__)
 PREVIEW_PERM = "qualification.add_criteriapreview"
 # Leads per chunk: per stored progress step, and per aggregation query.
 PREVIEW_CHUNK = 5000
-# Leads with outcomes per backtest read (an id list, like a dirty-leads rescore).
-BACKTEST_BATCH = 2000
+# Where the state kept between chunks holds the backtest's rows.
+BACKTEST_KEY = "backtest_rows"
 QUEUE_DOWN = "Could not reach the task queue; try again in a minute"
 
 
@@ -167,6 +170,10 @@ def _run(preview: CriteriaPreview, *, chunk: int, max_chunks: int | None) -> Non
     else:
         tally = PreviewTally(rules.changed_keys, rules.names, rules.aliases)
     activity = preview_activity_read(rules, now)
+    # Outcomes as of this run's start (a resumed run reads them again for the leads it has
+    # still to score); the rows kept so far come back with the tally.
+    outcomes = {lead.id: lead.positive for lead in outcome_leads_read()}
+    tested: list[list[Any]] = list((preview.state or {}).get(BACKTEST_KEY, []))
     ranges: Iterator[LeadRange] = lead_ranges_read(batch_size=chunk, after=preview.cursor)
     if max_chunks is not None:
         ranges = itertools.islice(ranges, max_chunks)
@@ -176,16 +183,18 @@ def _run(preview: CriteriaPreview, *, chunk: int, max_chunks: int | None) -> Non
 
     cursor = preview.cursor
     for batch, fetched in _fetched_in_order(ranges, fetch):
-        _tally(tally, preview_batch_build(fetched, rules, now, activity), rules, now)
+        inputs = preview_batch_build(fetched, rules, now, activity)
+        _tally(tally, inputs, rules, now, outcomes, tested)
         cursor = batch.last
-        if not rows.update(state=tally.state(), cursor=cursor, done=tally.leads):
+        state = {**tally.state(), BACKTEST_KEY: tested}
+        if not rows.update(state=state, cursor=cursor, done=tally.leads):
             return  # the draft (and its previews) was deleted meanwhile
     if max_chunks is not None and leads_after_count(cursor):
         return  # stopped on purpose; the next call resumes from the cursor
     rows.update(
         status=PreviewStatus.DONE,
         figures=tally.figures(),
-        backtest=_backtest(rules, now, activity),
+        backtest=backtest(_backtest_rows(tested)),
         state={},
         done=tally.leads,
         total=tally.leads,
@@ -194,10 +203,30 @@ def _run(preview: CriteriaPreview, *, chunk: int, max_chunks: int | None) -> Non
 
 
 def _tally(
-    tally: PreviewTally, inputs: Iterable[PreviewInput], rules: PreviewRules, now: datetime
+    tally: PreviewTally,
+    inputs: Iterable[PreviewInput],
+    rules: PreviewRules,
+    now: datetime,
+    outcomes: dict[int, bool],
+    tested: list[list[Any]],
 ) -> None:
+    """Add each lead to the tally; keep what the backtest needs of the leads with outcomes:
+    ``[id, positive, published total, tier, queue, draft total, tier, queue]``."""
     for lead, before, after in inputs:
-        tally.add(lead, *_scored(rules, before, after, now))
+        published, draft = _scored(rules, before, after, now)
+        tally.add(lead, published, draft)
+        positive = outcomes.get(lead.id)
+        if positive is not None:
+            sides = (published.total, published.tier, published.queue)
+            tested.append([lead.id, positive, *sides, draft.total, draft.tier, draft.queue])
+
+
+def _backtest_rows(tested: Iterable[list[Any]]) -> list[tuple[OutcomeLead, Side, Side]]:
+    """The kept rows as ``core.governance.backtest`` reads them, in id order."""
+    return [
+        (OutcomeLead(row[0], row[1]), Side(*row[2:5]), Side(*row[5:8]))
+        for row in sorted(tested, key=itemgetter(0))
+    ]
 
 
 def _scored(
@@ -236,17 +265,3 @@ def _fetched_in_order(
         while taken and taken[0] in waiting:
             first = taken.popleft()
             yield first, waiting.pop(first)
-
-
-def _backtest(rules: PreviewRules, now: datetime, activity: PreviewActivity) -> dict[str, Any]:
-    """Both sides' ranking of the leads with a sales outcome, with the same signals."""
-    outcomes = outcome_leads_read()
-    rows: list[tuple[OutcomeLead, ScoreResult, ScoreResult]] = []
-    for start in range(0, len(outcomes), BACKTEST_BATCH):
-        part = outcomes[start : start + BACKTEST_BATCH]
-        fetched = preview_batch_fetch([lead.id for lead in part], rules, now)
-        inputs = {item.lead.id: item for item in preview_batch_build(fetched, rules, now, activity)}
-        for lead in part:
-            if (item := inputs.get(lead.id)) is not None:
-                rows.append((lead, *_scored(rules, item.published, item.draft, now)))
-    return backtest(rows)

@@ -185,6 +185,26 @@ def test_backtest_on_leads_with_outcomes_equals_the_hand_computed_figures():
     assert backtest["published"]["false_positives"]["mql"] == 0
 
 
+def test_a_resumed_preview_backtests_the_outcome_leads_of_every_chunk_once():
+    """The outcome leads are backtested from the main pass: the rows of the chunks scored
+    before a stop are kept with the tally and joined by the rest after the resume."""
+    made = fixture()
+    sdr = factories.user(Role.SDR, username="sam")
+    for name, outcome in (("L1", "won"), ("L2", "lost"), ("L5", "accepted"), ("L6", "rejected")):
+        reason = "no_budget" if outcome in ("rejected", "lost") else ""
+        factories.feedback(lead=made.leads[name], outcome=outcome, reason=reason, author=sdr)
+    single = _run(made.draft).backtest
+    preview = preview_create(draft=made.draft)
+    stopped = preview_run_chunks(preview.pk, chunk=3, max_chunks=1)  # L1-L3 scored
+    kept = stopped.state["backtest_rows"]
+    assert sorted(row[0] for row in kept) == sorted([made.leads["L1"].pk, made.leads["L2"].pk])
+    assert stopped.backtest in (None, {})
+    resumed = preview_run_chunks(preview.pk, chunk=3)
+    assert resumed.backtest == single
+    assert (resumed.backtest["n_outcomes"], resumed.backtest["n_positive"]) == (4, 2)
+    assert resumed.state == {}
+
+
 # --- requesting ------------------------------------------------------------------------------
 
 

@@ -12,9 +12,8 @@ outcome have mostly moved on to sales stages, where placement would empty every 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
-from qualification.core.scoring.types import ScoreResult
 from qualification.core.vocabulary import SDR_QUEUES, TIER_NAMES
 
 _TIER_ORDER = tuple(TIER_NAMES[tier] for tier in sorted(TIER_NAMES, reverse=True))
@@ -23,6 +22,25 @@ _TIER_ORDER = tuple(TIER_NAMES[tier] for tier in sorted(TIER_NAMES, reverse=True
 class OutcomeLead(NamedTuple):
     id: int
     positive: bool
+
+
+class Scored(Protocol):
+    """What the backtest reads of one side's result (a ``ScoreResult`` is one)."""
+
+    @property
+    def total(self) -> int: ...
+    @property
+    def tier(self) -> int: ...
+    @property
+    def queue(self) -> str: ...
+
+
+class Side(NamedTuple):
+    """One side's result as a preview keeps it between chunks (``Scored``)."""
+
+    total: int
+    tier: int
+    queue: str
 
 
 class _Row(NamedTuple):
@@ -34,7 +52,7 @@ class _Row(NamedTuple):
 
 
 def backtest(
-    rows: Iterable[tuple[OutcomeLead, ScoreResult, ScoreResult]], min_per_class: int = 10
+    rows: Iterable[tuple[OutcomeLead, Scored, Scored]], min_per_class: int = 10
 ) -> dict[str, Any]:
     """Compare the two sides on ``(lead, published result, draft result)`` rows.
 
