@@ -17,6 +17,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from qualification.core.sla.clock import MIDNIGHT, WEEKDAYS, ends_after
+from qualification.core.webhooks import webhook_url_problem
 from qualification.models.choices import Queue, Tier, values_sql
 from qualification.models.operations import valid_timezone
 
@@ -205,5 +206,6 @@ class SDRTeam(models.Model):
     def clean(self) -> None:
         super().clean()
         url = (self.webhook_url or "").strip()
-        if url and not url.lower().startswith("https://") and not settings.DEBUG:
-            raise ValidationError({"webhook_url": "Use an https:// webhook URL."})
+        problem = webhook_url_problem(url, debug=settings.DEBUG) if url else None
+        if problem:
+            raise ValidationError({"webhook_url": problem})

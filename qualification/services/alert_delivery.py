@@ -37,6 +37,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from qualification.core.webhooks import webhook_url_problem
 from qualification.models import (
     AlertKind,
     DeliveryChannel,
@@ -138,8 +139,9 @@ def _send_webhook(delivery: NotificationDelivery, facts: AlertFacts) -> str:
     url = (team.webhook_url if team else "").strip()
     if not url:
         raise PermanentFailure("Not sent: the team has no webhook URL any more.")
-    if not url.lower().startswith(("https://", "http://")):
-        raise PermanentFailure("Not sent: the webhook URL must start with https://.")
+    problem = webhook_url_problem(url, debug=settings.DEBUG)
+    if problem:
+        raise PermanentFailure(f"Not sent to this URL. {problem}")
     payload = json.dumps({"text": webhook_text(facts, zone_name=team.timezone)}).encode()
     request = urllib.request.Request(
         url,

@@ -141,6 +141,17 @@ class TestWebhook:
         row = delivery(alert(), channel="webhook", team=team)
         assert delivery_send(delivery_id=row.pk).status == "failed"
 
+    def test_a_plain_http_url_stored_without_the_form_is_refused_at_send(self, settings):
+        """The form refuses http:// on save; a URL stored another way (a bulk update) is
+        refused again when an alert would go out, and never retried."""
+        settings.DEBUG = False
+        team = factories.team(webhook_url="http://hooks.example.com/a")
+        row = delivery(alert(), channel="webhook", team=team)
+        outcome = delivery_send(delivery_id=row.pk)
+        assert (outcome.status, outcome.retry) == ("failed", False)
+        row.refresh_from_db()
+        assert "Use an https:// webhook URL." in row.last_error
+
 
 def test_backoff_doubles_from_the_setting_and_is_capped(settings):
     settings.LEADHUB_DELIVERY_RETRY_SECONDS = 60
