@@ -27,18 +27,21 @@ from typing import Any
 
 from celery import current_app
 from django.db import connection, transaction
+from django.utils import timezone
 
 from qualification.core.learning.inputs import EVENT_WINDOWS
 from qualification.devdata.benchmark.dataset import DOMAIN_SUFFIX
 from qualification.devdata.benchmark.measure import peak_rss_mb, rescore_full, timed
 from qualification.models import Event, Lead, LeadSnapshot, Recalibration
 from qualification.models.learning import RecalibrationTrigger, SnapshotMoment
+from qualification.selectors.aggregation import LeadRange, model_event_windows_read
 from qualification.selectors.lead_inputs import stored_lead_inputs
 from qualification.selectors.learning import (
     EventWindows,
     lead_input_rows_read,
     unsnapshotted_outcome_leads_read,
 )
+from qualification.selectors.learning_live import live_model_read
 from qualification.services.recalibration import recalibration_next, recalibration_run
 
 CHUNK = 5000
@@ -120,8 +123,13 @@ def _rescore_every_lead_written() -> float:
     return seconds
 
 
-def learning_figures() -> dict[str, Any]:
-    """Recalibrate over the benchmark's outcomes and time the rescore with its model."""
+def learning_figures(sql_aggregate_s: float | None = None) -> dict[str, Any]:
+    """Recalibrate over the benchmark's outcomes and time the rescore with its model.
+
+    With ``sql_aggregate_s`` (the bare aggregation pass of the same run), the rescores are
+    also given as ratios to the bare SQL of their own reads: the pass alone without the
+    model, the pass plus the model's window counts (``sql_windows_s``) with it.
+    """
     snapshots_s, snapshots = timed(snapshots_from_history)
     previous = Recalibration.objects.filter(is_live=True).values_list("pk", flat=True).first()
     Recalibration.objects.filter(is_live=True).update(is_live=False)
@@ -132,6 +140,7 @@ def learning_figures() -> dict[str, Any]:
         recalibrate_peak = peak_rss_mb()
         figures = run.figures or {}
         times = _rescores_alternated(run) if run.is_live else {}
+        windows_s = _windows_sql_seconds() if run.is_live else None
         nightly_without, nightly_with = _medians(times, "nightly")
         written_without, written_with = _medians(times, "written")
         out = {
@@ -154,6 +163,8 @@ def learning_figures() -> dict[str, Any]:
             "rescore_written_likelihood_s": _round(written_with),
             "likelihood_overhead_nightly": _overhead(nightly_with, nightly_without),
             "likelihood_overhead_written": _overhead(written_with, written_without),
+            "sql_windows_s": _round(windows_s),
+            **_ratios(times, sql_aggregate_s, windows_s),
             "likelihood_rounds": ROUNDS if times else 0,
             "rescore_runs_s": {key: [round(t, 3) for t in runs] for key, runs in times.items()},
             "leads_with_likelihood": Lead.objects.exclude(likelihood=None).count(),
@@ -185,6 +196,34 @@ def _medians(times: dict[str, list[float]], kind: str) -> tuple[float | None, fl
     """The median rescore of ``kind`` without and with the model (None where not run)."""
     runs = (times.get(f"{kind}_no_model"), times.get(f"{kind}_likelihood"))
     return tuple(statistics.median(each) if each else None for each in runs)  # type: ignore[return-value]
+
+
+def _windows_sql_seconds() -> float:
+    """The live model's window counts for every lead as one query (the statement each
+    rescore batch runs, over all leads at once; one packed text per lead fetched)."""
+    live = live_model_read()
+    names = tuple(sorted(live.model.event_names)) if live is not None else ()  # as the rescore
+    last = Lead.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    seconds, _ = timed(lambda: model_event_windows_read(LeadRange(1, last), names, timezone.now()))
+    return seconds
+
+
+def _ratios(
+    times: dict[str, list[float]], sql_s: float | None, windows_s: float | None
+) -> dict[str, float | None]:
+    """Each median rescore over the bare SQL of what it reads, and the overhead of those
+    ratios (the issue's "full-rescore ratio" with and without the likelihood)."""
+    if not times or not sql_s or windows_s is None:
+        return {}
+    out: dict[str, float | None] = {}
+    for kind in ("nightly", "written"):
+        without, with_model = _medians(times, kind)
+        plain = without / sql_s if without else None
+        likely = with_model / (sql_s + windows_s) if with_model else None
+        out[f"rescore_ratio_{kind}_no_model"] = _round(plain)
+        out[f"rescore_ratio_{kind}_likelihood"] = _round(likely)
+        out[f"likelihood_ratio_overhead_{kind}"] = _overhead(likely, plain)
+    return out
 
 
 def _in_process(action: Callable[..., Any], **kwargs: Any) -> Any:

@@ -107,7 +107,7 @@ class Command(BaseCommand):
         learned = {}
         if not no_learning:
             say("Recalibrating from the sales outcomes; timing the rescore with the likelihood…")
-            learned = learning.learning_figures()
+            learned = learning.learning_figures(sql_aggregate_s=sql_s)
         figures = {
             "database": connection.vendor,
             "leads": leads,

@@ -66,7 +66,7 @@ def test_learning_figures_time_a_recalibration_and_restore_the_live_model(worked
     previous = Recalibration.objects.create(
         trigger="command", status="done", n_outcomes=40, is_live=True, model={"space": 1}
     )
-    figures = learning.learning_figures()
+    figures = learning.learning_figures(sql_aggregate_s=0.5)
     assert figures["learning_snapshots"] == len(_labelled_leads())
     assert figures["recalibrate_status"] == "done"
     assert figures["recalibrate_live"] is True
@@ -103,6 +103,18 @@ def test_learning_figures_time_a_recalibration_and_restore_the_live_model(worked
             assert figures[f"rescore_{kind}_{side}_s"] == pytest.approx(
                 statistics.median(runs[f"{kind}_{side}"]), abs=0.001
             )
+    # The ratios: each median over the bare SQL of its reads (the window counts' too).
+    assert figures["sql_windows_s"] > 0
+    for kind in ("nightly", "written"):
+        plain = figures[f"rescore_ratio_{kind}_no_model"]
+        likely = figures[f"rescore_ratio_{kind}_likelihood"]
+        assert plain == pytest.approx(figures[f"rescore_{kind}_no_model_s"] / 0.5, abs=0.01)
+        assert likely == pytest.approx(
+            figures[f"rescore_{kind}_likelihood_s"] / (0.5 + figures["sql_windows_s"]), abs=0.01
+        )
+        assert figures[f"likelihood_ratio_overhead_{kind}"] == pytest.approx(
+            likely / plain - 1, abs=0.01
+        )
     # Left as found: the benchmark's run is gone, the earlier one live again, and the leads
     # rescored with it (its model does not load, so no lead has a likelihood).
     assert list(Recalibration.objects.values_list("pk", "is_live")) == [(previous.pk, True)]
