@@ -74,7 +74,9 @@ def changelog_list() -> QuerySet[CriteriaVersion]:
 
 
 def latest_preview_read(draft: CriteriaVersion) -> CriteriaPreview | None:
-    return draft.previews.select_related("requested_by", "base").first()
+    # Not its resume state: a running preview keeps the backtest's rows there (up to a
+    # few MB with tens of thousands of outcomes), and pages poll this every few seconds.
+    return draft.previews.select_related("requested_by", "base").defer("state").first()
 
 
 def preview_is_current(preview: CriteriaPreview, draft: CriteriaVersion) -> bool:

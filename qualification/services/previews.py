@@ -16,8 +16,8 @@ where the last chunk ended (every lead is scored at the run's fixed ``scored_at`
 resumed half agrees with the first). The leads with a sales outcome are scored in that
 same pass; what the backtest needs of them (each side's total, tier and queue) is kept
 with the tally between chunks, so the backtest reads and scores nothing again (a second
-pass over 40,000 outcome leads was two fifths of a preview). A failure is stored on the row as one plain line and not
-retried: the page offers "Run again", which is a new preview.
+pass over 40,000 outcome leads was two fifths of a preview). A failure is stored on the
+row as one plain line and not retried: the page offers "Run again", which is a new preview.
 
 On PostgreSQL outside a transaction the chunks are fetched on the rescore's reader threads
 (``rescoring.pipeline.prefetched``), so PostgreSQL aggregates the next chunk while this

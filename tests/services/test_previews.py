@@ -17,6 +17,7 @@ from leadhub.celery import app
 from qualification.models import CriteriaPreview, CriteriaVersion, PreviewStatus, VersionStatus
 from qualification.roles import Role
 from qualification.selectors.aggregation import LeadRange
+from qualification.selectors.versions import latest_preview_read
 from qualification.services import previews
 from qualification.services.previews import (
     QUEUE_DOWN,
@@ -203,6 +204,17 @@ def test_a_resumed_preview_backtests_the_outcome_leads_of_every_chunk_once():
     assert resumed.backtest == single
     assert (resumed.backtest["n_outcomes"], resumed.backtest["n_positive"]) == (4, 2)
     assert resumed.state == {}
+
+
+def test_the_polled_preview_is_read_without_its_resume_state():
+    """A running preview's state holds the backtest's rows; the page's read leaves it."""
+    made = fixture()
+    preview = preview_create(draft=made.draft)
+    preview_run_chunks(preview.pk, chunk=3, max_chunks=1)
+    read = latest_preview_read(made.draft)
+    assert read.pk == preview.pk
+    assert "state" in read.get_deferred_fields()
+    assert read.done == 3  # the progress it shows is still there
 
 
 # --- requesting ------------------------------------------------------------------------------
