@@ -14,6 +14,7 @@ from qualification.devdata.benchmark import dataset, learning, sales
 from qualification.models import Event, Feedback, Lead, LeadSnapshot, Recalibration
 from qualification.selectors.learning import event_windows_read
 from qualification.services.rescoring import lead_rescore_all
+from tests.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db
 LEADS = 400
@@ -90,6 +91,9 @@ def test_learning_figures_time_a_recalibration_and_restore_the_live_model(worked
             (with_model + slack) / (without - slack),
         )
         assert low - 1 - 0.001 <= figures[f"likelihood_overhead_{kind}"] <= high - 1 + 0.001
+    # Inside the test's transaction no rescore could start from a checkpoint, and the
+    # figures say so (``test_maintenance`` runs a real one).
+    assert figures["rescore_runs_checkpointed"] is False
     # Alternated rounds, each side timed as often; the figures are their medians.
     runs = figures["rescore_runs_s"]
     assert figures["likelihood_rounds"] == learning.ROUNDS >= 2
@@ -119,3 +123,30 @@ def test_learning_figures_time_a_recalibration_and_restore_the_live_model(worked
     # rescored with it (its model does not load, so no lead has a likelihood).
     assert list(Recalibration.objects.values_list("pk", "is_live")) == [(previous.pk, True)]
     assert not Lead.objects.exclude(likelihood=None).exists()
+
+
+def test_rescores_alternate_which_side_goes_first(monkeypatch):
+    """A B, B A, A B, B A: neither side always runs right after the other's rewrite."""
+    run = Recalibration.objects.create(trigger="command", status="done", n_outcomes=40)
+    LeadFactory(score_digest="x")
+    order: list[tuple[bool, str]] = []
+
+    def rescore(kind: str) -> float:
+        written = Lead.objects.filter(score_digest="").exists()  # the digests were cleared
+        Lead.objects.update(score_digest="x")
+        live = Recalibration.objects.get(pk=run.pk).is_live
+        order.append((live, kind if kind == "untimed" else "written" if written else "nightly"))
+        return 1.0
+
+    monkeypatch.setattr(learning, "_settled_rescore", lambda: rescore("timed"))
+    monkeypatch.setattr(learning, "rescore_full", lambda: rescore("untimed"))
+    monkeypatch.setattr(learning, "ROUNDS", 4)
+    times = learning._rescores_alternated(run)
+    a = [(False, "written"), (False, "nightly")]
+    b = [(True, "written"), (True, "nightly")]
+    # An even number of rounds ends without the model: it is made live again and every
+    # lead rescored with it (untimed), for the figures read after.
+    assert order == a + b + b + a + a + b + b + a + [(True, "untimed")]
+    assert {key: len(each) for key, each in times.items()} == dict.fromkeys(
+        ("written_no_model", "nightly_no_model", "written_likelihood", "nightly_likelihood"), 4
+    )
