@@ -149,9 +149,11 @@ def model_event_windows_read(
         for days in EVENT_WINDOWS
     }
     query = (
+        # No name filter here: the events of a batch's leads are read from the index
+        # whatever their name, and ``packed_window_counts`` drops other names per group
+        # rather than testing every event row against the model's names.
         Event.objects.filter(
             batch_q(batch, "lead_id"),
-            name__in=list(names),
             occurred_at__gte=now - timedelta(days=longest),
             occurred_at__lte=now,
         )

@@ -20,13 +20,14 @@ def test_each_lead_and_name_counts_its_7_30_and_90_day_windows():
     events(lead, "Page Viewed", days_ago(NOW, 40))
     events(lead, "Not A Model Event", days_ago(NOW, 1))
     events(other, "Webinar Attended", days_ago(NOW, 100))  # outside every window
+    events(other, "Not A Model Event", days_ago(NOW, 2))  # in a window, but not the model's
     rows = model_event_windows_read(
         LeadRange(min(lead.pk, other.pk), max(lead.pk, other.pk)),
         ["Page Viewed", "Webinar Attended"],
         NOW,
     )
     # Packed as "code,n7,n30,n90" per name, by the name's position in the model's names;
-    # ``other`` has none in the longest window, so it has no entry.
+    # ``other`` has none of the model's in the longest window, so it has no entry.
     assert rows == {lead.pk: "0,0,0,1,1,1,3,4"}
 
 
