@@ -7,9 +7,11 @@ more than scoring the lead, so the matrix is filled per column instead:
 - criteria and events: flat (row, key, count) lists turned into index arrays, one
   vectorized assignment per column kind (``np.maximum.at`` where a criterion may repeat);
 - attributes: each lead's value is mapped to a code per distinct value (most attributes
-  repeat a few values), the cells of each distinct value are worked out once into a small
-  table (``attribute_cells``, the one definition of what a value fills), and the
-  attribute's columns are copied from the table by code in one step.
+  repeat a few values), the cells of each distinct value are worked out once
+  (``attribute_cells``, the one definition of what a value fills) and set in a small
+  table in one assignment, and the attribute's columns are copied from the table by code
+  in one step. An attribute of mostly unique values (an e-mail domain per lead) misses
+  the memo on nearly every lead, so a miss must stay cheap too.
 
 ``FeatureSpace.transform`` (snapshots, training) and the rescore's live rows both arrive
 here as ``LeadColumns``, so the two cannot drift apart.
@@ -126,14 +128,21 @@ class LeadColumns(NamedTuple):
 
 class AttributeColumns(NamedTuple):
     """Where one attribute writes: its columns, how to fill them, its "unknown" flag, and
-    the table rows of values already worked out (kept across the batches of a run: the
-    same few values recur in every batch)."""
+    the cells of values already worked out (kept across the batches of a run: the same
+    few values recur in every batch), as (position among ``columns``, value) pairs."""
 
     columns: list[int]
     specs: list[tuple[Any, ...]]
     unknown: int | None
     kind: str
-    memo: dict[tuple[type, Any], np.ndarray]
+    memo: dict[tuple[type, Any], tuple[tuple[int, float], ...]]
+    position: dict[int, int]  # column -> its position among ``columns``
+
+    @classmethod
+    def of(
+        cls, columns: list[int], specs: list[tuple[Any, ...]], unknown: int | None, kind: str
+    ) -> AttributeColumns:
+        return cls(columns, specs, unknown, kind, {}, {col: i for i, col in enumerate(columns)})
 
 
 def criteria_fill(
@@ -184,8 +193,10 @@ def events_fill(
 def attribute_fill(matrix: np.ndarray, attribute: AttributeColumns, values: Sequence[Any]) -> None:
     """Every row's cells of one attribute, through a table of its distinct values."""
     codes, distinct = distinct_codes(values)
-    table = np.empty((len(distinct), len(attribute.columns)), dtype=np.float64)
-    memo = attribute.memo
+    memo, position = attribute.memo, attribute.position
+    rows: list[int] = []
+    places: list[int] = []
+    numbers: list[float] = []
     for row, value in enumerate(distinct):
         try:
             key = (value.__class__, value)
@@ -193,20 +204,16 @@ def attribute_fill(matrix: np.ndarray, attribute: AttributeColumns, values: Sequ
         except TypeError:  # a list or dict: worked out each time
             key, cells = None, None
         if cells is None:
-            cells = _table_row(attribute, value)
+            cells = tuple((position[col], val) for col, val in attribute_cells(attribute, value))
             if key is not None and len(memo) < MEMO_SIZE:
                 memo[key] = cells
-        table[row] = cells
+        for place, number in cells:
+            rows.append(row)
+            places.append(place)
+            numbers.append(number)
+    table = np.zeros((len(distinct), len(attribute.columns)), dtype=np.float64)
+    table[rows, places] = numbers  # a cell set twice (a list value's keys) is 1.0 both times
     matrix[:, attribute.columns] = table[codes]
-
-
-def _table_row(attribute: AttributeColumns, value: Any) -> np.ndarray:
-    """One value's cells as a row over the attribute's columns."""
-    position = {col: i for i, col in enumerate(attribute.columns)}
-    row = np.zeros(len(attribute.columns), dtype=np.float64)
-    for col, val in attribute_cells(attribute, value):
-        row[position[col]] = val
-    return row
 
 
 def distinct_codes(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:

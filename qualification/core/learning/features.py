@@ -199,7 +199,7 @@ class FeatureSpace:
             np.intp,
         ).reshape(len(events), len(EVENT_WINDOWS))
         self._attributes = {
-            attr: AttributeColumns(cols, attrs.get(attr, []), *unknown.get(attr, (None, "")), {})
+            attr: AttributeColumns.of(cols, attrs.get(attr, []), *unknown.get(attr, (None, "")))
             for attr, cols in owned.items()
         }
 
