@@ -36,7 +36,7 @@ from qualification.devdata.benchmark.dataset import DOMAIN_SUFFIX
 from qualification.devdata.benchmark.measure import peak_rss_mb, rescore_full, timed
 from qualification.models import Event, Lead, LeadSnapshot, Recalibration
 from qualification.models.learning import RecalibrationTrigger, SnapshotMoment
-from qualification.selectors.aggregation import LeadRange, model_event_windows_read
+from qualification.selectors.aggregation import model_event_windows_read
 from qualification.selectors.lead_inputs import stored_lead_inputs
 from qualification.selectors.learning import (
     EventWindows,
@@ -44,7 +44,9 @@ from qualification.selectors.learning import (
     unsnapshotted_outcome_leads_read,
 )
 from qualification.selectors.learning_live import live_model_read
+from qualification.selectors.rescoring import lead_ranges_read
 from qualification.services.recalibration import recalibration_next, recalibration_run
+from qualification.services.rescoring import DEFAULT_BATCH_SIZE
 
 CHUNK = 5000
 ROUNDS = 3  # alternated rescores without and with the model (``_rescores_alternated``)
@@ -221,12 +223,15 @@ def _medians(times: dict[str, list[float]], kind: str) -> tuple[float | None, fl
 
 
 def _windows_sql_seconds() -> float:
-    """The live model's window counts for every lead as one query (the statement each
-    rescore batch runs, over all leads at once; one packed text per lead fetched)."""
+    """The live model's window counts for every lead, as the rescore reads them: the same
+    statement per id range of a rescore batch (the ranges listed first, not timed), one
+    packed text per lead fetched. One statement over all leads would sort every lead's
+    groups at once, which no rescore does."""
     live = live_model_read()
     names = tuple(sorted(live.model.event_names)) if live is not None else ()  # as the rescore
-    last = Lead.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    seconds, _ = timed(lambda: model_event_windows_read(LeadRange(1, last), names, timezone.now()))
+    ranges = list(lead_ranges_read(batch_size=DEFAULT_BATCH_SIZE))
+    now = timezone.now()
+    seconds, _ = timed(lambda: [model_event_windows_read(each, names, now) for each in ranges])
     return seconds
 
 
