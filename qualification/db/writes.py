@@ -54,7 +54,7 @@ SCORE_COLUMNS: dict[str, str] = {
     # The live model's likelihood, written with the score it was estimated beside.
     "likelihood": "double precision",
     "likelihood_model_id": "bigint",
-    "likelihood_factors": "jsonb",
+    "likelihood_factors": "json",
 }
 # Carried in score rows as JSON text: the service serializes them once (it also hashes them).
 JSON_COLUMNS = frozenset(name for name, kind in SCORE_COLUMNS.items() if kind in ("json", "jsonb"))

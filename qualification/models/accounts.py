@@ -168,7 +168,8 @@ class Lead(models.Model):
         db_index=False,
         help_text="The recalibration whose model computed the likelihood.",
     )
-    likelihood_factors = models.JSONField(default=list, blank=True)
+    # Written for every lead a rescore estimates, read whole (lead page, API): ``json``.
+    likelihood_factors = DocumentJSONField(default=list, blank=True)
     needs_rescore = models.BooleanField(default=True)
     rescore_requested_at = models.DateTimeField(
         null=True,
