@@ -67,3 +67,22 @@ def test_lead_page_fits_the_width(live_server, chromium_page, screenshot, make_u
     expect(page.locator("#lead-actions").get_by_role("button", name="Claim")).to_be_visible()
     screenshot(page, f"51-lead-{device}")
     assert _page_overflow(page) == 0
+
+
+@pytest.mark.parametrize("width", [1100, 1280, 1440])
+def test_every_navigation_entry_shows_at_desktop_widths(
+    live_server, chromium_page, make_user, width
+):
+    """Ops has the most entries (eight, with Admin); none may hide behind the navigation's
+    scroll: below 1280 px they take a row of their own."""
+    from playwright.sync_api import expect
+
+    make_user(Role.OPS, username="olga", first_name="Olga", last_name="Petrova")
+    page = chromium_page
+    page.set_viewport_size({"width": width, "height": 700})
+    _login(page, live_server, "olga")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link")).to_have_count(8)
+    assert nav.evaluate("n => n.scrollWidth - n.clientWidth") == 0
+    expect(nav.get_by_role("link", name="Admin")).to_be_in_viewport(ratio=1)
+    assert _page_overflow(page) == 0
