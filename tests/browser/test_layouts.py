@@ -86,3 +86,7 @@ def test_every_navigation_entry_shows_at_desktop_widths(
     assert nav.evaluate("n => n.scrollWidth - n.clientWidth") == 0
     expect(nav.get_by_role("link", name="Admin")).to_be_in_viewport(ratio=1)
     assert _page_overflow(page) == 0
+    from tests.browser.test_accessibility import _axe, _report, _violations
+
+    found = _violations(_axe(), page, f"home [{width} px]")
+    assert not found, _report(found)

@@ -138,10 +138,10 @@ def test_rescores_alternate_which_side_goes_first(monkeypatch):
         order.append((live, kind if kind == "untimed" else "written" if written else "nightly"))
         return 1.0
 
-    monkeypatch.setattr(learning, "_settled_rescore", lambda: rescore("timed"))
+    monkeypatch.setattr(learning, "_settled_rescore", lambda checkpointed: rescore("timed"))
     monkeypatch.setattr(learning, "rescore_full", lambda: rescore("untimed"))
     monkeypatch.setattr(learning, "ROUNDS", 4)
-    times = learning._rescores_alternated(run)
+    times = learning._rescores_alternated(run, [])
     a = [(False, "written"), (False, "nightly")]
     b = [(True, "written"), (True, "nightly")]
     # An even number of rounds ends without the model: it is made live again and every
